@@ -1,0 +1,97 @@
+// Package harness turns a plan into measured results: it expands the sweep
+// into cells, runs each cell under its strategy with warmups and
+// repetitions, and summarises what the samples and the memory probe saw.
+package harness
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/concbench/concbench/strategies"
+	"github.com/concbench/concbench/workloads"
+)
+
+// Plan is a sweep: every strategy over the cartesian product of task
+// counts and concurrency limits, for one workload.
+type Plan struct {
+	Spec        workloads.Spec
+	Strategies  []string
+	Tasks       []int
+	Concurrency []int
+	Repeat      int // recorded runs per cell; 0 means 1
+	Warmup      int // unrecorded runs per cell before those
+}
+
+// Cell is one row of results: a strategy, a task count and a concurrency.
+type Cell struct {
+	Strategy    string
+	Tasks       int
+	Concurrency int // the limit asked for; unbounded strategies ignore it
+}
+
+// ValueError names the plan field that is wrong, as its CLI flag.
+type ValueError struct {
+	Flag, Value, Reason string
+}
+
+func (e *ValueError) Error() string { return fmt.Sprintf("--%s %q: %s", e.Flag, e.Value, e.Reason) }
+
+// Validate checks the plan without running anything. Errors are a
+// *ValueError or a *workloads.ParamError, both naming the flag.
+func (p *Plan) Validate() error {
+	if err := p.Spec.Validate(); err != nil {
+		return err
+	}
+	if len(p.Strategies) == 0 {
+		return &ValueError{"strategies", "", "no strategy given"}
+	}
+	for _, s := range p.Strategies {
+		if _, err := strategies.New(s, 1); err != nil {
+			return &ValueError{"strategies", s, err.Error()}
+		}
+	}
+	for _, l := range []struct {
+		flag string
+		xs   []int
+	}{{"tasks", p.Tasks}, {"concurrency", p.Concurrency}} {
+		if len(l.xs) == 0 {
+			return &ValueError{l.flag, "", "no value given"}
+		}
+		for _, x := range l.xs {
+			if x <= 0 {
+				return &ValueError{l.flag, strconv.Itoa(x), "must be a positive integer"}
+			}
+		}
+	}
+	if p.Repeat < 0 {
+		return &ValueError{"repeat", strconv.Itoa(p.Repeat), "must not be negative"}
+	}
+	if p.Warmup < 0 {
+		return &ValueError{"warmup", strconv.Itoa(p.Warmup), "must not be negative"}
+	}
+	return nil
+}
+
+// Cells expands the plan in run order: by task count, then strategy, then
+// concurrency. Strategies that ignore the limit get one cell per task
+// count, not one per concurrency value.
+func (p *Plan) Cells() []Cell {
+	var cells []Cell
+	for _, n := range p.Tasks {
+		for _, s := range p.Strategies {
+			if !strategies.Bounded(s) {
+				cells = append(cells, Cell{s, n, 0})
+				continue
+			}
+			for _, c := range p.Concurrency {
+				cells = append(cells, Cell{s, n, c})
+			}
+		}
+	}
+	return slices.Compact(cells)
+}
+
+// errNoRuns is returned for a cell canceled before any recorded run.
+var errNoRuns = errors.New("canceled before any recorded run")

@@ -1,0 +1,195 @@
+package results
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Schema tags every results document; readers refuse other versions.
+const Schema = "concbench/results/v1"
+
+// Memory is what a run cost in memory. Peaks are sampled while it runs.
+type Memory struct {
+	PeakHeapBytes   uint64  `json:"peak_heap_bytes"`   // live heap objects, sampled
+	TotalAllocBytes uint64  `json:"total_alloc_bytes"` // allocated during the run
+	AllocsPerTask   float64 `json:"allocs_per_task"`   // heap objects allocated per task
+	PeakGoroutines  int     `json:"peak_goroutines"`   // sampled
+	PeakRSSBytes    uint64  `json:"peak_rss_bytes"`    // the process's high-water mark for this run
+}
+
+// Repetition is one recorded run of a cell.
+type Repetition struct {
+	WallSeconds    float64 `json:"wall_seconds"`
+	ThroughputPerS float64 `json:"throughput_per_s"`
+	P99Seconds     float64 `json:"p99_seconds"`
+	PeakRSSBytes   uint64  `json:"peak_rss_bytes"`
+}
+
+// Summary describes one cell of a plan: a strategy, a workload and its
+// parameters, a task count and a concurrency. When the cell was repeated,
+// WallSeconds is the median over the repetitions and everything else
+// describes the repetition whose wall time is that median (the lower
+// middle one for an even count), so that every figure in a row comes from
+// one real run.
+type Summary struct {
+	Strategy    string            `json:"strategy"`
+	Workload    string            `json:"workload"`
+	Params      map[string]string `json:"params"`
+	Tasks       int               `json:"tasks"`
+	Concurrency int               `json:"concurrency"` // tasks that may run at once
+	Partial     bool              `json:"partial,omitempty"`
+
+	WallSeconds    float64      `json:"wall_seconds"`
+	WallCI         *Interval    `json:"wall_ci_seconds"`
+	Repetitions    []Repetition `json:"repetitions"`
+	ThroughputPerS float64      `json:"throughput_per_s"`
+
+	Latency   Percentiles          `json:"latency_seconds"`
+	QueueWait Percentiles          `json:"queue_wait_seconds"`
+	Outcomes  Outcomes             `json:"outcomes"`
+	Errors    map[string]ErrorKind `json:"errors,omitempty"`
+	Attempts  int                  `json:"attempts"`
+
+	IdealSeconds *float64 `json:"ideal_seconds"`
+	Efficiency   *float64 `json:"efficiency"`
+	Speedup      *float64 `json:"speedup"`
+
+	Memory Memory `json:"memory"`
+}
+
+// Environment is where and when a document's runs were measured.
+type Environment struct {
+	GoVersion  string    `json:"go_version"`
+	GOOS       string    `json:"goos"`
+	GOARCH     string    `json:"goarch"`
+	GOMAXPROCS int       `json:"gomaxprocs"`
+	NumCPU     int       `json:"num_cpu"`
+	CPUModel   string    `json:"cpu_model"`
+	Time       time.Time `json:"time"`
+	Version    string    `json:"concbench_version"`
+	Command    string    `json:"command,omitempty"`
+}
+
+// CurrentEnvironment describes this process and machine now.
+func CurrentEnvironment(version string) Environment {
+	return Environment{
+		GoVersion:  runtime.Version(),
+		GOOS:       runtime.GOOS,
+		GOARCH:     runtime.GOARCH,
+		GOMAXPROCS: runtime.GOMAXPROCS(0),
+		NumCPU:     runtime.NumCPU(),
+		CPUModel:   cpuModel(),
+		Time:       time.Now().UTC().Truncate(time.Second),
+		Version:    version,
+		Command:    strings.Join(os.Args, " "),
+	}
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown"
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}
+
+// Document is a results file: the environment once, then a summary per cell.
+type Document struct {
+	Schema           string      `json:"schema"`
+	Environment      Environment `json:"environment"`
+	PercentileMethod string      `json:"percentile_method"`
+	Partial          bool        `json:"partial,omitempty"` // the run was interrupted
+	Runs             []Summary   `json:"runs"`
+}
+
+// NewDocument returns an empty document for this environment.
+func NewDocument(env Environment) *Document {
+	return &Document{Schema: Schema, Environment: env, PercentileMethod: PercentileMethod}
+}
+
+// ReadDocument decodes a results document and checks its schema. Errors
+// name what is wrong (empty, truncated, not JSON, another schema).
+func ReadDocument(r io.Reader) (*Document, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, errors.New("empty file, not a concbench results document")
+	}
+	var probe struct {
+		Schema *string `json:"schema"`
+	}
+	if err := json.Unmarshal(b, &probe); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("not valid JSON (truncated or corrupt): %w", err)
+		}
+		return nil, fmt.Errorf("not a concbench results document: %w", err)
+	}
+	switch {
+	case probe.Schema == nil:
+		return nil, errors.New("no schema tag: not a concbench results document")
+	case *probe.Schema != Schema:
+		return nil, fmt.Errorf("schema %q is not supported (want %q)", *probe.Schema, Schema)
+	}
+	var d Document
+	if err := json.Unmarshal(b, &d); err != nil {
+		return nil, fmt.Errorf("malformed results document: %w", err)
+	}
+	return &d, nil
+}
+
+// ReadFile reads a results document from path; errors name the file.
+func ReadFile(path string) (*Document, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	d, err := ReadDocument(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return d, nil
+}
+
+// WriteFileAtomic writes the output of write to path through a temporary
+// file in the same directory and a rename, so a reader never sees a half
+// written file and a failed write leaves any old file in place. It creates
+// the directory if needed.
+func WriteFileAtomic(path string, write func(io.Writer) error) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // no-op after a successful rename
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

@@ -1,0 +1,231 @@
+package results
+
+import (
+	"maps"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/montanaflynn/stats"
+)
+
+// PercentileMethod names how percentiles are computed, for readers of the
+// results: stats.Percentile interpolates linearly between closest ranks.
+const PercentileMethod = "linear interpolation between closest ranks (Hyndman-Fan type 7, as NumPy's default)"
+
+// Percentiles describes a distribution of durations, in seconds.
+type Percentiles struct {
+	P50    float64 `json:"p50"`
+	P90    float64 `json:"p90"`
+	P99    float64 `json:"p99"`
+	P999   float64 `json:"p999"`
+	Max    float64 `json:"max"`
+	Mean   float64 `json:"mean"`
+	StdDev float64 `json:"stddev"`
+}
+
+// Outcomes counts tasks by how they ended.
+type Outcomes struct {
+	OK       int `json:"ok"`
+	Error    int `json:"error"`
+	Timeout  int `json:"timeout"`
+	Panic    int `json:"panic"`
+	Canceled int `json:"canceled"`
+}
+
+// Total returns the number of tasks counted.
+func (o Outcomes) Total() int { return o.OK + o.Error + o.Timeout + o.Panic + o.Canceled }
+
+// Finished returns the number of tasks that ran to an end of their own.
+func (o Outcomes) Finished() int { return o.OK + o.Error + o.Timeout + o.Panic }
+
+func (o *Outcomes) add(x Outcome) {
+	switch x {
+	case OK:
+		o.OK++
+	case Error:
+		o.Error++
+	case Timeout:
+		o.Timeout++
+	case Panic:
+		o.Panic++
+	default:
+		o.Canceled++
+	}
+}
+
+// ErrorKind counts the failed tasks of one kind, with one message as example.
+type ErrorKind struct {
+	Count   int    `json:"count"`
+	Example string `json:"example"`
+}
+
+// Tally is what the samples of one run add up to.
+type Tally struct {
+	Latency   Percentiles          // service time of the tasks that started
+	QueueWait Percentiles          // start minus due time of the tasks that started
+	Outcomes  Outcomes             //
+	Errors    map[string]ErrorKind // by kind, for tasks that did not end OK
+	Attempts  int                  // attempts over all tasks
+}
+
+// Count summarises samples. kind classifies a failed task's error (for
+// example workloads.Kind). It does not modify samples.
+func Count(samples []Sample, kind func(error) string) Tally {
+	var t Tally
+	lat := make([]float64, 0, len(samples))
+	wait := make([]float64, 0, len(samples))
+	for i := range samples {
+		s := &samples[i]
+		t.Outcomes.add(s.Outcome)
+		t.Attempts += int(s.Attempts)
+		if s.Outcome != OK && s.Outcome != Canceled {
+			if t.Errors == nil {
+				t.Errors = map[string]ErrorKind{}
+			}
+			k := kind(s.Err)
+			e := t.Errors[k]
+			if e.Count == 0 && s.Err != nil {
+				e.Example = s.Err.Error()
+			}
+			e.Count++
+			t.Errors[k] = e
+		}
+		if s.Attempts > 0 {
+			lat = append(lat, s.Service.Seconds())
+			wait = append(wait, s.Wait().Seconds())
+		}
+	}
+	t.Latency = Describe(lat)
+	t.QueueWait = Describe(wait)
+	return t
+}
+
+// Describe returns the percentiles of xs (seconds), all zero if xs is
+// empty. It sorts xs in place.
+func Describe(xs []float64) Percentiles {
+	if len(xs) == 0 {
+		return Percentiles{}
+	}
+	// stats sorts a copy on every call; sorting once first makes each of
+	// those sorts a linear pass over already sorted data.
+	slices.Sort(xs)
+	data := stats.Float64Data(xs)
+	pct := func(p float64) float64 { v, _ := stats.Percentile(data, p); return v }
+	mean, _ := stats.Mean(data)
+	sd, _ := stats.StandardDeviationPopulation(data)
+	return Percentiles{
+		P50: pct(50), P90: pct(90), P99: pct(99), P999: pct(99.9),
+		Max: xs[len(xs)-1], Mean: mean, StdDev: sd,
+	}
+}
+
+// Interval is a confidence interval, in the unit of the value it bounds.
+type Interval struct {
+	Lo    float64 `json:"lo"`
+	Hi    float64 `json:"hi"`
+	Level float64 `json:"level"` // the confidence actually achieved, e.g. 0.97
+}
+
+// MedianCI returns the median of xs and a distribution-free confidence
+// interval for it from order statistics, at the narrowest symmetric pair of
+// ranks whose coverage is at least level. With fewer than six values no
+// pair reaches 95%, so the interval is the range and Level says what it
+// covers. It returns a nil interval for fewer than two values.
+func MedianCI(xs []float64, level float64) (float64, *Interval) {
+	if len(xs) == 0 {
+		return math.NaN(), nil
+	}
+	s := slices.Sorted(slices.Values(xs))
+	med, _ := stats.Median(s)
+	n := len(s)
+	if n < 2 {
+		return med, nil
+	}
+	// coverage of [s[k], s[n-1-k]] is 1 - 2*P(B <= k) with B ~ Bin(n, 1/2).
+	cdf, term := 0.0, math.Pow(0.5, float64(n))
+	best := &Interval{Lo: s[0], Hi: s[n-1], Level: 1 - 2*term}
+	for k := 0; k < n/2; k++ {
+		cdf += term
+		cover := 1 - 2*cdf
+		if cover < level {
+			break
+		}
+		best = &Interval{Lo: s[k], Hi: s[n-1-k], Level: cover}
+		term = term * float64(n-k) / float64(k+1)
+	}
+	return med, best
+}
+
+// ListSchedule returns the makespan of running tasks of the given durations
+// on slots identical slots, each task in index order taking the slot that
+// frees first: what an ideal pool or semaphore achieves. One slot gives the
+// sum, len(durations) slots the maximum.
+func ListSchedule(durations []time.Duration, slots int) time.Duration {
+	if len(durations) == 0 {
+		return 0
+	}
+	slots = min(max(slots, 1), len(durations))
+	switch slots {
+	case 1:
+		var sum time.Duration
+		for _, d := range durations {
+			sum += d
+		}
+		return sum
+	case len(durations):
+		return slices.Max(durations)
+	}
+	h := make(freeAt, slots) // every slot free at 0
+	for _, d := range durations {
+		h[0] += d
+		h.down()
+	}
+	return slices.Max(h)
+}
+
+// freeAt is a min-heap of the times the slots become free.
+type freeAt []time.Duration
+
+// down restores the heap after the root grew.
+func (h freeAt) down() {
+	i, n := 0, len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		c := l
+		if r := l + 1; r < n && h[r] < h[l] {
+			c = r
+		}
+		if h[i] <= h[c] {
+			return
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
+	}
+}
+
+// SortedKinds returns the error kinds in a stable order.
+func SortedKinds(m map[string]ErrorKind) []string { return slices.Sorted(maps.Keys(m)) }
+
+// FillSpeedups sets each run's Speedup to the wall time of the sequential
+// run of the same workload, parameters and task count divided by its own,
+// and leaves it nil where there is no such complete sequential run.
+func FillSpeedups(runs []Summary) {
+	base := map[string]float64{}
+	key := func(s *Summary) string { return groupTitle(s) + "|" + itoa(s.Tasks) }
+	for i := range runs {
+		if s := &runs[i]; s.Strategy == "sequential" && !s.Partial {
+			base[key(s)] = s.WallSeconds
+		}
+	}
+	for i := range runs {
+		s := &runs[i]
+		if b, ok := base[key(s)]; ok && s.WallSeconds > 0 {
+			x := b / s.WallSeconds
+			s.Speedup = &x
+		}
+	}
+}

@@ -1,0 +1,271 @@
+package results
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Formats lists the formats Write accepts.
+var Formats = []string{"table", "markdown", "csv", "json"}
+
+// column renders one field of a summary for people (human) and for
+// programs (raw, in the unit its CSV header names).
+type column struct {
+	head, csvHead string
+	human, raw    func(*Summary) string
+}
+
+func f64(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
+func itoa(n int) string    { return strconv.Itoa(n) }
+
+func optional(p *float64, human func(float64) string) string {
+	if p == nil {
+		return "-"
+	}
+	return human(*p)
+}
+
+func percent(x float64) string { return fmt.Sprintf("%.0f%%", 100*x) }
+func times(x float64) string   { return sig(x) + "x" }
+
+var columns = []column{
+	{"strategy", "strategy", func(s *Summary) string { return s.Strategy + partialMark(s) }, func(s *Summary) string { return s.Strategy }},
+	{"tasks", "tasks", func(s *Summary) string { return itoa(s.Tasks) }, nil},
+	{"conc", "concurrency", func(s *Summary) string { return itoa(s.Concurrency) }, nil},
+	{"wall", "wall_seconds", func(s *Summary) string { return Seconds(s.WallSeconds) }, func(s *Summary) string { return f64(s.WallSeconds) }},
+	{"wall 95% CI", "", ciText, nil},
+	{"ideal", "ideal_seconds", func(s *Summary) string { return optional(s.IdealSeconds, Seconds) }, func(s *Summary) string { return optional(s.IdealSeconds, f64) }},
+	{"eff", "efficiency", func(s *Summary) string { return optional(s.Efficiency, percent) }, func(s *Summary) string { return optional(s.Efficiency, f64) }},
+	{"speedup", "speedup", func(s *Summary) string { return optional(s.Speedup, times) }, func(s *Summary) string { return optional(s.Speedup, f64) }},
+	{"tasks/s", "throughput_per_s", func(s *Summary) string { return Rate(s.ThroughputPerS) }, func(s *Summary) string { return f64(s.ThroughputPerS) }},
+	{"p50", "latency_p50_seconds", func(s *Summary) string { return Seconds(s.Latency.P50) }, func(s *Summary) string { return f64(s.Latency.P50) }},
+	{"p99", "latency_p99_seconds", func(s *Summary) string { return Seconds(s.Latency.P99) }, func(s *Summary) string { return f64(s.Latency.P99) }},
+	{"max", "latency_max_seconds", func(s *Summary) string { return Seconds(s.Latency.Max) }, func(s *Summary) string { return f64(s.Latency.Max) }},
+	{"wait p50", "queue_wait_p50_seconds", func(s *Summary) string { return Seconds(s.QueueWait.P50) }, func(s *Summary) string { return f64(s.QueueWait.P50) }},
+	{"wait p99", "queue_wait_p99_seconds", func(s *Summary) string { return Seconds(s.QueueWait.P99) }, func(s *Summary) string { return f64(s.QueueWait.P99) }},
+	{"ok", "ok", func(s *Summary) string { return itoa(s.Outcomes.OK) }, nil},
+	{"err", "error", func(s *Summary) string { return itoa(s.Outcomes.Error) }, nil},
+	{"tmo", "timeout", func(s *Summary) string { return itoa(s.Outcomes.Timeout) }, nil},
+	{"pnc", "panic", func(s *Summary) string { return itoa(s.Outcomes.Panic) }, nil},
+	{"cnc", "canceled", func(s *Summary) string { return itoa(s.Outcomes.Canceled) }, nil},
+	{"tries", "attempts", func(s *Summary) string { return itoa(s.Attempts) }, nil},
+	{"goroutines", "peak_goroutines", func(s *Summary) string { return itoa(s.Memory.PeakGoroutines) }, nil},
+	{"heap", "peak_heap_bytes", func(s *Summary) string { return Bytes(float64(s.Memory.PeakHeapBytes)) }, func(s *Summary) string { return strconv.FormatUint(s.Memory.PeakHeapBytes, 10) }},
+	{"rss", "peak_rss_bytes", func(s *Summary) string { return Bytes(float64(s.Memory.PeakRSSBytes)) }, func(s *Summary) string { return strconv.FormatUint(s.Memory.PeakRSSBytes, 10) }},
+	{"B/task", "alloc_bytes_per_task", func(s *Summary) string { return Bytes(perTask(s)) }, func(s *Summary) string { return f64(perTask(s)) }},
+	{"allocs/task", "allocs_per_task", func(s *Summary) string { return sig(s.Memory.AllocsPerTask) }, func(s *Summary) string { return f64(s.Memory.AllocsPerTask) }},
+}
+
+func partialMark(s *Summary) string {
+	if s.Partial {
+		return "*"
+	}
+	return ""
+}
+
+func ciText(s *Summary) string {
+	if s.WallCI == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%s..%s", Seconds(s.WallCI.Lo), Seconds(s.WallCI.Hi))
+}
+
+func perTask(s *Summary) float64 {
+	if s.Tasks == 0 {
+		return 0
+	}
+	return float64(s.Memory.TotalAllocBytes) / float64(s.Tasks)
+}
+
+// Write renders doc in format (one of Formats) to w.
+func Write(w io.Writer, format string, doc *Document) error {
+	switch format {
+	case "table":
+		return writeText(w, doc, false)
+	case "markdown":
+		return writeText(w, doc, true)
+	case "csv":
+		return writeCSV(w, doc)
+	case "json":
+		e := json.NewEncoder(w)
+		e.SetIndent("", "  ")
+		return e.Encode(doc)
+	}
+	return fmt.Errorf("unknown format %q; want one of %s", format, strings.Join(Formats, ", "))
+}
+
+// groups splits the runs by workload and parameters, in first-seen order,
+// so each table shares one heading.
+func groups(runs []Summary) [][]*Summary {
+	var keys []string
+	byKey := map[string][]*Summary{}
+	for i := range runs {
+		k := groupTitle(&runs[i])
+		if _, ok := byKey[k]; !ok {
+			keys = append(keys, k)
+		}
+		byKey[k] = append(byKey[k], &runs[i])
+	}
+	out := make([][]*Summary, len(keys))
+	for i, k := range keys {
+		out[i] = byKey[k]
+	}
+	return out
+}
+
+func groupTitle(s *Summary) string {
+	var b strings.Builder
+	b.WriteString("workload " + s.Workload)
+	for _, k := range slices.Sorted(maps.Keys(s.Params)) {
+		fmt.Fprintf(&b, " %s=%s", k, s.Params[k])
+	}
+	return b.String()
+}
+
+func writeText(w io.Writer, doc *Document, markdown bool) error {
+	var b strings.Builder
+	for gi, g := range groups(doc.Runs) {
+		if gi > 0 {
+			b.WriteString("\n")
+		}
+		cols := visibleColumns(g)
+		rows := [][]string{headRow(cols)}
+		for _, s := range g {
+			row := make([]string, len(cols))
+			for j, c := range cols {
+				row[j] = c.human(s)
+			}
+			rows = append(rows, row)
+		}
+		if markdown {
+			fmt.Fprintf(&b, "**%s**\n\n", groupTitle(g[0]))
+			markdownTable(&b, rows)
+		} else {
+			fmt.Fprintf(&b, "%s\n", groupTitle(g[0]))
+			alignedTable(&b, rows)
+		}
+		errorLines(&b, g, markdown)
+	}
+	fmt.Fprintf(&b, "\nlatency = service time per task; wait = queue wait; percentiles: %s", doc.PercentileMethod)
+	if doc.Partial {
+		b.WriteString("; * = interrupted, partial results")
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// visibleColumns drops the CI column when no run in the group was repeated.
+func visibleColumns(g []*Summary) []column {
+	anyCI := slices.ContainsFunc(g, func(s *Summary) bool { return s.WallCI != nil })
+	var cols []column
+	for _, c := range columns {
+		if c.head == "wall 95% CI" && !anyCI {
+			continue
+		}
+		cols = append(cols, c)
+	}
+	return cols
+}
+
+func headRow(cols []column) []string {
+	h := make([]string, len(cols))
+	for i, c := range cols {
+		h[i] = c.head
+	}
+	return h
+}
+
+func alignedTable(b *strings.Builder, rows [][]string) {
+	width := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for j, c := range r {
+			width[j] = max(width[j], len([]rune(c)))
+		}
+	}
+	for _, r := range rows {
+		for j, c := range r {
+			pad := strings.Repeat(" ", width[j]-len([]rune(c)))
+			switch {
+			case j == 0:
+				b.WriteString(c + pad)
+			default:
+				b.WriteString("  " + pad + c)
+			}
+		}
+		b.WriteString("\n")
+	}
+}
+
+func markdownTable(b *strings.Builder, rows [][]string) {
+	for i, r := range rows {
+		b.WriteString("| " + strings.Join(r, " | ") + " |\n")
+		if i == 0 {
+			seps := make([]string, len(r))
+			for j := range seps {
+				seps[j] = "---:"
+			}
+			seps[0] = ":---"
+			b.WriteString("|" + strings.Join(seps, "|") + "|\n")
+		}
+	}
+	b.WriteString("\n")
+}
+
+func errorLines(b *strings.Builder, g []*Summary, markdown bool) {
+	for _, s := range g {
+		if len(s.Errors) == 0 {
+			continue
+		}
+		var parts []string
+		for _, k := range SortedKinds(s.Errors) {
+			e := s.Errors[k]
+			parts = append(parts, fmt.Sprintf("%s %d (e.g. %q)", k, e.Count, e.Example))
+		}
+		bullet := ""
+		if markdown {
+			bullet = "- "
+		}
+		fmt.Fprintf(b, "%serrors %s tasks=%d conc=%d: %s\n", bullet, s.Strategy, s.Tasks, s.Concurrency, strings.Join(parts, ", "))
+	}
+}
+
+func writeCSV(w io.Writer, doc *Document) error {
+	cw := csv.NewWriter(w)
+	var head []string
+	var cols []column
+	for _, c := range columns {
+		if c.csvHead != "" {
+			head = append(head, c.csvHead)
+			cols = append(cols, c)
+		}
+	}
+	head = append(head, "workload", "params")
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	for i := range doc.Runs {
+		s := &doc.Runs[i]
+		row := make([]string, 0, len(head))
+		for _, c := range cols {
+			f := c.raw
+			if f == nil {
+				f = c.human
+			}
+			row = append(row, f(s))
+		}
+		p, _ := json.Marshal(s.Params)
+		row = append(row, s.Workload, string(p))
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

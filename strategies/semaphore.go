@@ -1,0 +1,47 @@
+package strategies
+
+import (
+	"context"
+	"sync"
+)
+
+// Semaphore starts one goroutine per task but lets at most Limit run at
+// once: a task's goroutine is started when a slot frees, in index order
+// (FIFO admission), as with golang.org/x/sync/semaphore or errgroup's
+// SetLimit. A zero or negative Limit means one.
+type Semaphore struct {
+	Limit int
+}
+
+var _ Strategy = Semaphore{}
+
+// Name returns "semaphore".
+func (Semaphore) Name() string { return "semaphore" }
+
+// Slots returns the limit, capped at n.
+func (s Semaphore) Slots(n int) int { return min(max(s.Limit, 1), n) }
+
+// Run admits the tasks in order as slots free and waits for the admitted
+// ones. Once ctx is done it admits no more.
+func (s Semaphore) Run(ctx context.Context, job *Job) error {
+	slots := make(chan struct{}, s.Slots(job.Tasks))
+	var wg sync.WaitGroup
+	for i := range job.Tasks {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+		}
+		// Checked after the select too: when both cases are ready, select
+		// picks at random, and a canceled run must not start a task.
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			job.Exec(ctx, i)
+		}()
+	}
+	wg.Wait()
+	return ctx.Err()
+}

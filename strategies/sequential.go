@@ -1,0 +1,26 @@
+package strategies
+
+import "context"
+
+// Sequential runs the tasks one after another in index order, on the
+// calling goroutine. The zero value is ready to use.
+type Sequential struct{}
+
+var _ Strategy = Sequential{}
+
+// Name returns "sequential".
+func (Sequential) Name() string { return "sequential" }
+
+// Slots returns 1.
+func (Sequential) Slots(int) int { return 1 }
+
+// Run runs the tasks in order and stops before the next one once ctx is done.
+func (Sequential) Run(ctx context.Context, job *Job) error {
+	for i := range job.Tasks {
+		if ctx.Err() != nil {
+			break
+		}
+		job.Exec(ctx, i)
+	}
+	return ctx.Err()
+}

@@ -1,0 +1,68 @@
+// Package strategies decides when and where each task of a run executes.
+//
+// A Strategy receives a Job and calls Job.Exec(ctx, i) for the task indices
+// in its own order and on its own goroutines (or, for Process, hands them to
+// worker processes). Exec runs the task, recovers its panics and records
+// its sample, so a strategy never sees a task fail: it only schedules.
+//
+// Every strategy honours ctx: once ctx is done it starts no further task
+// and returns after the running ones have stopped; the tasks it did not
+// start stay unrecorded, and the caller accounts for them as canceled
+// (results.Recorder.Finish).
+package strategies
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Func runs task i in the calling goroutine and records its sample. It
+// blocks until the task ends, never panics, and is safe for concurrent use
+// with distinct indices.
+type Func func(ctx context.Context, i int)
+
+// Job is the work a strategy schedules: task indices 0 to Tasks-1.
+type Job struct {
+	Tasks int
+	Exec  Func
+}
+
+// Strategy schedules the tasks of a Job.
+type Strategy interface {
+	// Name returns the strategy's name, as used in flags and tables.
+	Name() string
+	// Slots returns how many tasks may run at once for a job of n tasks.
+	Slots(n int) int
+	// Run calls job.Exec once for each task index it starts. It blocks
+	// until every started task has finished, and returns ctx's error if
+	// ctx ended the run early, nil otherwise.
+	Run(ctx context.Context, job *Job) error
+}
+
+// Names lists the strategies New knows, in the order "all" runs them.
+var Names = []string{"sequential", "unbounded", "pool", "semaphore"}
+
+// Bounded reports whether a strategy takes a concurrency limit; the others
+// ignore it, so a sweep over concurrency runs them once per task count.
+func Bounded(name string) bool { return name == "pool" || name == "semaphore" }
+
+// New returns the strategy called name with concurrency limit conc (used by
+// the bounded strategies only). It returns an error naming the strategy if
+// it is unknown or conc is not positive.
+func New(name string, conc int) (Strategy, error) {
+	if Bounded(name) && conc <= 0 {
+		return nil, fmt.Errorf("strategy %s: concurrency %d must be positive", name, conc)
+	}
+	switch name {
+	case "sequential":
+		return Sequential{}, nil
+	case "unbounded":
+		return Unbounded{}, nil
+	case "pool":
+		return Pool{Workers: conc}, nil
+	case "semaphore":
+		return Semaphore{Limit: conc}, nil
+	}
+	return nil, fmt.Errorf("unknown strategy %q; want one of %s or all", name, strings.Join(Names, ", "))
+}

@@ -1,0 +1,36 @@
+package strategies
+
+import (
+	"context"
+	"sync"
+)
+
+// Unbounded starts one goroutine per task, all at once: the Go form of
+// asyncio.gather. The zero value is ready to use.
+type Unbounded struct{}
+
+var _ Strategy = Unbounded{}
+
+// Name returns "unbounded".
+func (Unbounded) Name() string { return "unbounded" }
+
+// Slots returns n: every task may run at once.
+func (Unbounded) Slots(n int) int { return n }
+
+// Run starts a goroutine for each task and waits for all of them. Once ctx
+// is done it starts no more.
+func (Unbounded) Run(ctx context.Context, job *Job) error {
+	var wg sync.WaitGroup
+	for i := range job.Tasks {
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			job.Exec(ctx, i)
+		}()
+	}
+	wg.Wait()
+	return ctx.Err()
+}

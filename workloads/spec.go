@@ -1,0 +1,167 @@
+// Package workloads builds the tasks that concbench runs.
+//
+// A workload is described by a Spec, a plain serialisable value, so that a
+// worker process can rebuild exactly the same tasks from it. Task i is
+// deterministic: its duration, its injected failures and anything else
+// random come from (Seed, i, attempt), so every strategy runs the same tasks
+// and meets the same failures.
+package workloads
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Spec describes a workload and the wrappers applied to each of its tasks.
+// Its zero value is not runnable: Name must be set. Parameter names in
+// errors and in Params match the CLI flags.
+type Spec struct {
+	Name string `json:"name"` // "sleep" or "cpu"
+	Seed int64  `json:"seed"`
+
+	// sleep
+	Latency   time.Duration   `json:"latency,omitempty"`   // mean (or fixed) duration
+	Dist      string          `json:"dist,omitempty"`      // fixed, uniform, normal, exp
+	Jitter    time.Duration   `json:"jitter,omitempty"`    // uniform half-width, normal stddev
+	Durations []time.Duration `json:"durations,omitempty"` // explicit list, cycled over the tasks
+
+	// cpu
+	Work int `json:"work,omitempty"` // mixing rounds per task
+
+	// wrappers, for every workload
+	FailRate float64       `json:"fail_rate,omitempty"` // injected failure probability per attempt
+	Timeout  time.Duration `json:"timeout,omitempty"`   // per attempt; 0 = none
+	Retries  int           `json:"retries,omitempty"`   // extra attempts after a failure or timeout
+	Backoff  time.Duration `json:"backoff,omitempty"`   // wait before retry k is Backoff * 2^k
+
+	// fault injection, for tests and demonstrations
+	PanicAt []int `json:"panic_at,omitempty"` // task indices that panic on every attempt
+}
+
+// Distributions the sleep workload accepts.
+var Dists = []string{"fixed", "uniform", "normal", "exp"}
+
+// Names lists the workloads New can build.
+var Names = []string{"sleep", "cpu"}
+
+// Limits that keep a typo from becoming an hour-long run or an overflow.
+const (
+	MaxRetries  = 30
+	MaxDuration = 24 * time.Hour
+)
+
+// ParamError says which parameter is wrong and why.
+type ParamError struct {
+	Param  string // the parameter, named as its CLI flag
+	Value  string
+	Reason string
+}
+
+func (e *ParamError) Error() string {
+	return fmt.Sprintf("--%s %q: %s", e.Param, e.Value, e.Reason)
+}
+
+func durStr(d time.Duration) string { return d.String() }
+
+// Validate reports the first parameter that is out of range, as a *ParamError.
+func (s *Spec) Validate() error {
+	bad := func(p, v, why string) error { return &ParamError{p, v, why} }
+	checkDur := func(p string, d time.Duration) error {
+		if d < 0 {
+			return bad(p, durStr(d), "must not be negative")
+		}
+		if d > MaxDuration {
+			return bad(p, durStr(d), "must be at most "+MaxDuration.String())
+		}
+		return nil
+	}
+	switch s.Name {
+	case "sleep":
+		if len(s.Durations) == 0 {
+			if err := checkDur("latency", s.Latency); err != nil {
+				return err
+			}
+			if err := checkDur("jitter", s.Jitter); err != nil {
+				return err
+			}
+			switch s.Dist {
+			case "", "fixed", "uniform", "normal", "exp":
+			default:
+				return bad("dist", s.Dist, "unknown distribution; want one of "+strings.Join(Dists, ", "))
+			}
+		}
+		for _, d := range s.Durations {
+			if err := checkDur("durations", d); err != nil {
+				return err
+			}
+		}
+	case "cpu":
+		if s.Work <= 0 {
+			return bad("work", strconv.Itoa(s.Work), "must be a positive number of rounds")
+		}
+	default:
+		return bad("workload", s.Name, "unknown workload; want one of "+strings.Join(Names, ", "))
+	}
+	if !(s.FailRate >= 0 && s.FailRate <= 1) {
+		return bad("fail-rate", strconv.FormatFloat(s.FailRate, 'g', -1, 64), "must be within [0, 1]")
+	}
+	if s.Retries < 0 || s.Retries > MaxRetries {
+		return bad("retries", strconv.Itoa(s.Retries), fmt.Sprintf("must be within [0, %d]", MaxRetries))
+	}
+	if err := checkDur("timeout", s.Timeout); err != nil {
+		return err
+	}
+	if err := checkDur("backoff", s.Backoff); err != nil {
+		return err
+	}
+	for _, i := range s.PanicAt {
+		if i < 0 {
+			return bad("panic-at", strconv.Itoa(i), "task indices start at 0")
+		}
+	}
+	return nil
+}
+
+// Params returns the spec's parameters as flag name -> value, leaving out
+// the ones that do not apply, for tables and the JSON document.
+func (s *Spec) Params() map[string]string {
+	p := map[string]string{"seed": strconv.FormatInt(s.Seed, 10)}
+	switch s.Name {
+	case "sleep":
+		if len(s.Durations) > 0 {
+			ds := make([]string, len(s.Durations))
+			for i, d := range s.Durations {
+				ds[i] = d.String()
+			}
+			p["durations"] = strings.Join(ds, ",")
+		} else {
+			p["latency"] = s.Latency.String()
+			p["dist"] = s.dist()
+			if s.Jitter > 0 {
+				p["jitter"] = s.Jitter.String()
+			}
+		}
+	case "cpu":
+		p["work"] = strconv.Itoa(s.Work)
+	}
+	if s.FailRate > 0 {
+		p["fail-rate"] = strconv.FormatFloat(s.FailRate, 'g', -1, 64)
+	}
+	if s.Timeout > 0 {
+		p["timeout"] = s.Timeout.String()
+	}
+	if s.Retries > 0 {
+		p["retries"] = strconv.Itoa(s.Retries)
+		p["backoff"] = s.Backoff.String()
+	}
+	return p
+}
+
+func (s *Spec) dist() string {
+	if s.Dist == "" {
+		return "fixed"
+	}
+	return s.Dist
+}

@@ -1,0 +1,220 @@
+package workloads
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/concbench/concbench/results"
+)
+
+// base is one attempt of a workload's own work, without any wrapper.
+type base interface {
+	do(ctx context.Context, i int) error
+}
+
+// Task runs the tasks of one workload with the wrappers of its Spec applied:
+// per-attempt timeout, injected failures, retries with exponential backoff
+// and panic recovery. A Task is immutable and safe for concurrent use.
+type Task struct {
+	spec    Spec
+	base    base
+	panicAt map[int]bool
+}
+
+// New builds the tasks a spec describes. It returns a *ParamError if the
+// spec is invalid.
+func New(spec Spec) (*Task, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	spec.Durations = slices.Clone(spec.Durations)
+	t := &Task{spec: spec}
+	switch spec.Name {
+	case "sleep":
+		t.base = sleep{&t.spec}
+	case "cpu":
+		t.base = cpu{&t.spec}
+	}
+	if len(spec.PanicAt) > 0 {
+		t.panicAt = make(map[int]bool, len(spec.PanicAt))
+		for _, i := range spec.PanicAt {
+			t.panicAt[i] = true
+		}
+	}
+	return t, nil
+}
+
+// Spec returns the spec the task was built from.
+func (t *Task) Spec() Spec { return t.spec }
+
+// ErrInjected is the error of an attempt failed by --fail-rate.
+var ErrInjected = &KindError{Kind: "injected", Msg: "injected failure"}
+
+// KindError is an error that carries the kind it is counted under in a
+// summary. Workloads return it for classified failures, and it is how a
+// failure crosses a process boundary.
+type KindError struct {
+	Kind string
+	Msg  string
+}
+
+func (e *KindError) Error() string { return e.Msg }
+
+// PanicError is the error of an attempt that panicked.
+type PanicError struct{ Value any }
+
+func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
+
+// Kind returns the kind an error is counted under: the Kind of a *KindError
+// in its chain, "panic", "timeout", "canceled", or "error".
+func Kind(err error) string {
+	var ke *KindError
+	var pe *PanicError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &ke):
+		return ke.Kind
+	case errors.As(err, &pe):
+		return "panic"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	}
+	return "error"
+}
+
+// Run runs task i to completion in the calling goroutine: every attempt,
+// and the backoff between them. It blocks, never panics, and returns the
+// task's sample with Start (measured from t0), Service, Attempts, Outcome
+// and Err set. Due is left for the caller.
+func (t *Task) Run(ctx context.Context, i int, t0 time.Time) results.Sample {
+	start := time.Now()
+	var (
+		err     error
+		outcome results.Outcome
+		a       int
+	)
+	for a = 0; ; a++ {
+		if ctx.Err() != nil {
+			err, outcome = ctx.Err(), results.Canceled
+			break
+		}
+		err = t.attempt(ctx, i, a)
+		outcome = t.classify(ctx, err)
+		if outcome != results.Error && outcome != results.Timeout || a >= t.spec.Retries {
+			a++
+			break
+		}
+		if Sleep(ctx, t.backoff(a)) != nil {
+			a++
+			err, outcome = ctx.Err(), results.Canceled
+			break
+		}
+	}
+	end := time.Now()
+	return results.Sample{
+		Start:    start.Sub(t0),
+		Service:  end.Sub(start),
+		Attempts: int32(a),
+		Outcome:  outcome,
+		Err:      err,
+	}
+}
+
+// attempt runs one attempt, turning a panic into a *PanicError.
+func (t *Task) attempt(ctx context.Context, i, a int) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Value: v}
+		}
+	}()
+	if t.spec.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, t.spec.Timeout)
+		defer cancel()
+	}
+	if t.panicAt[i] {
+		panic(fmt.Sprintf("injected panic in task %d", i))
+	}
+	if err := t.base.do(ctx, i); err != nil {
+		return err
+	}
+	// A failing call still costs its full latency, so failures are decided
+	// after the work, as they are for a real request that returns an error.
+	if t.failed(i, a) {
+		return ErrInjected
+	}
+	return nil
+}
+
+func (t *Task) failed(i, a int) bool {
+	return t.spec.FailRate > 0 && unit(draw(t.spec.Seed, i, a, streamFail)) < t.spec.FailRate
+}
+
+func (t *Task) classify(ctx context.Context, err error) results.Outcome {
+	var pe *PanicError
+	switch {
+	case err == nil:
+		return results.OK
+	case ctx.Err() != nil:
+		return results.Canceled
+	case errors.As(err, &pe):
+		return results.Panic
+	case errors.Is(err, context.DeadlineExceeded):
+		return results.Timeout
+	}
+	return results.Error
+}
+
+// backoff returns the wait before the retry that follows attempt a (0-based).
+func (t *Task) backoff(a int) time.Duration {
+	d := t.spec.Backoff << min(a, 20)
+	if d < 0 || d > MaxDuration {
+		return MaxDuration
+	}
+	return d
+}
+
+// Expected returns how long task i takes with no scheduling delay at all,
+// retries and backoffs included, and whether that is known. It is known for
+// the sleep workload, where durations are part of the spec.
+func (t *Task) Expected(i int) (time.Duration, bool) {
+	s, ok := t.base.(sleep)
+	if !ok || t.panicAt[i] {
+		return 0, ok && t.panicAt[i]
+	}
+	d := s.duration(i)
+	var total time.Duration
+	for a := 0; ; a++ {
+		fails := false
+		if t.spec.Timeout > 0 && d >= t.spec.Timeout {
+			total += t.spec.Timeout
+			fails = true
+		} else {
+			total += d
+			fails = t.failed(i, a)
+		}
+		if !fails || a >= t.spec.Retries {
+			return total, true
+		}
+		total += t.backoff(a)
+	}
+}
+
+// ExpectedAll returns Expected for tasks 0..n-1, or nil if any is unknown.
+func (t *Task) ExpectedAll(n int) []time.Duration {
+	out := make([]time.Duration, n)
+	for i := range out {
+		d, ok := t.Expected(i)
+		if !ok {
+			return nil
+		}
+		out[i] = d
+	}
+	return out
+}
