@@ -74,9 +74,9 @@ func (p *probe) read() {
 
 // stop ends sampling and returns what the run cost for n tasks.
 func (p *probe) stop(n int) results.Memory {
-	p.read()
 	close(p.quit)
 	<-p.done
+	p.read() // the loop has exited: this goroutine owns the peaks now
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 	rss := procStatus("VmHWM:")

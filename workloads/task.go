@@ -157,15 +157,18 @@ func (t *Task) failed(i, a int) bool {
 }
 
 func (t *Task) classify(ctx context.Context, err error) results.Outcome {
-	var pe *PanicError
-	switch {
-	case err == nil:
+	if err == nil {
 		return results.OK
-	case ctx.Err() != nil:
+	}
+	if ctx.Err() != nil {
 		return results.Canceled
-	case errors.As(err, &pe):
+	}
+	// attempt returns a *PanicError unwrapped; a type assertion, unlike
+	// errors.As, costs no allocation on this per-task path.
+	if _, ok := err.(*PanicError); ok {
 		return results.Panic
-	case errors.Is(err, context.DeadlineExceeded):
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
 		return results.Timeout
 	}
 	return results.Error

@@ -1,0 +1,215 @@
+package concbench_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/strategies"
+	"github.com/concbench/concbench/workloads"
+)
+
+// Run with: go test -bench . -benchmem -run '^$'
+// Each harness benchmark runs one whole plan cell per iteration, so ns/op
+// is the wall time of a run; the Bare benchmarks are hand-written twins
+// that do the same sleeps with nothing else, for reading the harness's
+// overhead as a ratio in the same run.
+
+type cell struct {
+	workload  workloads.Spec
+	strategy  string
+	tasks     int
+	conc      int
+	benchName string
+}
+
+func cells() []cell {
+	sleep := workloads.Spec{Name: "sleep", Latency: 10 * time.Millisecond}
+	cpu := workloads.Spec{Name: "cpu", Work: 100_000}
+	var out []cell
+	add := func(spec workloads.Spec, tasks, conc int) {
+		for _, s := range strategies.Names {
+			if s == "sequential" && (spec.Name == "sleep" && tasks > 100) {
+				continue // 10ms each: too slow to be worth it
+			}
+			c := conc
+			if !strategies.Bounded(s) {
+				c = 0
+			}
+			name := fmt.Sprintf("workload=%s/strategy=%s/tasks=%d/conc=%d", spec.Name, s, tasks, c)
+			if !slices.ContainsFunc(out, func(x cell) bool { return x.benchName == name }) {
+				out = append(out, cell{spec, s, tasks, c, name})
+			}
+		}
+	}
+	add(sleep, 100, 10)
+	add(sleep, 10_000, 100)
+	add(sleep, 10_000, 1000)
+	add(cpu, 1000, 2)
+	return out
+}
+
+func mustRun(b *testing.B, task *workloads.Task, strat strategies.Strategy, n int) ([]results.Sample, time.Duration, results.Memory) {
+	samples, wall, mem, err := harness.Once(context.Background(), task, strat, n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return samples, wall, mem
+}
+
+func BenchmarkHarness(b *testing.B) {
+	for _, c := range cells() {
+		b.Run(c.benchName, func(b *testing.B) {
+			task, err := workloads.New(c.workload)
+			if err != nil {
+				b.Fatal(err)
+			}
+			strat, err := strategies.New(c.strategy, c.conc)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var tput, p99, peakG, rss []float64
+			for b.Loop() {
+				samples, wall, mem := mustRun(b, task, strat, c.tasks)
+				t := results.Count(samples, workloads.Kind)
+				if t.Outcomes.OK != c.tasks {
+					b.Fatalf("%d of %d tasks ok", t.Outcomes.OK, c.tasks)
+				}
+				tput = append(tput, float64(c.tasks)/wall.Seconds())
+				p99 = append(p99, t.Latency.P99*1e3)
+				peakG = append(peakG, float64(mem.PeakGoroutines))
+				rss = append(rss, float64(mem.PeakRSSBytes)/(1<<20))
+			}
+			b.ReportMetric(median(tput), "tasks/s")
+			b.ReportMetric(median(p99), "p99-ms")
+			b.ReportMetric(median(peakG), "peak-goroutines")
+			b.ReportMetric(median(rss), "peak-rss-MiB")
+		})
+	}
+}
+
+func BenchmarkBare(b *testing.B) {
+	for _, c := range cells() {
+		if c.workload.Name != "sleep" || c.strategy == "sequential" {
+			continue
+		}
+		b.Run(fmt.Sprintf("strategy=%s/tasks=%d/conc=%d", c.strategy, c.tasks, c.conc), func(b *testing.B) {
+			durs := sleeps(c.tasks, c.workload.Latency)
+			var tput []float64
+			for b.Loop() {
+				tput = append(tput, float64(c.tasks)/bare(c.strategy, durs, c.conc).Seconds())
+			}
+			b.ReportMetric(median(tput), "tasks/s")
+		})
+	}
+}
+
+// BenchmarkOverhead measures what the harness adds on top of the sleeping
+// itself: for each strategy it alternates a harness run and its bare twin,
+// takes each one's wall time minus the ideal makespan, and reports the
+// medians per task and their ratio (harness/bare; the target is <= 1.5).
+func BenchmarkOverhead(b *testing.B) {
+	const tasks, conc, pairs = 100_000, 1000, 3
+	d := 10 * time.Millisecond
+	task, err := workloads.New(workloads.Spec{Name: "sleep", Latency: d})
+	if err != nil {
+		b.Fatal(err)
+	}
+	durs := sleeps(tasks, d)
+	for _, name := range []string{"unbounded", "pool", "semaphore"} {
+		strat, err := strategies.New(name, conc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c := conc
+		if !strategies.Bounded(name) {
+			c = 0
+		}
+		b.Run(fmt.Sprintf("strategy=%s/tasks=%d/conc=%d", name, tasks, c), func(b *testing.B) {
+			ideal := results.ListSchedule(durs, strat.Slots(tasks))
+			var h, bw []float64
+			for b.Loop() {
+				for range pairs {
+					_, wall, _ := mustRun(b, task, strat, tasks)
+					h = append(h, (wall - ideal).Seconds())
+					bw = append(bw, (bare(name, durs, conc) - ideal).Seconds())
+				}
+			}
+			hm, bm := median(h), median(bw)
+			b.ReportMetric(hm/tasks*1e6, "harness-extra-µs/task")
+			b.ReportMetric(bm/tasks*1e6, "bare-extra-µs/task")
+			b.ReportMetric(hm/bm, "overhead-ratio")
+		})
+	}
+}
+
+func sleeps(n int, d time.Duration) []time.Duration {
+	durs := make([]time.Duration, n)
+	for i := range durs {
+		durs[i] = d
+	}
+	return durs
+}
+
+// bare runs durs as plain sleeps the way a person would write each
+// strategy by hand, and returns the wall time.
+func bare(strategy string, durs []time.Duration, conc int) time.Duration {
+	start := time.Now()
+	var wg sync.WaitGroup
+	switch strategy {
+	case "unbounded":
+		for _, d := range durs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				time.Sleep(d)
+			}()
+		}
+	case "pool":
+		jobs := make(chan time.Duration, conc)
+		for range conc {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for d := range jobs {
+					time.Sleep(d)
+				}
+			}()
+		}
+		for _, d := range durs {
+			jobs <- d
+		}
+		close(jobs)
+	case "semaphore":
+		sem := make(chan struct{}, conc)
+		for _, d := range durs {
+			sem <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				time.Sleep(d)
+				<-sem
+			}()
+		}
+	default:
+		panic("no bare twin for " + strategy)
+	}
+	wg.Wait()
+	return time.Since(start)
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(xs))
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[len(s)/2]
+}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/results"
+)
+
+// The test binary doubles as concbench: with CONCBENCH_TEST_MAIN set it
+// runs main, so tests see real exit codes, signals and output streams.
+func TestMain(m *testing.M) {
+	if os.Getenv("CONCBENCH_TEST_MAIN") == "1" {
+		os.Args = append([]string{"concbench"}, os.Args[1:]...)
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+func command(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "CONCBENCH_TEST_MAIN=1")
+	return cmd
+}
+
+type outcome struct {
+	code           int
+	stdout, stderr string
+}
+
+func concbench(t *testing.T, args ...string) outcome {
+	t.Helper()
+	cmd := command(args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatal(err)
+	}
+	return outcome{cmd.ProcessState.ExitCode(), out.String(), errb.String()}
+}
+
+func TestBadInputExitsTwoWithOneLine(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string // the flag or value the message must name
+	}{
+		{[]string{"run", "--strategies", "fastest"}, "--strategies"},
+		{[]string{"run", "--workload", "disk"}, "--workload"},
+		{[]string{"run", "--tasks", "0"}, "--tasks"},
+		{[]string{"run", "--tasks", "-5"}, "--tasks"},
+		{[]string{"run", "--tasks", "10,,20"}, "empty item"},
+		{[]string{"run", "--concurrency", "0"}, "--concurrency"},
+		{[]string{"run", "--concurrency", "ten"}, "--concurrency"},
+		{[]string{"run", "--latency", "10xs"}, "--latency"},
+		{[]string{"run", "--durations", "10ms,,20ms"}, "--durations"},
+		{[]string{"run", "--durations", "10ms,-2ms"}, "--durations"},
+		{[]string{"run", "--fail-rate", "1.5"}, "--fail-rate"},
+		{[]string{"run", "--fail-rate", "-0.1"}, "--fail-rate"},
+		{[]string{"run", "--retries", "-1"}, "--retries"},
+		{[]string{"run", "--retries", "31"}, "--retries"},
+		{[]string{"run", "--repeat", "0"}, "--repeat"},
+		{[]string{"run", "--format", "yaml"}, "--format"},
+		{[]string{"run", "--dist", "zipf"}, "--dist"},
+		{[]string{"run", "--jitter", "1ms"}, "--jitter"},
+		{[]string{"run", "--workload", "cpu", "--latency", "1ms"}, "--latency"},
+		{[]string{"run", "--workload", "cpu", "--work", "0"}, "--work"},
+		{[]string{"run", "--durations", "1ms", "--latency", "2ms"}, "--latency"},
+		{[]string{"run", "--bogus"}, "--bogus"},
+		{[]string{"run", "extra"}, "extra"},
+		{[]string{"frobnicate"}, "frobnicate"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			r := concbench(t, tc.args...)
+			if r.code != 2 {
+				t.Errorf("exit %d, want 2", r.code)
+			}
+			lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+			if len(lines) != 1 || !strings.Contains(lines[0], tc.want) {
+				t.Errorf("stderr %q: want one line naming %q", r.stderr, tc.want)
+			}
+			if r.stdout != "" {
+				t.Errorf("nothing should run, stdout: %q", r.stdout)
+			}
+		})
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"run", "--help"}, {"help", "run"}, {"help"}, {"version"}} {
+		r := concbench(t, args...)
+		if r.code != 0 || r.stdout == "" || r.stderr != "" {
+			t.Errorf("%v: exit %d, stdout %d bytes, stderr %q", args, r.code, len(r.stdout), r.stderr)
+		}
+	}
+	if r := concbench(t, "run", "--help"); !strings.Contains(r.stdout, "Examples:") || !strings.Contains(r.stdout, "--concurrency") {
+		t.Errorf("run --help lacks examples or flags:\n%s", r.stdout)
+	}
+}
+
+func TestRunWritesEveryFormat(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "sub", "r.json")
+	r := concbench(t, "run", "--durations", "4ms,3ms,5ms,2ms", "--strategies", "all", "--concurrency", "2", "--format", "csv", "--out", out)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if n := strings.Count(r.stdout, "\n"); n != 5 {
+		t.Errorf("csv has %d lines, want header + 4 rows:\n%s", n, r.stdout)
+	}
+	doc, err := results.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Runs) != 4 || doc.Environment.GoVersion == "" || doc.Runs[2].IdealSeconds == nil || *doc.Runs[2].IdealSeconds != 0.008 {
+		t.Errorf("document: %+v", doc.Runs)
+	}
+}
+
+// TestInterruptKeepsResults sends SIGINT while the second cell runs: the
+// first cell and the partial second must still reach stdout and --out.
+func TestInterruptKeepsResults(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "r.json")
+	cmd := command("run", "--latency", "100ms", "--tasks", "40", "--strategies", "unbounded,sequential", "--format", "json", "--out", out)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(600 * time.Millisecond) // unbounded takes ~100ms, sequential 4s
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %v to stop after SIGINT", d)
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("exit %d, want 130; stderr %s", code, stderr.String())
+	}
+	var doc results.Document
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+		t.Fatalf("stdout is not the JSON document: %v", err)
+	}
+	file, err := results.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []*results.Document{&doc, file} {
+		if !d.Partial || len(d.Runs) != 2 || d.Runs[0].Partial || !d.Runs[1].Partial {
+			t.Fatalf("want a finished and a partial cell, got partial=%v runs=%d", d.Partial, len(d.Runs))
+		}
+		seq := d.Runs[1].Outcomes
+		if seq.Total() != 40 || seq.OK == 0 || seq.Canceled == 0 {
+			t.Errorf("sequential outcomes %+v", seq)
+		}
+	}
+}

@@ -1,0 +1,196 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/strategies"
+	"github.com/concbench/concbench/workloads"
+)
+
+const ms = time.Millisecond
+
+func mustTask(t *testing.T, s workloads.Spec) *workloads.Task {
+	t.Helper()
+	task, err := workloads.New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return task
+}
+
+func mustStrategy(t *testing.T, name string, conc int) strategies.Strategy {
+	t.Helper()
+	s, err := strategies.New(name, conc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestAnalyticMakespans runs an explicit list of sleeps under each strategy
+// and checks the wall time against what scheduling theory says: the sum
+// for sequential, the maximum for unbounded and the list-scheduling
+// makespan for K slots. A sleep never ends early, so the wall time may not
+// undercut the ideal by more than clock granularity on any run; above it we
+// allow the ~0.5 ms per sleep that timers overshoot on these VMs, plus
+// load noise, and take the best of three runs.
+func TestAnalyticMakespans(t *testing.T) {
+	durs := []time.Duration{30 * ms, 10 * ms, 50 * ms, 20 * ms, 40 * ms, 10 * ms, 30 * ms, 20 * ms}
+	task := mustTask(t, workloads.Spec{Name: "sleep", Durations: durs})
+	for _, tc := range []struct {
+		strategy string
+		conc     int
+		ideal    time.Duration // worked out by hand
+	}{
+		{"sequential", 0, 210 * ms},
+		{"unbounded", 0, 50 * ms},
+		{"pool", 3, 70 * ms},
+		{"semaphore", 3, 70 * ms},
+		{"pool", 2, 110 * ms},
+		{"semaphore", 2, 110 * ms},
+	} {
+		t.Run(fmt.Sprintf("strategy=%s/conc=%d", tc.strategy, tc.conc), func(t *testing.T) {
+			strat := mustStrategy(t, tc.strategy, tc.conc)
+			if got := results.ListSchedule(task.ExpectedAll(len(durs)), strat.Slots(len(durs))); got != tc.ideal {
+				t.Fatalf("ideal makespan %v, worked out %v", got, tc.ideal)
+			}
+			upper := tc.ideal + tc.ideal/10 + 25*ms
+			var walls []time.Duration
+			for range 3 {
+				samples, wall, _, err := Once(context.Background(), task, strat, len(durs))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, s := range samples {
+					if s.Outcome != results.OK || s.Attempts != 1 || s.Service < durs[i] {
+						t.Fatalf("task %d: %v, %d attempts, service %v", i, s.Outcome, s.Attempts, s.Service)
+					}
+				}
+				if wall < tc.ideal-ms {
+					t.Fatalf("wall %v is below the ideal %v: tasks overlapped more than %d slots allow", wall, tc.ideal, strat.Slots(len(durs)))
+				}
+				walls = append(walls, wall)
+				if wall <= upper {
+					return
+				}
+			}
+			t.Errorf("walls %v, want one within [%v, %v]", walls, tc.ideal, upper)
+		})
+	}
+}
+
+// TestSameSeedSameFate runs a workload with failures, timeouts and retries
+// under every strategy and checks that each task meets the same fate.
+func TestSameSeedSameFate(t *testing.T) {
+	spec := workloads.Spec{
+		Name:      "sleep",
+		Seed:      42,
+		Durations: []time.Duration{ms, ms, 30 * ms, ms, 2 * ms}, // far from the timeout either way
+		Timeout:   15 * ms,
+		FailRate:  0.3,
+		Retries:   1, // a final error then has p = 0.09 per task
+		Backoff:   ms,
+	}
+	const n = 40
+	task := mustTask(t, spec)
+	var first []results.Sample
+	for _, name := range strategies.Names {
+		samples, _, _, err := Once(context.Background(), task, mustStrategy(t, name, 4), n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tally := results.Count(samples, workloads.Kind)
+		if tally.Outcomes.Total() != n || tally.Outcomes.Timeout == 0 || tally.Outcomes.Error == 0 || tally.Attempts <= n {
+			t.Fatalf("%s: %+v with %d attempts; the spec should give timeouts, errors and retries", name, tally.Outcomes, tally.Attempts)
+		}
+		if first == nil {
+			first = samples
+			continue
+		}
+		for i := range samples {
+			if samples[i].Outcome != first[i].Outcome || samples[i].Attempts != first[i].Attempts {
+				t.Errorf("%s task %d: %v after %d attempts; sequential: %v after %d",
+					name, i, samples[i].Outcome, samples[i].Attempts, first[i].Outcome, first[i].Attempts)
+			}
+		}
+	}
+}
+
+func TestPanicsAreRecordedAndTheRunGoesOn(t *testing.T) {
+	task := mustTask(t, workloads.Spec{Name: "cpu", Work: 1000, PanicAt: []int{3, 7}})
+	for _, name := range strategies.Names {
+		samples, _, _, err := Once(context.Background(), task, mustStrategy(t, name, 4), 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tally := results.Count(samples, workloads.Kind)
+		if tally.Outcomes.Panic != 2 || tally.Outcomes.OK != 18 || samples[3].Outcome != results.Panic {
+			t.Errorf("%s: %+v", name, tally.Outcomes)
+		}
+	}
+}
+
+func TestCancelAccountsForEveryTask(t *testing.T) {
+	plan := &Plan{
+		Spec:        workloads.Spec{Name: "sleep", Latency: 20 * ms},
+		Strategies:  []string{"pool"},
+		Tasks:       []int{1000},
+		Concurrency: []int{10},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 70*ms)
+	defer cancel()
+	s, err := RunCell(ctx, plan, Cell{"pool", 1000, 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := s.Outcomes
+	if !s.Partial || o.Total() != 1000 || o.OK < 10 || o.Canceled < 800 || o.OK+o.Canceled != 1000 {
+		t.Errorf("partial=%v outcomes %+v", s.Partial, o)
+	}
+	if s.IdealSeconds != nil {
+		t.Error("a partial run has no ideal")
+	}
+}
+
+func TestPlanCells(t *testing.T) {
+	p := &Plan{
+		Spec:        workloads.Spec{Name: "sleep"},
+		Strategies:  []string{"sequential", "pool", "unbounded", "semaphore"},
+		Tasks:       []int{10, 100},
+		Concurrency: []int{1, 4},
+	}
+	cells := p.Cells()
+	// per task count: sequential once, pool twice, unbounded once, semaphore twice
+	if len(cells) != 12 || cells[0] != (Cell{"sequential", 10, 0}) || cells[2] != (Cell{"pool", 10, 4}) {
+		t.Errorf("cells %v", cells)
+	}
+	for _, bad := range []Plan{
+		{Spec: p.Spec, Strategies: []string{"fast"}, Tasks: []int{1}, Concurrency: []int{1}},
+		{Spec: p.Spec, Strategies: []string{"pool"}, Tasks: []int{0}, Concurrency: []int{1}},
+		{Spec: p.Spec, Strategies: []string{"pool"}, Tasks: []int{1}, Concurrency: []int{-3}},
+		{Spec: p.Spec, Strategies: []string{"pool"}, Tasks: []int{1}, Concurrency: []int{1}, Repeat: -1},
+	} {
+		if err := bad.Validate(); err == nil {
+			t.Errorf("plan %+v accepted", bad)
+		}
+	}
+}
+
+func TestRepeatReportsMedianAndCI(t *testing.T) {
+	plan := &Plan{Spec: workloads.Spec{Name: "sleep", Durations: []time.Duration{5 * ms}}, Strategies: []string{"sequential"},
+		Tasks: []int{2}, Concurrency: []int{1}, Repeat: 7, Warmup: 1}
+	s, err := RunCell(context.Background(), plan, Cell{"sequential", 2, 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Repetitions) != 7 || s.WallCI == nil || s.WallCI.Level < 0.95 || s.WallCI.Lo > s.WallSeconds || s.WallCI.Hi < s.WallSeconds {
+		t.Errorf("repetitions %d, wall %v, ci %+v", len(s.Repetitions), s.WallSeconds, s.WallCI)
+	}
+	if s.WallSeconds < 0.010 {
+		t.Errorf("median wall %v below the 10ms of sleeping", s.WallSeconds)
+	}
+}

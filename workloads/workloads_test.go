@@ -1,0 +1,198 @@
+package workloads
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/results"
+)
+
+func mustNew(t *testing.T, s Spec) *Task {
+	t.Helper()
+	task, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return task
+}
+
+func TestDurationsDeterministicAndDistributed(t *testing.T) {
+	const n = 200_000
+	const l = 10 * time.Millisecond
+	for _, tc := range []struct {
+		dist         string
+		jitter       time.Duration
+		mean, stddev float64 // expected, in units of l
+	}{
+		{"fixed", 0, 1, 0},
+		{"uniform", l / 2, 1, 0.5 / math.Sqrt(3)},
+		{"normal", l / 4, 1, 0.25},
+		{"exp", 0, 1, 1},
+	} {
+		t.Run("dist="+tc.dist, func(t *testing.T) {
+			w := sleep{&Spec{Name: "sleep", Seed: 7, Latency: l, Dist: tc.dist, Jitter: tc.jitter}}
+			again := sleep{&Spec{Name: "sleep", Seed: 7, Latency: l, Dist: tc.dist, Jitter: tc.jitter}}
+			other := sleep{&Spec{Name: "sleep", Seed: 8, Latency: l, Dist: tc.dist, Jitter: tc.jitter}}
+			var sum, sq float64
+			same := 0
+			for i := range n {
+				d := w.duration(i)
+				if d != again.duration(i) {
+					t.Fatalf("task %d: %v then %v with the same seed", i, d, again.duration(i))
+				}
+				if d == other.duration(i) {
+					same++
+				}
+				x := float64(d) / float64(l)
+				sum += x
+				sq += x * x
+			}
+			mean := sum / n
+			sd := math.Sqrt(sq/n - mean*mean)
+			// 200k draws: the standard error of the mean is at most 0.0023.
+			if math.Abs(mean-tc.mean) > 0.01 || math.Abs(sd-tc.stddev) > 0.01 {
+				t.Errorf("mean %.4f sd %.4f, want %.4f and %.4f", mean, sd, tc.mean, tc.stddev)
+			}
+			if tc.dist != "fixed" && same > n/100 {
+				t.Errorf("seed 8 repeats %d of seed 7's durations", same)
+			}
+		})
+	}
+}
+
+func TestDurationsListCycles(t *testing.T) {
+	w := sleep{&Spec{Name: "sleep", Durations: []time.Duration{1, 2, 3}}}
+	for i, want := range []time.Duration{1, 2, 3, 1, 2, 3, 1} {
+		if got := w.duration(i); got != want {
+			t.Errorf("task %d: %v, want %v", i, got, want)
+		}
+	}
+}
+
+func TestFailuresDeterministicAndNearRate(t *testing.T) {
+	const n, p = 100_000, 0.2
+	a := mustNew(t, Spec{Name: "sleep", Seed: 3, FailRate: p})
+	b := mustNew(t, Spec{Name: "sleep", Seed: 3, FailRate: p})
+	fails := 0
+	for i := range n {
+		if a.failed(i, 0) != b.failed(i, 0) {
+			t.Fatalf("task %d: failure differs between equal specs", i)
+		}
+		if a.failed(i, 0) {
+			fails++
+		}
+	}
+	// Binomial: sd = sqrt(n p (1-p)) = 126; allow 5 sd.
+	if math.Abs(float64(fails)-n*p) > 5*math.Sqrt(n*p*(1-p)) {
+		t.Errorf("%d failures in %d, want about %v", fails, n, n*p)
+	}
+}
+
+func TestRunOutcomes(t *testing.T) {
+	ms := time.Millisecond
+	t0 := time.Now()
+	for _, tc := range []struct {
+		name     string
+		spec     Spec
+		task     int
+		outcome  results.Outcome
+		attempts int32
+		kind     string
+		minTime  time.Duration
+	}{
+		{"ok", Spec{Name: "sleep", Durations: []time.Duration{5 * ms}}, 0, results.OK, 1, "", 5 * ms},
+		{"timeout", Spec{Name: "sleep", Durations: []time.Duration{time.Second}, Timeout: 5 * ms}, 0, results.Timeout, 1, "timeout", 5 * ms},
+		{"timeout retried with backoff", Spec{Name: "sleep", Durations: []time.Duration{time.Second}, Timeout: 5 * ms, Retries: 2, Backoff: 2 * ms}, 0, results.Timeout, 3, "timeout", 15*ms + 2*ms + 4*ms},
+		{"always failing", Spec{Name: "sleep", Durations: []time.Duration{ms}, FailRate: 1, Retries: 3}, 0, results.Error, 4, "injected", 4 * ms},
+		{"panic is not retried", Spec{Name: "cpu", Work: 10, PanicAt: []int{2}, Retries: 3}, 2, results.Panic, 1, "panic", 0},
+		{"other tasks do not panic", Spec{Name: "cpu", Work: 10, PanicAt: []int{2}}, 1, results.OK, 1, "", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			task := mustNew(t, tc.spec)
+			s := task.Run(context.Background(), tc.task, t0)
+			if s.Outcome != tc.outcome || s.Attempts != tc.attempts || Kind(s.Err) != tc.kind {
+				t.Fatalf("got %v after %d attempts (kind %q, err %v), want %v after %d (kind %q)",
+					s.Outcome, s.Attempts, Kind(s.Err), s.Err, tc.outcome, tc.attempts, tc.kind)
+			}
+			if s.Service < tc.minTime {
+				t.Errorf("service %v, want at least %v", s.Service, tc.minTime)
+			}
+			if exp, ok := task.Expected(tc.task); ok && tc.spec.Name == "sleep" && exp != tc.minTime {
+				t.Errorf("Expected = %v, want %v", exp, tc.minTime)
+			}
+		})
+	}
+}
+
+func TestRetriesRecoverSomeFailures(t *testing.T) {
+	// With p = 0.5 and 3 retries, each attempt's fate is fixed by (seed, i,
+	// attempt): the attempt count must be the first non-failing attempt.
+	task := mustNew(t, Spec{Name: "cpu", Work: 1, FailRate: 0.5, Retries: 3, Seed: 11})
+	for i := range 200 {
+		s := task.Run(context.Background(), i, time.Now())
+		want := int32(1)
+		for a := 0; a < 3 && task.failed(i, a); a++ {
+			want++
+		}
+		if s.Attempts != want {
+			t.Fatalf("task %d: %d attempts, want %d", i, s.Attempts, want)
+		}
+		if (s.Outcome == results.OK) == task.failed(i, int(want)-1) {
+			t.Fatalf("task %d: outcome %v disagrees with attempt %d's draw", i, s.Outcome, want-1)
+		}
+	}
+}
+
+func TestRunCanceled(t *testing.T) {
+	for _, spec := range []Spec{
+		{Name: "sleep", Durations: []time.Duration{10 * time.Second}},
+		{Name: "cpu", Work: math.MaxInt32 * 16},
+		{Name: "sleep", Durations: []time.Duration{time.Millisecond}, FailRate: 1, Retries: 5, Backoff: 10 * time.Second},
+	} {
+		task := mustNew(t, spec)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+		s := task.Run(ctx, 0, time.Now())
+		cancel()
+		if s.Outcome != results.Canceled || !errors.Is(s.Err, context.DeadlineExceeded) {
+			t.Errorf("%s: outcome %v err %v, want canceled", spec.Name, s.Outcome, s.Err)
+		}
+		if s.Service > time.Second {
+			t.Errorf("%s: took %v to notice cancellation", spec.Name, s.Service)
+		}
+	}
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	s := mustNew(t, Spec{Name: "cpu", Work: 1}).Run(done, 0, time.Now())
+	if s.Outcome != results.Canceled || s.Attempts != 0 {
+		t.Errorf("already canceled: %v after %d attempts", s.Outcome, s.Attempts)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	for _, tc := range []struct {
+		spec  Spec
+		param string
+	}{
+		{Spec{Name: "disk"}, "workload"},
+		{Spec{Name: "sleep", Latency: -1}, "latency"},
+		{Spec{Name: "sleep", Dist: "pareto"}, "dist"},
+		{Spec{Name: "sleep", Durations: []time.Duration{1, -1}}, "durations"},
+		{Spec{Name: "cpu"}, "work"},
+		{Spec{Name: "sleep", FailRate: 1.5}, "fail-rate"},
+		{Spec{Name: "sleep", FailRate: math.NaN()}, "fail-rate"},
+		{Spec{Name: "sleep", Retries: -1}, "retries"},
+		{Spec{Name: "sleep", Timeout: -time.Second}, "timeout"},
+		{Spec{Name: "sleep", PanicAt: []int{-2}}, "panic-at"},
+	} {
+		var pe *ParamError
+		if err := tc.spec.Validate(); !errors.As(err, &pe) || pe.Param != tc.param {
+			t.Errorf("%+v: got %v, want an error about --%s", tc.spec, err, tc.param)
+		}
+	}
+	if err := (&Spec{Name: "sleep", Latency: time.Millisecond}).Validate(); err != nil {
+		t.Errorf("valid spec rejected: %v", err)
+	}
+}
