@@ -204,7 +204,7 @@ func TestWriters(t *testing.T) {
 func TestUnits(t *testing.T) {
 	for _, tc := range []struct{ got, want string }{
 		{Seconds(0.0000005), "500ns"}, {Seconds(0.000812), "812µs"}, {Seconds(0.0412), "41.2ms"},
-		{Seconds(1.5), "1.50s"}, {Bytes(512), "512B"}, {Bytes(3 << 20), "3.00MiB"}, {Rate(12345), "12.3k/s"},
+		{Seconds(1.5), "1.50s"}, {Bytes(512), "512B"}, {Bytes(343.0057), "343B"}, {Bytes(3 << 20), "3.00MiB"}, {Rate(12345), "12.3k/s"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)

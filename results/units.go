@@ -36,7 +36,7 @@ func Bytes(b float64) string {
 		i++
 	}
 	if i == 0 {
-		return strconv.FormatFloat(b, 'f', -1, 64) + "B"
+		return strconv.FormatFloat(math.Round(b), 'f', -1, 64) + "B"
 	}
 	return sig(b) + units[i]
 }
