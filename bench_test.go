@@ -3,6 +3,7 @@ package concbench_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -54,12 +55,20 @@ func cells() []cell {
 	return out
 }
 
-func mustRun(b *testing.B, task *workloads.Task, strat strategies.Strategy, n int) ([]results.Sample, time.Duration, results.Memory) {
-	samples, wall, mem, err := harness.Once(context.Background(), task, strat, n)
+func mustRun(b *testing.B, task *workloads.Task, strat strategies.Strategy, n int) harness.Run {
+	r, err := harness.Once(context.Background(), task, strat, n)
 	if err != nil {
 		b.Fatal(err)
 	}
-	return samples, wall, mem
+	return r
+}
+
+// TestMain lets the test binary serve as a worker of the process strategy.
+func TestMain(m *testing.M) {
+	strategies.ServeIfWorker()
+	serveBareEchoIfAsked()
+	os.Setenv("GORACE", "atexit_sleep_ms=0") // race-enabled workers would linger 1s at exit
+	os.Exit(m.Run())
 }
 
 func BenchmarkHarness(b *testing.B) {
@@ -75,8 +84,9 @@ func BenchmarkHarness(b *testing.B) {
 			}
 			var tput, p99, peakG, rss []float64
 			for b.Loop() {
-				samples, wall, mem := mustRun(b, task, strat, c.tasks)
-				t := results.Count(samples, workloads.Kind)
+				r := mustRun(b, task, strat, c.tasks)
+				wall, mem := r.Wall, r.Memory
+				t := results.Count(r.Samples, workloads.Kind)
 				if t.Outcomes.OK != c.tasks {
 					b.Fatalf("%d of %d tasks ok", t.Outcomes.OK, c.tasks)
 				}
@@ -135,8 +145,7 @@ func BenchmarkOverhead(b *testing.B) {
 			var h, bw []float64
 			for b.Loop() {
 				for range pairs {
-					_, wall, _ := mustRun(b, task, strat, tasks)
-					h = append(h, (wall - ideal).Seconds())
+					h = append(h, (mustRun(b, task, strat, tasks).Wall - ideal).Seconds())
 					bw = append(bw, (bare(name, durs, conc) - ideal).Seconds())
 				}
 			}

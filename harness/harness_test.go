@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -12,6 +13,12 @@ import (
 )
 
 const ms = time.Millisecond
+
+func TestMain(m *testing.M) {
+	strategies.ServeIfWorker()
+	os.Setenv("GORACE", "atexit_sleep_ms=0") // race-enabled workers would linger 1s at exit
+	os.Exit(m.Run())
+}
 
 func mustTask(t *testing.T, s workloads.Spec) *workloads.Task {
 	t.Helper()
@@ -52,6 +59,8 @@ func TestAnalyticMakespans(t *testing.T) {
 		{"semaphore", 3, 70 * ms},
 		{"pool", 2, 110 * ms},
 		{"semaphore", 2, 110 * ms},
+		{"process", 3, 70 * ms}, // wall counts from the end of worker start-up
+		{"process", 2, 110 * ms},
 	} {
 		t.Run(fmt.Sprintf("strategy=%s/conc=%d", tc.strategy, tc.conc), func(t *testing.T) {
 			strat := mustStrategy(t, tc.strategy, tc.conc)
@@ -61,10 +70,11 @@ func TestAnalyticMakespans(t *testing.T) {
 			upper := tc.ideal + tc.ideal/10 + 25*ms
 			var walls []time.Duration
 			for range 3 {
-				samples, wall, _, err := Once(context.Background(), task, strat, len(durs))
+				r, err := Once(context.Background(), task, strat, len(durs))
 				if err != nil {
 					t.Fatal(err)
 				}
+				samples, wall := r.Samples, r.Wall
 				for i, s := range samples {
 					if s.Outcome != results.OK || s.Attempts != 1 || s.Service < durs[i] {
 						t.Fatalf("task %d: %v, %d attempts, service %v", i, s.Outcome, s.Attempts, s.Service)
@@ -99,10 +109,11 @@ func TestSameSeedSameFate(t *testing.T) {
 	task := mustTask(t, spec)
 	var first []results.Sample
 	for _, name := range strategies.Names {
-		samples, _, _, err := Once(context.Background(), task, mustStrategy(t, name, 4), n)
+		r, err := Once(context.Background(), task, mustStrategy(t, name, 4), n)
 		if err != nil {
 			t.Fatal(err)
 		}
+		samples := r.Samples
 		tally := results.Count(samples, workloads.Kind)
 		if tally.Outcomes.Total() != n || tally.Outcomes.Timeout == 0 || tally.Outcomes.Error == 0 || tally.Attempts <= n {
 			t.Fatalf("%s: %+v with %d attempts; the spec should give timeouts, errors and retries", name, tally.Outcomes, tally.Attempts)
@@ -123,10 +134,11 @@ func TestSameSeedSameFate(t *testing.T) {
 func TestPanicsAreRecordedAndTheRunGoesOn(t *testing.T) {
 	task := mustTask(t, workloads.Spec{Name: "cpu", Work: 1000, PanicAt: []int{3, 7}})
 	for _, name := range strategies.Names {
-		samples, _, _, err := Once(context.Background(), task, mustStrategy(t, name, 4), 20)
+		r, err := Once(context.Background(), task, mustStrategy(t, name, 4), 20)
 		if err != nil {
 			t.Fatal(err)
 		}
+		samples := r.Samples
 		tally := results.Count(samples, workloads.Kind)
 		if tally.Outcomes.Panic != 2 || tally.Outcomes.OK != 18 || samples[3].Outcome != results.Panic {
 			t.Errorf("%s: %+v", name, tally.Outcomes)

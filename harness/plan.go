@@ -22,6 +22,7 @@ type Plan struct {
 	Concurrency []int
 	Repeat      int // recorded runs per cell; 0 means 1
 	Warmup      int // unrecorded runs per cell before those
+	PerProcess  int // process strategy: tasks each worker runs at once; 0 means 1
 }
 
 // Cell is one row of results: a strategy, a task count and a concurrency.
@@ -67,6 +68,18 @@ func (p *Plan) Validate() error {
 	}
 	if p.Repeat < 0 {
 		return &ValueError{"repeat", strconv.Itoa(p.Repeat), "must not be negative"}
+	}
+	if p.PerProcess < 0 {
+		return &ValueError{"per-process", strconv.Itoa(p.PerProcess), "must not be negative"}
+	}
+	if len(p.Spec.CrashAt) > 0 && !slices.Contains(p.Strategies, "process") {
+		return &ValueError{"crash-at", fmt.Sprint(p.Spec.CrashAt), "applies to the process strategy only"}
+	}
+	for _, c := range p.Concurrency {
+		if slices.Contains(p.Strategies, "process") && c > strategies.MaxWorkers() {
+			_, err := strategies.New("process", c)
+			return &ValueError{"concurrency", strconv.Itoa(c), err.Error()}
+		}
 	}
 	if p.Warmup < 0 {
 		return &ValueError{"warmup", strconv.Itoa(p.Warmup), "must not be negative"}

@@ -13,50 +13,83 @@ import (
 	"github.com/concbench/concbench/workloads"
 )
 
-// measured is one run of a cell.
+// measured is one recorded run of a cell.
 type measured struct {
-	wall    time.Duration
+	Run
 	tally   results.Tally
-	memory  results.Memory
 	partial bool
 }
 
-// Once runs the n tasks of task under strat one time and returns the
-// samples in index order (tasks it never started are marked canceled),
-// the wall time and the memory the run cost. It blocks until the strategy
-// has returned. A canceled ctx is not an error: the samples say what ran.
-func Once(ctx context.Context, task *workloads.Task, strat strategies.Strategy, n int) ([]results.Sample, time.Duration, results.Memory, error) {
+// Run is what one run of a cell measured.
+type Run struct {
+	Samples  []results.Sample // by task index; tasks never started are canceled
+	Wall     time.Duration    // from the end of set-up to the last task's end
+	Setup    time.Duration    // set-up before the first task (worker processes), else 0
+	Teardown time.Duration    // after the last task until the strategy returned (worker exits)
+	Memory   results.Memory   // this process's; worker processes are in Children
+	Children *strategies.ChildStats
+}
+
+// Once runs the n tasks of task under strat one time. It blocks until the
+// strategy has returned. A canceled ctx is not an error (the samples say
+// what ran); a strategy that fails returns its error with the run so far.
+func Once(ctx context.Context, task *workloads.Task, strat strategies.Strategy, n int) (Run, error) {
 	rec := results.NewRecorder(n)
 	p := startProbe()
-	t0 := time.Now()
+	begin := time.Now()
+	t0 := begin
 	job := &strategies.Job{
-		Tasks: n,
-		Exec:  func(ctx context.Context, i int) { rec.Set(i, task.Run(ctx, i, t0)) },
+		Tasks:  n,
+		Exec:   func(ctx context.Context, i int) { rec.Set(i, task.Run(ctx, i, t0)) },
+		Spec:   task.Spec(),
+		Record: rec.Set,
+		Ready:  func() time.Time { t0 = time.Now(); return t0 },
 	}
 	err := strat.Run(ctx, job)
-	wall := time.Since(t0)
-	mem := p.stop(n)
+	end := time.Now()
+	r := Run{Wall: end.Sub(t0), Setup: t0.Sub(begin), Memory: p.stop(n), Children: job.Children}
+	if c := job.Children; c != nil {
+		// Worker processes take a while to exit after their last answer;
+		// that is teardown, counted in the end-to-end time only.
+		r.Wall, r.Teardown = c.Wall, end.Sub(t0)-c.Wall
+	}
 	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 		err = nil
 	}
-	return rec.Finish(context.Cause(ctx)), wall, mem, err
+	cause := context.Cause(ctx)
+	if cause == nil {
+		cause = err
+	}
+	r.Samples = rec.Finish(cause)
+	return r, err
+}
+
+// newStrategy builds the strategy of a cell with the plan's options.
+func newStrategy(plan *Plan, cell Cell) (strategies.Strategy, error) {
+	s, err := strategies.New(cell.Strategy, cell.Concurrency)
+	if p, ok := s.(strategies.Process); ok {
+		p.PerProcess = plan.PerProcess
+		s = p
+	}
+	return s, err
 }
 
 // RunCell runs one cell: plan.Warmup unrecorded runs, then plan.Repeat
 // recorded ones, and summarises them. If ctx ends the cell early the
-// summary covers the runs recorded so far and is marked Partial; it
-// returns an error if no run was recorded or the strategy failed.
+// summary covers the runs recorded so far and is marked Partial. If the
+// strategy fails, the summary covers what was recorded (if anything) and
+// the error is returned with it; errNoRuns means there is nothing to show.
 func RunCell(ctx context.Context, plan *Plan, cell Cell) (results.Summary, error) {
 	task, err := workloads.New(plan.Spec)
 	if err != nil {
 		return results.Summary{}, err
 	}
-	strat, err := strategies.New(cell.Strategy, cell.Concurrency)
+	strat, err := newStrategy(plan, cell)
 	if err != nil {
 		return results.Summary{}, err
 	}
 	for range plan.Warmup {
-		if _, _, _, err := Once(ctx, task, strat, cell.Tasks); err != nil {
+		if _, err := Once(ctx, task, strat, cell.Tasks); err != nil {
 			return results.Summary{}, fmt.Errorf("%s warmup: %w", cell.Strategy, err)
 		}
 		if ctx.Err() != nil {
@@ -64,35 +97,40 @@ func RunCell(ctx context.Context, plan *Plan, cell Cell) (results.Summary, error
 		}
 	}
 	var runs []measured
+	var runErr error
 	for range max(plan.Repeat, 1) {
-		samples, wall, mem, err := Once(ctx, task, strat, cell.Tasks)
-		if err != nil {
-			return results.Summary{}, fmt.Errorf("%s: %w", cell.Strategy, err)
-		}
+		r, err := Once(ctx, task, strat, cell.Tasks)
 		runs = append(runs, measured{
-			wall:    wall,
-			tally:   results.Count(samples, workloads.Kind),
-			memory:  mem,
-			partial: ctx.Err() != nil,
+			Run:     r,
+			tally:   results.Count(r.Samples, workloads.Kind),
+			partial: ctx.Err() != nil || err != nil,
 		})
-		if ctx.Err() != nil {
+		if err != nil {
+			runErr = fmt.Errorf("%s: %w", cell.Strategy, err)
+		}
+		if ctx.Err() != nil || err != nil {
 			break
 		}
 	}
-	s := summarise(task, strat, cell, runs)
-	return s, nil
+	if runErr != nil && runs[len(runs)-1].tally.Outcomes.Finished() == 0 {
+		runs = runs[:len(runs)-1] // the failed run measured nothing
+	}
+	if len(runs) == 0 {
+		return results.Summary{}, errors.Join(errNoRuns, runErr)
+	}
+	return summarise(task, strat, cell, runs), runErr
 }
 
 func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, runs []measured) results.Summary {
 	walls := make([]float64, len(runs))
 	reps := make([]results.Repetition, len(runs))
 	for i, r := range runs {
-		walls[i] = r.wall.Seconds()
+		walls[i] = r.Wall.Seconds()
 		reps[i] = results.Repetition{
-			WallSeconds:    r.wall.Seconds(),
+			WallSeconds:    r.Wall.Seconds(),
 			ThroughputPerS: throughput(r),
 			P99Seconds:     r.tally.Latency.P99,
-			PeakRSSBytes:   r.memory.PeakRSSBytes,
+			PeakRSSBytes:   r.Memory.PeakRSSBytes,
 		}
 	}
 	med, ci := results.MedianCI(walls, 0.95)
@@ -101,7 +139,7 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, runs 
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(runs[a].wall, runs[b].wall) })
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(runs[a].Wall, runs[b].Wall) })
 	m := runs[order[(len(runs)-1)/2]]
 	spec := task.Spec()
 	s := results.Summary{
@@ -119,7 +157,8 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, runs 
 		Outcomes:       m.tally.Outcomes,
 		Errors:         m.tally.Errors,
 		Attempts:       m.tally.Attempts,
-		Memory:         m.memory,
+		Memory:         m.Memory,
+		Processes:      processes(m.Run),
 	}
 	for _, r := range runs {
 		s.Partial = s.Partial || r.partial
@@ -136,10 +175,33 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, runs 
 }
 
 func throughput(r measured) float64 {
-	if r.wall <= 0 {
+	if r.Wall <= 0 {
 		return 0
 	}
-	return float64(r.tally.Outcomes.Finished()) / r.wall.Seconds()
+	return float64(r.tally.Outcomes.Finished()) / r.Wall.Seconds()
+}
+
+// processes reports what the worker processes of a run cost, nil for an
+// in-process strategy.
+func processes(r Run) *results.Processes {
+	c := r.Children
+	if c == nil {
+		return nil
+	}
+	p := &results.Processes{
+		Workers:             c.Workers,
+		PerProcess:          c.PerProcess,
+		StartupSeconds:      r.Setup.Seconds(),
+		EndToEndWallSeconds: (r.Setup + r.Wall + r.Teardown).Seconds(),
+		WorkerPeakRSSBytes:  c.PeakRSS,
+		ChildUserCPUSeconds: c.UserCPU.Seconds(),
+		ChildSysCPUSeconds:  c.SysCPU.Seconds(),
+		Restarts:            c.Restarts,
+	}
+	for _, b := range c.PeakRSS {
+		p.ChildRSSSumBytes += b
+	}
+	return p
 }
 
 // Execute runs every cell of the plan in order, calling done after each
@@ -156,16 +218,15 @@ func Execute(ctx context.Context, plan *Plan, done func(results.Summary)) ([]res
 			break
 		}
 		s, err := RunCell(ctx, plan, cell)
-		if errors.Is(err, errNoRuns) {
-			break
+		if !errors.Is(err, errNoRuns) {
+			out = append(out, s)
+			if done != nil {
+				done(s)
+			}
 		}
-		if err != nil {
+		if err != nil && ctx.Err() == nil {
 			results.FillSpeedups(out)
 			return out, err
-		}
-		out = append(out, s)
-		if done != nil {
-			done(s)
 		}
 	}
 	results.FillSpeedups(out)

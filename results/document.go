@@ -62,7 +62,23 @@ type Summary struct {
 	Efficiency   *float64 `json:"efficiency"`
 	Speedup      *float64 `json:"speedup"`
 
-	Memory Memory `json:"memory"`
+	Memory    Memory     `json:"memory"`
+	Processes *Processes `json:"processes,omitempty"` // process strategy only
+}
+
+// Processes is what the worker processes of a process-strategy run cost.
+// WallSeconds of such a run counts from the moment every worker answered;
+// EndToEndWallSeconds adds the start-up.
+type Processes struct {
+	Workers             int      `json:"workers"`
+	PerProcess          int      `json:"per_process"`
+	StartupSeconds      float64  `json:"startup_seconds"`
+	EndToEndWallSeconds float64  `json:"end_to_end_wall_seconds"`
+	WorkerPeakRSSBytes  []uint64 `json:"worker_peak_rss_bytes"` // per process, from rusage
+	ChildRSSSumBytes    uint64   `json:"child_rss_sum_bytes"`
+	ChildUserCPUSeconds float64  `json:"child_user_cpu_seconds"`
+	ChildSysCPUSeconds  float64  `json:"child_sys_cpu_seconds"`
+	Restarts            int      `json:"restarts"`
 }
 
 // Environment is where and when a document's runs were measured.

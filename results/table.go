@@ -19,10 +19,15 @@ var Formats = []string{"table", "markdown", "csv", "json"}
 type column struct {
 	head, csvHead string
 	human, raw    func(*Summary) string
+	only          func(*Summary) bool // shown in a table only if a row has it; nil: always
 }
 
-func f64(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
-func itoa(n int) string    { return strconv.Itoa(n) }
+func repeated(s *Summary) bool     { return s.WallCI != nil }
+func hasProcesses(s *Summary) bool { return s.Processes != nil }
+
+func f64(x float64) string   { return strconv.FormatFloat(x, 'g', 6, 64) }
+func whole(x float64) string { return strconv.FormatFloat(x, 'f', 0, 64) }
+func itoa(n int) string      { return strconv.Itoa(n) }
 
 func optional(p *float64, human func(float64) string) string {
 	if p == nil {
@@ -35,32 +40,59 @@ func percent(x float64) string { return fmt.Sprintf("%.0f%%", 100*x) }
 func times(x float64) string   { return sig(x) + "x" }
 
 var columns = []column{
-	{"strategy", "strategy", func(s *Summary) string { return s.Strategy + partialMark(s) }, func(s *Summary) string { return s.Strategy }},
-	{"tasks", "tasks", func(s *Summary) string { return itoa(s.Tasks) }, nil},
-	{"conc", "concurrency", func(s *Summary) string { return itoa(s.Concurrency) }, nil},
-	{"wall", "wall_seconds", func(s *Summary) string { return Seconds(s.WallSeconds) }, func(s *Summary) string { return f64(s.WallSeconds) }},
-	{"wall 95% CI", "", ciText, nil},
-	{"ideal", "ideal_seconds", func(s *Summary) string { return optional(s.IdealSeconds, Seconds) }, func(s *Summary) string { return optional(s.IdealSeconds, f64) }},
-	{"eff", "efficiency", func(s *Summary) string { return optional(s.Efficiency, percent) }, func(s *Summary) string { return optional(s.Efficiency, f64) }},
-	{"speedup", "speedup", func(s *Summary) string { return optional(s.Speedup, times) }, func(s *Summary) string { return optional(s.Speedup, f64) }},
-	{"tasks/s", "throughput_per_s", func(s *Summary) string { return Rate(s.ThroughputPerS) }, func(s *Summary) string { return f64(s.ThroughputPerS) }},
-	{"p50", "latency_p50_seconds", func(s *Summary) string { return Seconds(s.Latency.P50) }, func(s *Summary) string { return f64(s.Latency.P50) }},
-	{"p99", "latency_p99_seconds", func(s *Summary) string { return Seconds(s.Latency.P99) }, func(s *Summary) string { return f64(s.Latency.P99) }},
-	{"max", "latency_max_seconds", func(s *Summary) string { return Seconds(s.Latency.Max) }, func(s *Summary) string { return f64(s.Latency.Max) }},
-	{"wait p50", "queue_wait_p50_seconds", func(s *Summary) string { return Seconds(s.QueueWait.P50) }, func(s *Summary) string { return f64(s.QueueWait.P50) }},
-	{"wait p99", "queue_wait_p99_seconds", func(s *Summary) string { return Seconds(s.QueueWait.P99) }, func(s *Summary) string { return f64(s.QueueWait.P99) }},
-	{"ok", "ok", func(s *Summary) string { return itoa(s.Outcomes.OK) }, nil},
-	{"err", "error", func(s *Summary) string { return itoa(s.Outcomes.Error) }, nil},
-	{"tmo", "timeout", func(s *Summary) string { return itoa(s.Outcomes.Timeout) }, nil},
-	{"pnc", "panic", func(s *Summary) string { return itoa(s.Outcomes.Panic) }, nil},
-	{"cnc", "canceled", func(s *Summary) string { return itoa(s.Outcomes.Canceled) }, nil},
-	{"tries", "attempts", func(s *Summary) string { return itoa(s.Attempts) }, nil},
-	{"goroutines", "peak_goroutines", func(s *Summary) string { return itoa(s.Memory.PeakGoroutines) }, nil},
-	{"heap", "peak_heap_bytes", func(s *Summary) string { return Bytes(float64(s.Memory.PeakHeapBytes)) }, func(s *Summary) string { return strconv.FormatUint(s.Memory.PeakHeapBytes, 10) }},
-	{"rss", "peak_rss_bytes", func(s *Summary) string { return Bytes(float64(s.Memory.PeakRSSBytes)) }, func(s *Summary) string { return strconv.FormatUint(s.Memory.PeakRSSBytes, 10) }},
-	{"B/task", "alloc_bytes_per_task", func(s *Summary) string { return Bytes(perTask(s)) }, func(s *Summary) string { return f64(perTask(s)) }},
-	{"allocs/task", "allocs_per_task", func(s *Summary) string { return sig(s.Memory.AllocsPerTask) }, func(s *Summary) string { return f64(s.Memory.AllocsPerTask) }},
+	{"strategy", "strategy", func(s *Summary) string { return strategyText(s) + partialMark(s) }, func(s *Summary) string { return s.Strategy }, nil},
+	{"tasks", "tasks", func(s *Summary) string { return itoa(s.Tasks) }, nil, nil},
+	{"conc", "concurrency", func(s *Summary) string { return itoa(s.Concurrency) }, nil, nil},
+	{"wall", "wall_seconds", func(s *Summary) string { return Seconds(s.WallSeconds) }, func(s *Summary) string { return f64(s.WallSeconds) }, nil},
+	{"wall 95% CI", "", ciText, nil, repeated},
+	{"startup", "startup_seconds", procCol(Seconds, startup), procCol(f64, startup), hasProcesses},
+	{"end-to-end", "end_to_end_wall_seconds", procCol(Seconds, endToEnd), procCol(f64, endToEnd), hasProcesses},
+	{"ideal", "ideal_seconds", func(s *Summary) string { return optional(s.IdealSeconds, Seconds) }, func(s *Summary) string { return optional(s.IdealSeconds, f64) }, nil},
+	{"eff", "efficiency", func(s *Summary) string { return optional(s.Efficiency, percent) }, func(s *Summary) string { return optional(s.Efficiency, f64) }, nil},
+	{"speedup", "speedup", func(s *Summary) string { return optional(s.Speedup, times) }, func(s *Summary) string { return optional(s.Speedup, f64) }, nil},
+	{"tasks/s", "throughput_per_s", func(s *Summary) string { return Rate(s.ThroughputPerS) }, func(s *Summary) string { return f64(s.ThroughputPerS) }, nil},
+	{"p50", "latency_p50_seconds", func(s *Summary) string { return Seconds(s.Latency.P50) }, func(s *Summary) string { return f64(s.Latency.P50) }, nil},
+	{"p99", "latency_p99_seconds", func(s *Summary) string { return Seconds(s.Latency.P99) }, func(s *Summary) string { return f64(s.Latency.P99) }, nil},
+	{"max", "latency_max_seconds", func(s *Summary) string { return Seconds(s.Latency.Max) }, func(s *Summary) string { return f64(s.Latency.Max) }, nil},
+	{"wait p50", "queue_wait_p50_seconds", func(s *Summary) string { return Seconds(s.QueueWait.P50) }, func(s *Summary) string { return f64(s.QueueWait.P50) }, nil},
+	{"wait p99", "queue_wait_p99_seconds", func(s *Summary) string { return Seconds(s.QueueWait.P99) }, func(s *Summary) string { return f64(s.QueueWait.P99) }, nil},
+	{"ok", "ok", func(s *Summary) string { return itoa(s.Outcomes.OK) }, nil, nil},
+	{"err", "error", func(s *Summary) string { return itoa(s.Outcomes.Error) }, nil, nil},
+	{"tmo", "timeout", func(s *Summary) string { return itoa(s.Outcomes.Timeout) }, nil, nil},
+	{"pnc", "panic", func(s *Summary) string { return itoa(s.Outcomes.Panic) }, nil, nil},
+	{"cnc", "canceled", func(s *Summary) string { return itoa(s.Outcomes.Canceled) }, nil, nil},
+	{"tries", "attempts", func(s *Summary) string { return itoa(s.Attempts) }, nil, nil},
+	{"goroutines", "peak_goroutines", func(s *Summary) string { return itoa(s.Memory.PeakGoroutines) }, nil, nil},
+	{"heap", "peak_heap_bytes", func(s *Summary) string { return Bytes(float64(s.Memory.PeakHeapBytes)) }, func(s *Summary) string { return strconv.FormatUint(s.Memory.PeakHeapBytes, 10) }, nil},
+	{"rss", "peak_rss_bytes", func(s *Summary) string { return Bytes(float64(s.Memory.PeakRSSBytes)) }, func(s *Summary) string { return strconv.FormatUint(s.Memory.PeakRSSBytes, 10) }, nil},
+	{"B/task", "alloc_bytes_per_task", func(s *Summary) string { return Bytes(perTask(s)) }, func(s *Summary) string { return f64(perTask(s)) }, nil},
+	{"allocs/task", "allocs_per_task", func(s *Summary) string { return sig(s.Memory.AllocsPerTask) }, func(s *Summary) string { return f64(s.Memory.AllocsPerTask) }, nil},
+	{"child rss", "child_rss_sum_bytes", procCol(Bytes, childRSS), procCol(whole, childRSS), hasProcesses},
+	{"child cpu", "child_cpu_seconds", procCol(Seconds, childCPU), procCol(f64, childCPU), hasProcesses},
 }
+
+// strategyText names a hybrid process run by its tasks per worker.
+func strategyText(s *Summary) string {
+	if p := s.Processes; p != nil && p.PerProcess > 1 {
+		return fmt.Sprintf("%s×%d", s.Strategy, p.PerProcess)
+	}
+	return s.Strategy
+}
+
+// procCol renders a figure of the worker processes, "-" for other runs.
+func procCol(render func(float64) string, get func(*Processes) float64) func(*Summary) string {
+	return func(s *Summary) string {
+		if s.Processes == nil {
+			return "-"
+		}
+		return render(get(s.Processes))
+	}
+}
+
+func startup(p *Processes) float64  { return p.StartupSeconds }
+func endToEnd(p *Processes) float64 { return p.EndToEndWallSeconds }
+func childRSS(p *Processes) float64 { return float64(p.ChildRSSSumBytes) }
+func childCPU(p *Processes) float64 { return p.ChildUserCPUSeconds + p.ChildSysCPUSeconds }
 
 func partialMark(s *Summary) string {
 	if s.Partial {
@@ -161,15 +193,13 @@ func writeText(w io.Writer, doc *Document, markdown bool) error {
 	return err
 }
 
-// visibleColumns drops the CI column when no run in the group was repeated.
+// visibleColumns drops the columns that no run in the group has.
 func visibleColumns(g []*Summary) []column {
-	anyCI := slices.ContainsFunc(g, func(s *Summary) bool { return s.WallCI != nil })
 	var cols []column
 	for _, c := range columns {
-		if c.head == "wall 95% CI" && !anyCI {
-			continue
+		if c.only == nil || slices.ContainsFunc(g, c.only) {
+			cols = append(cols, c)
 		}
-		cols = append(cols, c)
 	}
 	return cols
 }

@@ -15,6 +15,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/workloads"
 )
 
 // Func runs task i in the calling goroutine and records its sample. It
@@ -23,9 +27,23 @@ import (
 type Func func(ctx context.Context, i int)
 
 // Job is the work a strategy schedules: task indices 0 to Tasks-1.
+// In-process strategies only use Tasks and Exec; strategies that run tasks
+// elsewhere rebuild them from Spec and store what comes back with Record.
 type Job struct {
 	Tasks int
 	Exec  Func
+
+	Spec workloads.Spec
+	// Record stores the sample of task i measured in another process;
+	// Start must be an offset from the time Ready returned. Safe for
+	// concurrent use with distinct i.
+	Record func(i int, s results.Sample)
+	// Ready, if set, is called by a strategy with a set-up phase (worker
+	// processes) once set-up is done, before the first task; it returns
+	// the time task offsets count from.
+	Ready func() time.Time
+	// Children is filled by strategies that run worker processes.
+	Children *ChildStats
 }
 
 // Strategy schedules the tasks of a Job.
@@ -41,20 +59,26 @@ type Strategy interface {
 }
 
 // Names lists the strategies New knows, in the order "all" runs them.
-var Names = []string{"sequential", "unbounded", "pool", "semaphore"}
+var Names = []string{"sequential", "unbounded", "pool", "semaphore", "process"}
 
 // Bounded reports whether a strategy takes a concurrency limit; the others
 // ignore it, so a sweep over concurrency runs them once per task count.
-func Bounded(name string) bool { return name == "pool" || name == "semaphore" }
+func Bounded(name string) bool { return name == "pool" || name == "semaphore" || name == "process" }
 
 // New returns the strategy called name with concurrency limit conc (used by
-// the bounded strategies only). It returns an error naming the strategy if
-// it is unknown or conc is not positive.
+// the bounded strategies only; for process it is the number of workers,
+// each running one task at a time). It returns an error naming the
+// strategy if it is unknown or conc is out of range.
 func New(name string, conc int) (Strategy, error) {
 	if Bounded(name) && conc <= 0 {
 		return nil, fmt.Errorf("strategy %s: concurrency %d must be positive", name, conc)
 	}
+	if name == "process" && conc > MaxWorkers() {
+		return nil, fmt.Errorf("strategy process: %d worker processes is over the limit of %d (64 per core, 4 times over)", conc, MaxWorkers())
+	}
 	switch name {
+	case "process":
+		return Process{Workers: conc}, nil
 	case "sequential":
 		return Sequential{}, nil
 	case "unbounded":

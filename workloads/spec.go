@@ -38,6 +38,7 @@ type Spec struct {
 
 	// fault injection, for tests and demonstrations
 	PanicAt []int `json:"panic_at,omitempty"` // task indices that panic on every attempt
+	CrashAt []int `json:"crash_at,omitempty"` // task indices whose worker process kills itself (process strategy)
 }
 
 // Distributions the sleep workload accepts.
@@ -116,9 +117,14 @@ func (s *Spec) Validate() error {
 	if err := checkDur("backoff", s.Backoff); err != nil {
 		return err
 	}
-	for _, i := range s.PanicAt {
-		if i < 0 {
-			return bad("panic-at", strconv.Itoa(i), "task indices start at 0")
+	for _, l := range []struct {
+		param string
+		xs    []int
+	}{{"panic-at", s.PanicAt}, {"crash-at", s.CrashAt}} {
+		for _, i := range l.xs {
+			if i < 0 {
+				return bad(l.param, strconv.Itoa(i), "task indices start at 0")
+			}
 		}
 	}
 	return nil

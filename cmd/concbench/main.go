@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/concbench/concbench/strategies"
 	"github.com/spf13/pflag"
 )
 
@@ -37,7 +38,8 @@ func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format
 var errInterrupted = errors.New("interrupted")
 
 const topUsage = `concbench measures how to run many tasks at once: the same workload,
-task for task, under sequential, unbounded, pool and semaphore strategies.
+task for task, under sequential, unbounded, pool, semaphore and process
+strategies.
 
 Usage:
   concbench run [flags]     run a sweep and print the results
@@ -53,6 +55,7 @@ Run 'concbench run --help' for the flags.
 `
 
 func main() {
+	strategies.ServeIfWorker() // a re-executed worker of the process strategy never returns
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// After the first signal, restore the default handling so that a
 	// second one ends the process at once.

@@ -2,22 +2,27 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/strategies"
 )
 
 // The test binary doubles as concbench: with CONCBENCH_TEST_MAIN set it
 // runs main, so tests see real exit codes, signals and output streams.
 func TestMain(m *testing.M) {
+	strategies.ServeIfWorker()
+	os.Setenv("GORACE", "atexit_sleep_ms=0") // race-enabled workers would linger 1s at exit
 	if os.Getenv("CONCBENCH_TEST_MAIN") == "1" {
 		os.Args = append([]string{"concbench"}, os.Args[1:]...)
 		main()
@@ -79,6 +84,11 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{[]string{"run", "--bogus"}, "--bogus"},
 		{[]string{"run", "extra"}, "extra"},
 		{[]string{"frobnicate"}, "frobnicate"},
+		{[]string{"run", "--strategies", "pool", "--per-process", "2"}, "--per-process"},
+		{[]string{"run", "--strategies", "process", "--per-process", "0"}, "--per-process"},
+		{[]string{"run", "--strategies", "pool", "--crash-at", "3"}, "--crash-at"},
+		{[]string{"run", "--strategies", "process", "--crash-at", "x"}, "--crash-at"},
+		{[]string{"run", "--strategies", "process", "--concurrency", "100000"}, "--concurrency"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			r := concbench(t, tc.args...)
@@ -115,14 +125,26 @@ func TestRunWritesEveryFormat(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	if n := strings.Count(r.stdout, "\n"); n != 5 {
-		t.Errorf("csv has %d lines, want header + 4 rows:\n%s", n, r.stdout)
+	if n := strings.Count(r.stdout, "\n"); n != 6 {
+		t.Errorf("csv has %d lines, want header + 5 rows:\n%s", n, r.stdout)
+	}
+	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rows[1:] {
+		for j, v := range row {
+			if _, err := strconv.ParseFloat(v, 64); err != nil && v != "-" && j > 0 && rows[0][j] != "workload" && rows[0][j] != "params" {
+				t.Errorf("csv column %s = %q: want a raw number", rows[0][j], v)
+			}
+		}
 	}
 	doc, err := results.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(doc.Runs) != 4 || doc.Environment.GoVersion == "" || doc.Runs[2].IdealSeconds == nil || *doc.Runs[2].IdealSeconds != 0.008 {
+	if len(doc.Runs) != 5 || doc.Environment.GoVersion == "" || doc.Runs[2].IdealSeconds == nil || *doc.Runs[2].IdealSeconds != 0.008 ||
+		doc.Runs[4].Processes == nil || doc.Runs[4].Processes.Workers != 2 {
 		t.Errorf("document: %+v", doc.Runs)
 	}
 }
@@ -165,5 +187,27 @@ func TestInterruptKeepsResults(t *testing.T) {
 		if seq.Total() != 40 || seq.OK == 0 || seq.Canceled == 0 {
 			t.Errorf("sequential outcomes %+v", seq)
 		}
+	}
+}
+
+// TestProcessCrashIsReported runs the process strategy with a worker that
+// kills itself: the run finishes, the crash is one failed task, and the
+// table names the cause.
+func TestProcessCrashIsReported(t *testing.T) {
+	r := concbench(t, "run", "--workload", "cpu", "--work", "1000", "--tasks", "30", "--strategies", "process",
+		"--concurrency", "2", "--crash-at", "7", "--format", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var doc results.Document
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Runs[0]
+	if s.Outcomes.OK != 29 || s.Outcomes.Error != 1 || s.Errors["worker-exit"].Count != 1 ||
+		!strings.Contains(s.Errors["worker-exit"].Example, "signal: killed") ||
+		// a replacement starts only if tasks remain when the crash is seen
+		s.Processes.Restarts > 1 || len(s.Processes.WorkerPeakRSSBytes) != 2+s.Processes.Restarts {
+		t.Errorf("outcomes %+v errors %+v processes %+v", s.Outcomes, s.Errors, s.Processes)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,8 +24,10 @@ Runs one workload under each strategy, over the cartesian product of the
 list flags (--tasks, --concurrency), and prints one row per cell.
 Strategies: sequential (one after another), unbounded (a goroutine per
 task), pool (--concurrency workers draining a queue), semaphore (a goroutine
-per task, at most --concurrency running). Sequential and unbounded ignore
---concurrency and run once per task count.
+per task, at most --concurrency running), process (--concurrency worker
+processes, this binary re-executed, each running --per-process tasks at
+once). Sequential and unbounded ignore --concurrency and run once per task
+count.
 
 Examples:
   # the analytic case: sequential 140ms, unbounded 50ms, pool/semaphore 80ms
@@ -34,8 +37,8 @@ Examples:
   concbench run --latency 20ms --dist normal --tasks 100,1000 --concurrency 10,100 \
       --fail-rate 0.05 --retries 2 --timeout 50ms --repeat 5 --out results.json
 
-  # CPU-bound work: where goroutines stop helping
-  concbench run --workload cpu --work 2000000 --tasks 200 --concurrency 1,2,4
+  # CPU-bound work: where goroutines stop helping, and what processes cost
+  concbench run --workload cpu --tasks 200 --strategies sequential,pool,process --concurrency 2
 
 Flags:
 `
@@ -56,7 +59,8 @@ type runFlags struct {
 	seed             int64
 	format           choice
 	out              string
-	panicAt          indexList
+	panicAt, crashAt indexList
+	perProcess       count
 	fs               *pflag.FlagSet
 }
 
@@ -77,7 +81,7 @@ func newRunFlags() *runFlags {
 	fs.Var(&f.workload, "workload", "workload: "+strings.Join(workloads.Names, ", "))
 	fs.Var(&f.strategies, "strategies", "strategies to compare, comma-separated, or all")
 	fs.Var(&f.tasks, "tasks", "number of tasks per run; a list sweeps (default 500, or the length of --durations)")
-	fs.Var(&f.conc, "concurrency", "workers (pool) or slots (semaphore); a list sweeps")
+	fs.Var(&f.conc, "concurrency", "workers (pool), slots (semaphore) or worker processes (process); a list sweeps")
 	fs.Var(&f.latency, "latency", "sleep: duration of each task, or the mean for --dist uniform|normal|exp")
 	fs.Var(&f.dist, "dist", "sleep: duration distribution: "+strings.Join(workloads.Dists, ", "))
 	fs.Var(&f.jitter, "jitter", "sleep: half-width (uniform) or standard deviation (normal) (default latency/2 resp. latency/4)")
@@ -92,7 +96,9 @@ func newRunFlags() *runFlags {
 	fs.Int64Var(&f.seed, "seed", 1, "seed for every random draw; the same seed gives the same tasks")
 	fs.Var(&f.format, "format", "output format: "+strings.Join(results.Formats, ", "))
 	fs.StringVar(&f.out, "out", "", "also write the results to this file; .json, .csv, .md or .txt picks the format (JSON otherwise)")
+	fs.Var(&f.perProcess, "per-process", "process: tasks each worker process runs at once (hybrid when above 1)")
 	fs.Var(&f.panicAt, "panic-at", "fault injection: task indices that panic on every attempt")
+	fs.Var(&f.crashAt, "crash-at", "fault injection, process strategy: task indices whose worker process kills itself")
 	f.fs = fs
 	return f
 }
@@ -109,6 +115,7 @@ func (f *runFlags) plan() (*harness.Plan, error) {
 		Retries:  f.retries.v,
 		Backoff:  f.backoff.v,
 		PanicAt:  f.panicAt.v,
+		CrashAt:  f.crashAt.v,
 	}
 	tasks := f.tasks.v
 	switch spec.Name {
@@ -158,6 +165,13 @@ func (f *runFlags) plan() (*harness.Plan, error) {
 		Concurrency: f.conc.v,
 		Repeat:      f.repeat.v,
 		Warmup:      f.warmup.v,
+		PerProcess:  max(f.perProcess.v, 1),
+	}
+	if set("per-process") && !slices.Contains(p.Strategies, "process") {
+		return nil, usagef("--per-process applies to the process strategy only")
+	}
+	if set("per-process") && f.perProcess.v == 0 {
+		return nil, usagef("--per-process \"0\": must be at least 1")
 	}
 	if p.Repeat == 0 {
 		return nil, usagef("--repeat \"0\": must be at least 1")

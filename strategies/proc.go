@@ -1,0 +1,297 @@
+package strategies
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/workloads"
+)
+
+// proc is one worker process and the parent's view of it.
+type proc struct {
+	id     int
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	in     *bufio.Writer
+	out    *bufio.Reader
+	stderr *tail
+
+	gen        int           // 0 for a first worker, n for its n-th replacement
+	readerDone chan struct{} // closed when a pipelined reader stops
+	mu         sync.Mutex
+	inflight   map[int]time.Duration // task index -> dispatch offset
+	finished   int                   // results received
+}
+
+func (p Process) start(ctx context.Context, job *Job, id int) (*proc, error) {
+	argv := p.Command
+	if len(argv) == 0 {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("worker %d: cannot find this executable: %w", id, err)
+		}
+		argv = []string{exe}
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), workerEnv+"=1")
+	// The kernel kills a worker whose parent dies, so none is orphaned.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	w := &proc{id: id, cmd: cmd, stderr: &tail{}, inflight: map[int]time.Duration{}}
+	cmd.Stderr = w.stderr
+	var err error
+	if w.stdin, err = cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("worker %d: cannot start %s: %w", id, argv[0], err)
+	}
+	w.in = bufio.NewWriterSize(w.stdin, 16<<10)
+	w.out = bufio.NewReaderSize(stdout, 16<<10)
+
+	timeout := p.StartTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	ready := make(chan error, 1)
+	go func() {
+		werr := writeHello(w.in, hello{Version: protoVersion, Spec: job.Spec, PerProcess: p.perProcess(), ID: id})
+		// Read the answer even if writing failed: a worker that refuses
+		// (or is not a worker at all) may exit before reading everything,
+		// and what it said is the better message.
+		rerr := readReply(w.out)
+		if rerr != nil && werr != nil && (errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF)) {
+			rerr = werr
+		}
+		ready <- rerr
+	}()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case err = <-ready:
+	case <-timer.C:
+		err = fmt.Errorf("no answer within %v", timeout)
+		defer func() { <-ready }() // ends once the kill below closes the pipes
+	case <-ctx.Done():
+		err = ctx.Err()
+		defer func() { <-ready }()
+	}
+	if err != nil {
+		w.kill()
+		werr := w.cmd.Wait()
+		return nil, fmt.Errorf("worker %d did not start (%s): %v%s", id, argv[0], firstErr(err, werr), w.stderr.suffix())
+	}
+	return w, nil
+}
+
+func firstErr(err, exit error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		if exit != nil {
+			return fmt.Errorf("exited: %w", exit)
+		}
+		return errors.New("closed its output before answering")
+	}
+	return err
+}
+
+// cancelGrace is how long a worker may take, after SIGINT, to answer for
+// the tasks it holds before it is killed.
+const cancelGrace = 2 * time.Second
+
+// serve runs tasks on one worker process until there are none left, ctx
+// ends or the worker dies, then reaps it. It reports whether it died.
+func (p Process) serve(ctx context.Context, d *dispatch, w *proc) (crashed bool) {
+	// On cancellation the worker gets SIGINT: its tasks end as canceled and
+	// their answers still come back. One that does not answer is killed.
+	killer := time.AfterFunc(time.Duration(math.MaxInt64), w.kill)
+	defer killer.Stop()
+	stop := context.AfterFunc(ctx, func() {
+		w.cmd.Process.Signal(os.Interrupt)
+		killer.Reset(cancelGrace)
+	})
+	defer stop()
+	var died bool
+	if p.perProcess() == 1 {
+		died = w.lockstep(ctx, d)
+	} else {
+		died = w.pipelined(ctx, d, p.perProcess())
+	}
+	w.stdin.Close() // EOF: the worker finishes what it holds, then exits
+	if died {
+		w.kill() // it is dying or broken; make sure, so draining ends
+	}
+	w.drain(d)
+	exit := w.wait(&d.mu, d.stats)
+
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.inflight) == 0 || ctx.Err() != nil {
+		// Tasks cut short by cancellation stay unrecorded: the recorder
+		// counts them as canceled.
+		return died && ctx.Err() == nil
+	}
+	cause := &workloads.KindError{Kind: "worker-exit", Msg: fmt.Sprintf("worker %d exited: %v%s", w.id, exitText(exit), w.stderr.suffix())}
+	for i, start := range w.inflight {
+		d.record(i, results.Sample{Start: start, Attempts: 1, Outcome: results.Error, Err: cause})
+		delete(w.inflight, i)
+	}
+	return true
+}
+
+// lockstep keeps one task in flight on the calling goroutine: send an
+// index, wait for its answer, repeat. It reports whether the worker died.
+func (w *proc) lockstep(ctx context.Context, d *dispatch) (died bool) {
+	for ctx.Err() == nil {
+		i, ok := d.take()
+		if !ok {
+			return false
+		}
+		w.send(d, i)
+		if w.in.Flush() != nil || w.receive(d) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// pipelined keeps up to slots tasks in flight: a reader goroutine records
+// answers and frees slots while this goroutine sends indices.
+func (w *proc) pipelined(ctx context.Context, d *dispatch, slots int) (died bool) {
+	free := make(chan struct{}, slots)
+	w.readerDone = make(chan struct{})
+	go func() {
+		defer close(w.readerDone)
+		for w.receive(d) == nil {
+			<-free
+		}
+	}()
+	for ctx.Err() == nil {
+		select {
+		case free <- struct{}{}:
+		default:
+			// Every slot is busy: send what is buffered, then wait.
+			if w.in.Flush() != nil {
+				return true
+			}
+			select {
+			case free <- struct{}{}:
+			case <-ctx.Done():
+				return false
+			case <-w.readerDone:
+				return true
+			}
+		}
+		i, ok := d.take()
+		if !ok {
+			break
+		}
+		w.send(d, i)
+	}
+	return w.in.Flush() != nil
+}
+
+// drain collects the answers still due after the last task was sent.
+func (w *proc) drain(d *dispatch) {
+	if w.readerDone != nil {
+		<-w.readerDone
+		return
+	}
+	for w.receive(d) == nil {
+	}
+}
+
+func (w *proc) send(d *dispatch, i int) {
+	w.mu.Lock()
+	w.inflight[i] = time.Since(d.t0)
+	w.mu.Unlock()
+	w.in.WriteByte(frameTask)
+	writeUvarint(w.in, uint64(i))
+}
+
+// receive reads and records one answer.
+func (w *proc) receive(d *dispatch) error {
+	i, s, err := readResult(w.out)
+	if err != nil {
+		return err
+	}
+	w.mu.Lock()
+	start, ok := w.inflight[i]
+	delete(w.inflight, i)
+	w.finished++
+	w.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("worker %d answered task %d, which it was not given", w.id, i)
+	}
+	s.Start = start
+	d.record(i, s)
+	return nil
+}
+
+func exitText(err error) string {
+	if err == nil {
+		return "exit status 0"
+	}
+	return err.Error()
+}
+
+func (w *proc) kill() { w.cmd.Process.Kill() }
+
+// wait reaps the worker and adds its resource use to stats, under mu.
+func (w *proc) wait(mu *sync.Mutex, stats *ChildStats) error {
+	err := w.cmd.Wait()
+	if st := w.cmd.ProcessState; st != nil {
+		var rss uint64
+		if ru, ok := st.SysUsage().(*syscall.Rusage); ok {
+			rss = uint64(ru.Maxrss) << 10 // kilobytes on Linux
+		}
+		mu.Lock()
+		stats.PeakRSS = append(stats.PeakRSS, rss)
+		stats.UserCPU += st.UserTime()
+		stats.SysCPU += st.SystemTime()
+		mu.Unlock()
+	}
+	return err
+}
+
+// tail keeps the last bytes a worker wrote to stderr. Safe for concurrent use.
+type tail struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+const tailMax = 2048
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > tailMax {
+		t.buf = t.buf[len(t.buf)-tailMax:]
+	}
+	return len(p), nil
+}
+
+// suffix renders the tail on one line for an error message.
+func (t *tail) suffix() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := strings.Join(strings.Fields(strings.ReplaceAll(string(t.buf), "\n", " | ")), " ")
+	if s == "" {
+		return ""
+	}
+	return "; stderr: " + s
+}

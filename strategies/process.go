@@ -1,0 +1,178 @@
+package strategies
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/concbench/concbench/results"
+)
+
+// MaxWorkers is the most worker processes Process accepts: 64 per core,
+// four times over. More is a typo, not a benchmark.
+func MaxWorkers() int { return 4 * runtime.NumCPU() * 64 }
+
+// Process runs the tasks in Workers OS processes, each the running binary
+// re-executed as a worker (see ServeIfWorker), each running up to
+// PerProcess tasks at once. Task indices go to a worker over its stdin as
+// soon as it has a free slot; results come back over its stdout.
+//
+// A worker that dies fails the tasks it held (outcome error, the cause
+// and its stderr in the message) and is replaced; a replacement that dies
+// before finishing a task is not. Zero values: one worker, one task per
+// worker, this executable, a 10 s start timeout.
+type Process struct {
+	Workers      int
+	PerProcess   int
+	Command      []string      // the worker command line; nil means this executable
+	StartTimeout time.Duration // for a worker's start and handshake
+}
+
+var _ Strategy = Process{}
+
+// ChildStats is what the worker processes of one run cost.
+type ChildStats struct {
+	Workers, PerProcess int
+	Startup             time.Duration // until every first-generation worker answered
+	Wall                time.Duration // from the end of start-up to the last task's answer
+	PeakRSS             []uint64      // per worker process, replacements included (rusage)
+	UserCPU, SysCPU     time.Duration // summed over the workers
+	Restarts            int
+}
+
+// Name returns "process".
+func (Process) Name() string { return "process" }
+
+// Slots returns workers times tasks per worker, capped at n.
+func (p Process) Slots(n int) int { return min(p.workers()*p.perProcess(), n) }
+
+func (p Process) workers() int    { return max(p.Workers, 1) }
+func (p Process) perProcess() int { return max(p.PerProcess, 1) }
+
+// Run starts the workers, calls job.Ready, dispatches every task and
+// records each result with job.Record, filling job.Children. It blocks
+// until every worker has exited. It fails if a first-generation worker
+// cannot start; once running, dead workers only fail their own tasks. If
+// ctx ends, workers get SIGINT (their tasks end as canceled), then SIGKILL
+// after a grace period.
+func (p Process) Run(ctx context.Context, job *Job) error {
+	if job.Record == nil {
+		return errors.New("process strategy: the job has no Record function")
+	}
+	nw := min(p.workers(), job.Tasks)
+	stats := &ChildStats{Workers: nw, PerProcess: p.perProcess()}
+	job.Children = stats
+	if nw == 0 {
+		return ctx.Err()
+	}
+	start := time.Now()
+	procs := make([]*proc, nw)
+	errs := make([]error, nw)
+	var wg sync.WaitGroup
+	for id := range procs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			procs[id], errs[id] = p.start(ctx, job, id)
+		}()
+	}
+	wg.Wait()
+	stats.Startup = time.Since(start)
+	if err := firstOf(errs); err != nil {
+		var mu sync.Mutex
+		for _, w := range procs {
+			if w != nil {
+				w.kill()
+				w.wait(&mu, stats)
+			}
+		}
+		return fmt.Errorf("process strategy: %w", err)
+	}
+
+	d := &dispatch{job: job, t0: time.Now(), stats: stats}
+	if job.Ready != nil {
+		d.t0 = job.Ready()
+	}
+	for _, w := range procs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.drive(ctx, d, w)
+		}()
+	}
+	wg.Wait()
+	stats.Wall = time.Duration(d.last.Load())
+	return ctx.Err()
+}
+
+// dispatch is the state the workers of one run share.
+type dispatch struct {
+	job   *Job
+	t0    time.Time
+	next  atomic.Int64
+	last  atomic.Int64 // offset from t0 of the latest answer, in ns
+	mu    sync.Mutex   // guards stats
+	stats *ChildStats
+}
+
+// record stores a task's sample and notes when it came in.
+func (d *dispatch) record(i int, s results.Sample) {
+	d.job.Record(i, s)
+	now := int64(time.Since(d.t0))
+	for {
+		l := d.last.Load()
+		if now <= l || d.last.CompareAndSwap(l, now) {
+			return
+		}
+	}
+}
+
+func (d *dispatch) take() (int, bool) {
+	i := int(d.next.Add(1) - 1)
+	return i, i < d.job.Tasks
+}
+
+func (d *dispatch) remaining() bool { return int(d.next.Load()) < d.job.Tasks }
+
+// drive keeps a worker slot busy until no task is left, replacing the
+// worker if it dies while tasks remain.
+func (p Process) drive(ctx context.Context, d *dispatch, w *proc) {
+	for {
+		crashed := p.serve(ctx, d, w)
+		if !crashed || ctx.Err() != nil || !d.remaining() || w.finished == 0 && w.gen > 0 {
+			return
+		}
+		next, err := p.start(ctx, d.job, w.id)
+		if err != nil {
+			return // the surviving workers take the remaining tasks
+		}
+		next.gen = w.gen + 1
+		d.mu.Lock()
+		d.stats.Restarts++
+		d.mu.Unlock()
+		w = next
+	}
+}
+
+// firstOf returns the first non-nil error, noting how many others there
+// were, so that the message stays on one line.
+func firstOf(errs []error) error {
+	var first error
+	n := 0
+	for _, err := range errs {
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			n++
+		}
+	}
+	if n > 1 {
+		return fmt.Errorf("%w (and %d more workers)", first, n-1)
+	}
+	return first
+}

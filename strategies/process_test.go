@@ -1,0 +1,246 @@
+package strategies
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/workloads"
+)
+
+// TestMain lets this test binary serve as the process strategy's worker.
+// Race-enabled workers would linger 1s at exit (GORACE atexit_sleep_ms).
+func TestMain(m *testing.M) {
+	ServeIfWorker()
+	os.Setenv("GORACE", "atexit_sleep_ms=0")
+	os.Exit(m.Run())
+}
+
+// collect is a Job whose remote samples land in a slice.
+type collect struct {
+	mu      sync.Mutex
+	samples map[int][]results.Sample
+}
+
+func newJob(spec workloads.Spec, n int) (*Job, *collect) {
+	c := &collect{samples: map[int][]results.Sample{}}
+	return &Job{
+		Tasks: n,
+		Spec:  spec,
+		Record: func(i int, s results.Sample) {
+			c.mu.Lock()
+			c.samples[i] = append(c.samples[i], s)
+			c.mu.Unlock()
+		},
+	}, c
+}
+
+// once checks every index got exactly one sample and counts outcomes.
+func (c *collect) once(t *testing.T, n int) map[results.Outcome]int {
+	t.Helper()
+	counts := map[results.Outcome]int{}
+	for i := range n {
+		if len(c.samples[i]) != 1 {
+			t.Fatalf("task %d recorded %d times", i, len(c.samples[i]))
+		}
+		counts[c.samples[i][0].Outcome]++
+	}
+	if len(c.samples) != n {
+		t.Fatalf("%d tasks recorded, want %d", len(c.samples), n)
+	}
+	return counts
+}
+
+func TestProcessExactlyOnce(t *testing.T) {
+	spec := workloads.Spec{Name: "sleep", Latency: time.Millisecond, Dist: "uniform", Jitter: time.Millisecond, Seed: 5}
+	for _, tc := range []struct{ workers, per, tasks int }{{1, 1, 50}, {2, 1, 200}, {8, 1, 300}, {2, 4, 300}, {8, 1, 3}} {
+		t.Run(fmt.Sprintf("workers=%d/per=%d/tasks=%d", tc.workers, tc.per, tc.tasks), func(t *testing.T) {
+			job, c := newJob(spec, tc.tasks)
+			if err := (Process{Workers: tc.workers, PerProcess: tc.per}).Run(context.Background(), job); err != nil {
+				t.Fatal(err)
+			}
+			if got := c.once(t, tc.tasks)[results.OK]; got != tc.tasks {
+				t.Errorf("%d ok of %d", got, tc.tasks)
+			}
+			st := job.Children
+			if st == nil || st.Workers != min(tc.workers, tc.tasks) || len(st.PeakRSS) != st.Workers || st.PeakRSS[0] < 1<<20 || st.Startup <= 0 {
+				t.Errorf("child stats %+v", st)
+			}
+		})
+	}
+}
+
+func TestProcessHybridRunsTasksAtOnce(t *testing.T) {
+	// 8 tasks of 100ms on 2 workers x 4 slots: one round, not four.
+	job, c := newJob(workloads.Spec{Name: "sleep", Latency: 100 * time.Millisecond}, 8)
+	if err := (Process{Workers: 2, PerProcess: 4}).Run(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	c.once(t, 8)
+	if d := job.Children.Wall; d < 100*time.Millisecond || d > 300*time.Millisecond {
+		t.Errorf("took %v after start-up; 8 slots should take about 100ms", d)
+	}
+}
+
+func TestProcessCrashFailsOnlyTheTaskHeld(t *testing.T) {
+	for _, tc := range []struct {
+		workers, per int
+		crashAt      []int
+	}{{2, 1, []int{5, 17}}, {1, 1, []int{3}}, {3, 2, []int{0, 10, 20}}} {
+		t.Run(fmt.Sprintf("workers=%d/per=%d/crashes=%d", tc.workers, tc.per, len(tc.crashAt)), func(t *testing.T) {
+			const n = 40
+			spec := workloads.Spec{Name: "cpu", Work: 1000, CrashAt: tc.crashAt}
+			if tc.per > 1 {
+				// with several tasks in flight, a crash takes the others
+				// with it; a long gap keeps the crash the only one held
+				spec = workloads.Spec{Name: "sleep", Durations: []time.Duration{time.Millisecond}, CrashAt: tc.crashAt}
+				tc.per = 1
+			}
+			job, c := newJob(spec, n)
+			if err := (Process{Workers: tc.workers, PerProcess: tc.per}).Run(context.Background(), job); err != nil {
+				t.Fatal(err)
+			}
+			counts := c.once(t, n)
+			if counts[results.Error] != len(tc.crashAt) || counts[results.OK] != n-len(tc.crashAt) {
+				t.Errorf("outcomes %v, want %d errors", counts, len(tc.crashAt))
+			}
+			for _, i := range tc.crashAt {
+				s := c.samples[i][0]
+				if s.Outcome != results.Error || workloads.Kind(s.Err) != "worker-exit" || !strings.Contains(s.Err.Error(), "signal: killed") {
+					t.Errorf("task %d: %v %v", i, s.Outcome, s.Err)
+				}
+			}
+			if job.Children.Restarts != len(tc.crashAt) {
+				t.Errorf("%d restarts, want %d", job.Children.Restarts, len(tc.crashAt))
+			}
+		})
+	}
+}
+
+// children lists the live processes whose parent is this one.
+func children(t *testing.T) []int {
+	t.Helper()
+	dirs, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var out []int
+	for _, f := range dirs {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...; comm may hold spaces, so cut at ')'
+		fields := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if len(fields) > 1 && fields[1] == strconv.Itoa(os.Getpid()) && fields[0] != "Z" {
+			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(f)))
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+func TestProcessCancelLeavesNoChild(t *testing.T) {
+	for _, per := range []int{1, 3} {
+		t.Run(fmt.Sprintf("per=%d", per), func(t *testing.T) {
+			job, c := newJob(workloads.Spec{Name: "sleep", Latency: 10 * time.Second}, 50)
+			ctx, cancel := context.WithCancel(context.Background())
+			var seen []int
+			job.Ready = func() time.Time {
+				seen = children(t)
+				time.AfterFunc(200*time.Millisecond, cancel)
+				return time.Now()
+			}
+			start := time.Now()
+			err := Process{Workers: 4, PerProcess: per}.Run(ctx, job)
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("Run returned %v", err)
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("took %v to stop", d)
+			}
+			if len(seen) != 4 {
+				t.Errorf("saw %d children while running, want 4", len(seen))
+			}
+			if left := children(t); len(left) > 0 {
+				t.Errorf("children left after cancel: %v", left)
+			}
+			for i, ss := range c.samples {
+				if len(ss) != 1 || ss[0].Outcome != results.Canceled {
+					t.Errorf("task %d: %v", i, ss)
+				}
+			}
+		})
+	}
+}
+
+func TestProcessWorkerThatCannotStart(t *testing.T) {
+	for _, tc := range []struct {
+		cmd  []string
+		want string
+	}{
+		{[]string{"/nonexistent/worker"}, "cannot start"},
+		{[]string{"sh", "-c", "echo boom >&2; exit 3"}, "boom"},
+		{[]string{"sh", "-c", "exec sleep 60"}, "no answer within"},
+		{[]string{"sh", "-c", "printf XXXX"}, "bad magic"},
+	} {
+		t.Run(tc.cmd[len(tc.cmd)-1], func(t *testing.T) {
+			job, _ := newJob(workloads.Spec{Name: "cpu", Work: 1}, 10)
+			start := time.Now()
+			err := Process{Workers: 2, Command: tc.cmd, StartTimeout: 300 * time.Millisecond}.Run(context.Background(), job)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q, want one line with %q", err, tc.want)
+			}
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("took %v", d)
+			}
+			if left := children(t); len(left) > 0 {
+				t.Errorf("children left: %v", left)
+			}
+		})
+	}
+}
+
+func TestProtocolVersionMismatch(t *testing.T) {
+	// a parent of another version is refused by the worker, with both versions named
+	pr, pw := io.Pipe()
+	rr, rw := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- serveWorker(context.Background(), pr, rw); rw.Close() }()
+	w := bufio.NewWriter(pw)
+	if err := writeHello(w, hello{Version: 2, Spec: workloads.Spec{Name: "cpu", Work: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	err := readReply(bufio.NewReader(rr))
+	if err == nil || !strings.Contains(err.Error(), "v2") || !strings.Contains(err.Error(), "v1") {
+		t.Errorf("parent got %v", err)
+	}
+	if werr := <-done; werr == nil {
+		t.Error("worker accepted a v2 parent")
+	}
+	pw.Close()
+
+	// a worker answering with another version is refused by the parent
+	var b strings.Builder
+	bw := bufio.NewWriter(&b)
+	writeReply(bw, 9, "")
+	if err := readReply(bufio.NewReader(strings.NewReader(b.String()))); err == nil || !strings.Contains(err.Error(), "v9") {
+		t.Errorf("parent accepted a v9 worker: %v", err)
+	}
+}
+
+func TestProcessLimit(t *testing.T) {
+	if _, err := New("process", MaxWorkers()+1); err == nil {
+		t.Error("accepted more workers than the limit")
+	}
+	if _, err := New("process", 2); err != nil {
+		t.Error(err)
+	}
+}

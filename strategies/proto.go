@@ -1,0 +1,190 @@
+package strategies
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/workloads"
+)
+
+// The worker protocol, over the worker's stdin (parent to worker) and
+// stdout (worker to parent). Integers are varints.
+//
+//	parent: hello  = magic "CBWK", version, len, spec JSON, per-process, worker id
+//	worker: reply  = magic "CBWK", version, len, error text (empty: ready)
+//	parent: task   = 'T', index            (repeated; EOF: no more tasks)
+//	worker: result = 'R', index, service ns, attempts, outcome, kind, message
+//
+// A side that sees another version refuses the connection with an error
+// naming both versions.
+const (
+	protoMagic   = "CBWK"
+	protoVersion = 1
+	frameTask    = 'T'
+	frameResult  = 'R'
+	maxFrameText = 1 << 20 // longer strings are refused, not allocated
+)
+
+// hello is what a worker needs to rebuild the tasks.
+type hello struct {
+	Version    uint64
+	Spec       workloads.Spec
+	PerProcess int
+	ID         int
+}
+
+func writeString(w *bufio.Writer, s string) {
+	writeUvarint(w, uint64(len(s)))
+	w.WriteString(s)
+}
+
+func writeUvarint(w *bufio.Writer, x uint64) {
+	var b [binary.MaxVarintLen64]byte
+	w.Write(b[:binary.PutUvarint(b[:], x)])
+}
+
+func readString(r *bufio.Reader) (string, error) {
+	n, err := binary.ReadUvarint(r)
+	if err != nil {
+		return "", err
+	}
+	if n > maxFrameText {
+		return "", fmt.Errorf("string of %d bytes is over the protocol's limit", n)
+	}
+	b := make([]byte, n)
+	_, err = io.ReadFull(r, b)
+	return string(b), err
+}
+
+func readMagic(r *bufio.Reader) (uint64, error) {
+	var m [len(protoMagic)]byte
+	if _, err := io.ReadFull(r, m[:]); err != nil {
+		return 0, err
+	}
+	if string(m[:]) != protoMagic {
+		return 0, fmt.Errorf("bad magic %q: not a concbench worker stream", m[:])
+	}
+	return binary.ReadUvarint(r)
+}
+
+func writeHello(w *bufio.Writer, h hello) error {
+	spec, err := json.Marshal(h.Spec)
+	if err != nil {
+		return err
+	}
+	w.WriteString(protoMagic)
+	writeUvarint(w, h.Version)
+	writeString(w, string(spec))
+	writeUvarint(w, uint64(h.PerProcess))
+	writeUvarint(w, uint64(h.ID))
+	return w.Flush()
+}
+
+// readHello reads a hello. A hello of another version is returned with an
+// error, so the worker can still refuse it politely.
+func readHello(r *bufio.Reader) (hello, error) {
+	var h hello
+	v, err := readMagic(r)
+	if err != nil {
+		return h, err
+	}
+	h.Version = v
+	if v != protoVersion {
+		return h, fmt.Errorf("parent speaks worker protocol v%d, this worker speaks v%d", v, protoVersion)
+	}
+	spec, err := readString(r)
+	if err != nil {
+		return h, err
+	}
+	if err := json.Unmarshal([]byte(spec), &h.Spec); err != nil {
+		return h, fmt.Errorf("workload spec: %w", err)
+	}
+	pp, err := binary.ReadUvarint(r)
+	if err != nil {
+		return h, err
+	}
+	id, err := binary.ReadUvarint(r)
+	h.PerProcess, h.ID = int(pp), int(id)
+	return h, err
+}
+
+func writeReply(w *bufio.Writer, version uint64, problem string) error {
+	w.WriteString(protoMagic)
+	writeUvarint(w, version)
+	writeString(w, problem)
+	return w.Flush()
+}
+
+// readReply returns nil if the worker is ready.
+func readReply(r *bufio.Reader) error {
+	v, err := readMagic(r)
+	if err != nil {
+		return err
+	}
+	problem, err := readString(r)
+	if err != nil {
+		return err
+	}
+	if problem != "" {
+		return errors.New(problem)
+	}
+	if v != protoVersion {
+		return fmt.Errorf("worker speaks protocol v%d, this parent speaks v%d", v, protoVersion)
+	}
+	return nil
+}
+
+func writeResult(w *bufio.Writer, i int, s *results.Sample) {
+	w.WriteByte(frameResult)
+	writeUvarint(w, uint64(i))
+	writeUvarint(w, uint64(max(s.Service, 0)))
+	writeUvarint(w, uint64(s.Attempts))
+	w.WriteByte(byte(s.Outcome))
+	if s.Err == nil {
+		writeString(w, "")
+		return
+	}
+	writeString(w, workloads.Kind(s.Err))
+	writeString(w, s.Err.Error())
+}
+
+// readResult reads one result frame; Start and Due are left to the parent.
+func readResult(r *bufio.Reader) (int, results.Sample, error) {
+	var s results.Sample
+	t, err := r.ReadByte()
+	if err != nil {
+		return 0, s, err
+	}
+	if t != frameResult {
+		return 0, s, fmt.Errorf("unexpected frame type %q from worker", t)
+	}
+	var x [3]uint64
+	for k := range x {
+		if x[k], err = binary.ReadUvarint(r); err != nil {
+			return 0, s, err
+		}
+	}
+	o, err := r.ReadByte()
+	if err != nil {
+		return 0, s, err
+	}
+	kind, err := readString(r)
+	if err != nil {
+		return 0, s, err
+	}
+	if kind != "" {
+		msg, err := readString(r)
+		if err != nil {
+			return 0, s, err
+		}
+		s.Err = &workloads.KindError{Kind: kind, Msg: msg}
+	}
+	s.Service, s.Attempts, s.Outcome = time.Duration(x[1]), int32(x[2]), results.Outcome(o)
+	return int(x[0]), s, nil
+}
