@@ -8,17 +8,24 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/concbench/concbench/strategies"
 	"github.com/concbench/concbench/workloads"
 )
 
+// MaxTasks bounds the tasks of a duration-mode run (memory: 56 bytes each).
+const MaxTasks = 50_000_000
+
 // Plan is a sweep: every strategy over the cartesian product of task
-// counts and concurrency limits, for one workload.
+// counts and concurrency limits, for one workload. With Duration set, each
+// run issues tasks until that much time has passed instead, and Tasks is
+// ignored.
 type Plan struct {
 	Spec        workloads.Spec
 	Strategies  []string
 	Tasks       []int
+	Duration    time.Duration
 	Concurrency []int
 	Repeat      int // recorded runs per cell; 0 means 1
 	Warmup      int // unrecorded runs per cell before those
@@ -53,10 +60,17 @@ func (p *Plan) Validate() error {
 			return &ValueError{"strategies", s, err.Error()}
 		}
 	}
+	if p.Duration < 0 {
+		return &ValueError{"duration", p.Duration.String(), "must not be negative"}
+	}
+	tasks := p.Tasks
+	if p.Duration > 0 {
+		tasks = []int{1} // unused
+	}
 	for _, l := range []struct {
 		flag string
 		xs   []int
-	}{{"tasks", p.Tasks}, {"concurrency", p.Concurrency}} {
+	}{{"tasks", tasks}, {"concurrency", p.Concurrency}} {
 		if len(l.xs) == 0 {
 			return &ValueError{l.flag, "", "no value given"}
 		}
@@ -92,7 +106,11 @@ func (p *Plan) Validate() error {
 // count, not one per concurrency value.
 func (p *Plan) Cells() []Cell {
 	var cells []Cell
-	for _, n := range p.Tasks {
+	tasks := p.Tasks
+	if p.Duration > 0 {
+		tasks = []int{0} // as many as the duration allows
+	}
+	for _, n := range tasks {
 		for _, s := range p.Strategies {
 			if !strategies.Bounded(s) {
 				cells = append(cells, Cell{s, n, 0})

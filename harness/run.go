@@ -32,21 +32,45 @@ type Run struct {
 
 // Once runs the n tasks of task under strat one time. It blocks until the
 // strategy has returned. A canceled ctx is not an error (the samples say
-// what ran); a strategy that fails returns its error with the run so far.
+// what ran; tasks never started are canceled); a strategy that fails
+// returns its error with the run so far.
 func Once(ctx context.Context, task *workloads.Task, strat strategies.Strategy, n int) (Run, error) {
-	rec := results.NewRecorder(n)
+	return run(ctx, task, strat, &strategies.Count{N: n}, results.NewRecorder(n), n)
+}
+
+// OnceFor runs tasks of task under strat until d has passed (or max tasks
+// were issued), then lets the running ones finish. Samples cover the tasks
+// issued. Otherwise it is Once.
+func OnceFor(ctx context.Context, task *workloads.Task, strat strategies.Strategy, d time.Duration, max int) (Run, error) {
+	src := strategies.NewUntil(d, max)
+	defer src.Stop()
+	return run(ctx, task, strat, src, results.NewGrowingRecorder(max), -1)
+}
+
+// run carries out one run; n is the task count, or -1 for as many as the
+// source issued.
+func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, src strategies.Source, rec *results.Recorder, n int) (Run, error) {
 	p := startProbe()
 	begin := time.Now()
 	t0 := begin
+	src.Start(t0)
 	job := &strategies.Job{
-		Tasks:  n,
-		Exec:   func(ctx context.Context, i int) { rec.Set(i, task.Run(ctx, i, t0)) },
+		Tasks:  rec.Cap(),
+		Source: src,
+		Exec: func(ctx context.Context, i int) {
+			s := task.Run(ctx, i, t0)
+			s.Due = src.Due(i)
+			rec.Set(i, s)
+		},
 		Spec:   task.Spec(),
-		Record: rec.Set,
-		Ready:  func() time.Time { t0 = time.Now(); return t0 },
+		Record: func(i int, s results.Sample) { s.Due = src.Due(i); rec.Set(i, s) },
+		Ready:  func() time.Time { t0 = time.Now(); src.Start(t0); return t0 },
 	}
 	err := strat.Run(ctx, job)
 	end := time.Now()
+	if n < 0 {
+		n = src.Issued()
+	}
 	r := Run{Wall: end.Sub(t0), Setup: t0.Sub(begin), Memory: p.stop(n), Children: job.Children}
 	if c := job.Children; c != nil {
 		// Worker processes take a while to exit after their last answer;
@@ -60,7 +84,7 @@ func Once(ctx context.Context, task *workloads.Task, strat strategies.Strategy, 
 	if cause == nil {
 		cause = err
 	}
-	r.Samples = rec.Finish(cause)
+	r.Samples = rec.Finish(n, cause)
 	return r, err
 }
 
@@ -88,8 +112,14 @@ func RunCell(ctx context.Context, plan *Plan, cell Cell) (results.Summary, error
 	if err != nil {
 		return results.Summary{}, err
 	}
+	once := func() (Run, error) {
+		if plan.Duration > 0 {
+			return OnceFor(ctx, task, strat, plan.Duration, MaxTasks)
+		}
+		return Once(ctx, task, strat, cell.Tasks)
+	}
 	for range plan.Warmup {
-		if _, err := Once(ctx, task, strat, cell.Tasks); err != nil {
+		if _, err := once(); err != nil {
 			return results.Summary{}, fmt.Errorf("%s warmup: %w", cell.Strategy, err)
 		}
 		if ctx.Err() != nil {
@@ -99,7 +129,7 @@ func RunCell(ctx context.Context, plan *Plan, cell Cell) (results.Summary, error
 	var runs []measured
 	var runErr error
 	for range max(plan.Repeat, 1) {
-		r, err := Once(ctx, task, strat, cell.Tasks)
+		r, err := once()
 		runs = append(runs, measured{
 			Run:     r,
 			tally:   results.Count(r.Samples, workloads.Kind),
@@ -118,10 +148,10 @@ func RunCell(ctx context.Context, plan *Plan, cell Cell) (results.Summary, error
 	if len(runs) == 0 {
 		return results.Summary{}, errors.Join(errNoRuns, runErr)
 	}
-	return summarise(task, strat, cell, runs), runErr
+	return summarise(task, strat, cell, plan.Duration, runs), runErr
 }
 
-func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, runs []measured) results.Summary {
+func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d time.Duration, runs []measured) results.Summary {
 	walls := make([]float64, len(runs))
 	reps := make([]results.Repetition, len(runs))
 	for i, r := range runs {
@@ -143,28 +173,29 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, runs 
 	m := runs[order[(len(runs)-1)/2]]
 	spec := task.Spec()
 	s := results.Summary{
-		Strategy:       strat.Name(),
-		Workload:       spec.Name,
-		Params:         spec.Params(),
-		Tasks:          cell.Tasks,
-		Concurrency:    strat.Slots(cell.Tasks),
-		WallSeconds:    med,
-		WallCI:         ci,
-		Repetitions:    reps,
-		ThroughputPerS: throughput(m),
-		Latency:        m.tally.Latency,
-		QueueWait:      m.tally.QueueWait,
-		Outcomes:       m.tally.Outcomes,
-		Errors:         m.tally.Errors,
-		Attempts:       m.tally.Attempts,
-		Memory:         m.Memory,
-		Processes:      processes(m.Run),
+		Strategy:        strat.Name(),
+		Workload:        spec.Name,
+		Params:          spec.Params(),
+		Tasks:           len(m.Samples),
+		Concurrency:     strat.Slots(len(m.Samples)),
+		DurationSeconds: d.Seconds(),
+		WallSeconds:     med,
+		WallCI:          ci,
+		Repetitions:     reps,
+		ThroughputPerS:  throughput(m),
+		Latency:         m.tally.Latency,
+		QueueWait:       m.tally.QueueWait,
+		Outcomes:        m.tally.Outcomes,
+		Errors:          m.tally.Errors,
+		Attempts:        m.tally.Attempts,
+		Memory:          m.Memory,
+		Processes:       processes(m.Run),
 	}
 	for _, r := range runs {
 		s.Partial = s.Partial || r.partial
 	}
-	if d := task.ExpectedAll(cell.Tasks); d != nil && !s.Partial {
-		ideal := results.ListSchedule(d, strat.Slots(cell.Tasks)).Seconds()
+	if ds := task.ExpectedAll(s.Tasks); ds != nil && !s.Partial && d == 0 {
+		ideal := results.ListSchedule(ds, strat.Slots(s.Tasks)).Seconds()
 		s.IdealSeconds = &ideal
 		if med > 0 {
 			eff := ideal / med

@@ -40,12 +40,13 @@ type Repetition struct {
 // middle one for an even count), so that every figure in a row comes from
 // one real run.
 type Summary struct {
-	Strategy    string            `json:"strategy"`
-	Workload    string            `json:"workload"`
-	Params      map[string]string `json:"params"`
-	Tasks       int               `json:"tasks"`
-	Concurrency int               `json:"concurrency"` // tasks that may run at once
-	Partial     bool              `json:"partial,omitempty"`
+	Strategy        string            `json:"strategy"`
+	Workload        string            `json:"workload"`
+	Params          map[string]string `json:"params"`
+	Tasks           int               `json:"tasks"`                      // tasks issued
+	Concurrency     int               `json:"concurrency"`                // tasks that may run at once
+	DurationSeconds float64           `json:"duration_seconds,omitempty"` // duration mode: how long tasks were issued
+	Partial         bool              `json:"partial,omitempty"`
 
 	WallSeconds    float64      `json:"wall_seconds"`
 	WallCI         *Interval    `json:"wall_ci_seconds"`

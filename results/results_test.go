@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -105,7 +106,7 @@ func TestCountAddsUp(t *testing.T) {
 	for i, s := range samples[:4] {
 		r.Set(i, s)
 	}
-	tally := Count(r.Finish(errors.New("stop")), func(error) string { return "k" })
+	tally := Count(r.Finish(len(samples), errors.New("stop")), func(error) string { return "k" })
 	want := Outcomes{OK: 1, Error: 1, Timeout: 1, Panic: 1, Canceled: 1}
 	if tally.Outcomes != want || tally.Attempts != 7 || tally.Errors["k"].Count != 3 {
 		t.Errorf("got %+v", tally)
@@ -209,5 +210,35 @@ func TestUnits(t *testing.T) {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
 		}
+	}
+}
+
+func TestGrowingRecorder(t *testing.T) {
+	const n = 3<<pageBits + 5
+	r := NewGrowingRecorder(10 << pageBits)
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += 4 {
+				if i != 7 {
+					r.Set(i, Sample{Start: time.Duration(i), Outcome: OK})
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	got := r.Finish(n, errors.New("stop"))
+	if len(got) != n {
+		t.Fatalf("%d samples, want %d", len(got), n)
+	}
+	for i, s := range got {
+		if i == 7 && s.Outcome != Canceled || i != 7 && (s.Outcome != OK || s.Start != time.Duration(i)) {
+			t.Fatalf("sample %d: %+v", i, s)
+		}
+	}
+	if r.Cap() != 10<<pageBits {
+		t.Errorf("cap %d", r.Cap())
 	}
 }

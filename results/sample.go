@@ -7,6 +7,7 @@ package results
 
 import (
 	"fmt"
+	"sync/atomic"
 	"time"
 )
 
@@ -38,6 +39,7 @@ type Sample struct {
 	Due      time.Duration // when the task became ready to run (0 in a closed-loop run)
 	Start    time.Duration // when it started, or was handed to another process
 	Service  time.Duration // time spent running it, all attempts and backoffs included
+	Bytes    int64         // bytes received (network workloads)
 	Attempts int32         // attempts made, 0 if it never started
 	Outcome  Outcome
 	Err      error // the last attempt's error; nil when OK
@@ -46,32 +48,78 @@ type Sample struct {
 // Wait is the time the task spent ready but not yet started.
 func (s *Sample) Wait() time.Duration { return s.Start - s.Due }
 
+// pageBits sets the page size of a growing Recorder: 64Ki samples, 3.5 MiB.
+const pageBits = 16
+
 // Recorder holds one Sample slot per task index.
 //
 // Set may be called concurrently for distinct indices without any lock;
 // callers must not write the same index from two goroutines. Samples must
 // only be read after every writer has finished (the strategy has returned).
 type Recorder struct {
-	samples []Sample
+	fixed []Sample               // NewRecorder: every slot up front
+	pages []atomic.Pointer[page] // NewGrowingRecorder: allocated on first use
 }
 
-// NewRecorder returns a Recorder with n empty slots.
-func NewRecorder(n int) *Recorder { return &Recorder{samples: make([]Sample, n)} }
+type page [1 << pageBits]Sample
 
-// Len returns the number of slots.
-func (r *Recorder) Len() int { return len(r.samples) }
+// NewRecorder returns a Recorder with n slots allocated up front.
+func NewRecorder(n int) *Recorder { return &Recorder{fixed: make([]Sample, n)} }
+
+// NewGrowingRecorder returns a Recorder for up to max slots whose memory
+// grows in pages as slots are written, for runs whose task count is not
+// known in advance.
+func NewGrowingRecorder(max int) *Recorder {
+	return &Recorder{pages: make([]atomic.Pointer[page], (max+len(page{})-1)>>pageBits)}
+}
+
+// Cap returns the number of slots.
+func (r *Recorder) Cap() int {
+	if r.pages == nil {
+		return len(r.fixed)
+	}
+	return len(r.pages) << pageBits
+}
 
 // Set stores the sample of task i.
-func (r *Recorder) Set(i int, s Sample) { r.samples[i] = s }
-
-// Finish marks every slot that was never written as Canceled, so that a
-// canceled run accounts for every task, and returns the samples.
-func (r *Recorder) Finish(cause error) []Sample {
-	for i := range r.samples {
-		if r.samples[i].Outcome == NotRun {
-			r.samples[i].Outcome = Canceled
-			r.samples[i].Err = cause
+func (r *Recorder) Set(i int, s Sample) {
+	if r.pages == nil {
+		r.fixed[i] = s
+		return
+	}
+	slot := &r.pages[i>>pageBits]
+	p := slot.Load()
+	if p == nil {
+		// Two writers may race to allocate a page; the loser adopts the
+		// winner's, so no sample is lost.
+		p = new(page)
+		if !slot.CompareAndSwap(nil, p) {
+			p = slot.Load()
 		}
 	}
-	return r.samples
+	p[i&(1<<pageBits-1)] = s
+}
+
+// Finish returns the samples of tasks 0..n-1 in index order, marking every
+// slot that was never written as Canceled (with cause as its error), so a
+// canceled run accounts for every task it was given.
+func (r *Recorder) Finish(n int, cause error) []Sample {
+	var out []Sample
+	if r.pages == nil {
+		out = r.fixed[:n]
+	} else {
+		out = make([]Sample, n)
+		for k := 0; k < n; k += len(page{}) {
+			if p := r.pages[k>>pageBits].Load(); p != nil {
+				copy(out[k:], p[:])
+			}
+		}
+	}
+	for i := range out {
+		if out[i].Outcome == NotRun {
+			out[i].Outcome = Canceled
+			out[i].Err = cause
+		}
+	}
+	return out
 }

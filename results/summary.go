@@ -210,22 +210,39 @@ func (h freeAt) down() {
 // SortedKinds returns the error kinds in a stable order.
 func SortedKinds(m map[string]ErrorKind) []string { return slices.Sorted(maps.Keys(m)) }
 
-// FillSpeedups sets each run's Speedup to the wall time of the sequential
-// run of the same workload, parameters and task count divided by its own,
-// and leaves it nil where there is no such complete sequential run.
+// FillSpeedups sets each run's Speedup against the complete sequential run
+// of the same workload, parameters and task count: the sequential wall time
+// over its own. In duration mode, where runs differ in tasks, not time, it
+// is its throughput over the sequential run's. Where there is no such
+// sequential run Speedup stays nil.
 func FillSpeedups(runs []Summary) {
-	base := map[string]float64{}
-	key := func(s *Summary) string { return groupTitle(s) + "|" + itoa(s.Tasks) }
+	key := func(s *Summary) string {
+		if s.DurationSeconds > 0 {
+			return groupTitle(s) + "|for " + f64(s.DurationSeconds)
+		}
+		return groupTitle(s) + "|" + itoa(s.Tasks)
+	}
+	base := map[string]*Summary{}
 	for i := range runs {
 		if s := &runs[i]; s.Strategy == "sequential" && !s.Partial {
-			base[key(s)] = s.WallSeconds
+			base[key(s)] = s
 		}
 	}
 	for i := range runs {
 		s := &runs[i]
-		if b, ok := base[key(s)]; ok && s.WallSeconds > 0 {
-			x := b / s.WallSeconds
-			s.Speedup = &x
+		b, ok := base[key(s)]
+		if !ok {
+			continue
 		}
+		var x float64
+		switch {
+		case s.DurationSeconds > 0 && b.ThroughputPerS > 0:
+			x = s.ThroughputPerS / b.ThroughputPerS
+		case s.DurationSeconds == 0 && s.WallSeconds > 0:
+			x = b.WallSeconds / s.WallSeconds
+		default:
+			continue
+		}
+		s.Speedup = &x
 	}
 }

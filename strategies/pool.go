@@ -3,12 +3,11 @@ package strategies
 import (
 	"context"
 	"sync"
-	"sync/atomic"
 )
 
-// Pool runs Workers long-lived goroutines that drain a shared queue of task
-// indices, each taking the next index as soon as it is free. A zero or
-// negative Workers means one worker.
+// Pool runs Workers long-lived goroutines that drain the job's queue of
+// task indices, each taking the next index as soon as it is free. A zero
+// or negative Workers means one worker.
 type Pool struct {
 	Workers int
 }
@@ -24,17 +23,16 @@ func (p Pool) Slots(n int) int { return min(max(p.Workers, 1), n) }
 // Run starts the workers and waits for them. A worker stops when the queue
 // is empty or ctx is done.
 func (p Pool) Run(ctx context.Context, job *Job) error {
-	// The queue holds the indices 0..Tasks-1 in order, so it is a counter:
-	// taking from it is one atomic add, with no channel and no lock.
-	var next atomic.Int64
+	// The queue is the job's source: for a closed loop taking an index is
+	// one atomic add, with no channel and no lock.
 	var wg sync.WaitGroup
 	for range p.Slots(job.Tasks) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for ctx.Err() == nil {
-				i := int(next.Add(1) - 1)
-				if i >= job.Tasks {
+			for {
+				i, ok := job.Next(ctx)
+				if !ok {
 					return
 				}
 				job.Exec(ctx, i)

@@ -156,7 +156,7 @@ func (p Process) serve(ctx context.Context, d *dispatch, w *proc) (crashed bool)
 // index, wait for its answer, repeat. It reports whether the worker died.
 func (w *proc) lockstep(ctx context.Context, d *dispatch) (died bool) {
 	for ctx.Err() == nil {
-		i, ok := d.take()
+		i, ok := d.take(ctx)
 		if !ok {
 			return false
 		}
@@ -195,7 +195,7 @@ func (w *proc) pipelined(ctx context.Context, d *dispatch, slots int) (died bool
 				return true
 			}
 		}
-		i, ok := d.take()
+		i, ok := d.take(ctx)
 		if !ok {
 			break
 		}

@@ -111,12 +111,12 @@ func (p Process) Run(ctx context.Context, job *Job) error {
 
 // dispatch is the state the workers of one run share.
 type dispatch struct {
-	job   *Job
-	t0    time.Time
-	next  atomic.Int64
-	last  atomic.Int64 // offset from t0 of the latest answer, in ns
-	mu    sync.Mutex   // guards stats
-	stats *ChildStats
+	job       *Job
+	t0        time.Time
+	exhausted atomic.Bool  // the source said no more
+	last      atomic.Int64 // offset from t0 of the latest answer, in ns
+	mu        sync.Mutex   // guards stats
+	stats     *ChildStats
 }
 
 // record stores a task's sample and notes when it came in.
@@ -131,12 +131,16 @@ func (d *dispatch) record(i int, s results.Sample) {
 	}
 }
 
-func (d *dispatch) take() (int, bool) {
-	i := int(d.next.Add(1) - 1)
-	return i, i < d.job.Tasks
+func (d *dispatch) take(ctx context.Context) (int, bool) {
+	i, ok := d.job.Next(ctx)
+	if !ok {
+		d.exhausted.Store(true)
+	}
+	return i, ok
 }
 
-func (d *dispatch) remaining() bool { return int(d.next.Load()) < d.job.Tasks }
+// remaining reports whether the source may still hand out tasks.
+func (d *dispatch) remaining() bool { return !d.exhausted.Load() }
 
 // drive keeps a worker slot busy until no task is left, replacing the
 // worker if it dies while tasks remain.

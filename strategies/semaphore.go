@@ -6,9 +6,10 @@ import (
 )
 
 // Semaphore starts one goroutine per task but lets at most Limit run at
-// once: a task's goroutine is started when a slot frees, in index order
-// (FIFO admission), as with golang.org/x/sync/semaphore or errgroup's
-// SetLimit. A zero or negative Limit means one.
+// once: a due task waits for a free slot, in index order (FIFO admission),
+// and its goroutine starts when it gets one, as with
+// golang.org/x/sync/semaphore or errgroup's SetLimit. A zero or negative
+// Limit means one.
 type Semaphore struct {
 	Limit int
 }
@@ -26,7 +27,11 @@ func (s Semaphore) Slots(n int) int { return min(max(s.Limit, 1), n) }
 func (s Semaphore) Run(ctx context.Context, job *Job) error {
 	slots := make(chan struct{}, s.Slots(job.Tasks))
 	var wg sync.WaitGroup
-	for i := range job.Tasks {
+	for {
+		i, ok := job.Next(ctx)
+		if !ok {
+			break
+		}
 		select {
 		case slots <- struct{}{}:
 		case <-ctx.Done():

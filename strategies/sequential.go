@@ -16,11 +16,11 @@ func (Sequential) Slots(int) int { return 1 }
 
 // Run runs the tasks in order and stops before the next one once ctx is done.
 func (Sequential) Run(ctx context.Context, job *Job) error {
-	for i := range job.Tasks {
-		if ctx.Err() != nil {
-			break
+	for {
+		i, ok := job.Next(ctx)
+		if !ok {
+			return ctx.Err()
 		}
 		job.Exec(ctx, i)
 	}
-	return ctx.Err()
 }

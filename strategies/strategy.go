@@ -26,12 +26,16 @@ import (
 // with distinct indices.
 type Func func(ctx context.Context, i int)
 
-// Job is the work a strategy schedules: task indices 0 to Tasks-1.
-// In-process strategies only use Tasks and Exec; strategies that run tasks
-// elsewhere rebuild them from Spec and store what comes back with Record.
+// Job is the work a strategy schedules. Strategies take task indices from
+// Next, in order, and run each where they choose: in-process strategies
+// call Exec; strategies that run tasks elsewhere rebuild them from Spec and
+// store what comes back with Record.
 type Job struct {
-	Tasks int
-	Exec  Func
+	// Tasks bounds the indices: every index is below it. With a nil
+	// Source it is also the number of tasks, all due at once.
+	Tasks  int
+	Source Source
+	Exec   Func
 
 	Spec workloads.Spec
 	// Record stores the sample of task i measured in another process;
@@ -44,6 +48,22 @@ type Job struct {
 	Ready func() time.Time
 	// Children is filled by strategies that run worker processes.
 	Children *ChildStats
+
+	count Count // the source when Source is nil
+}
+
+// Next returns the next task index from the job's source, blocking until
+// it is due, or false when none is left or ctx is done. Safe for
+// concurrent use.
+func (j *Job) Next(ctx context.Context) (int, bool) {
+	if j.Source != nil {
+		return j.Source.Next(ctx)
+	}
+	if ctx.Err() != nil {
+		return 0, false
+	}
+	i := j.count.next.Add(1) - 1
+	return int(i), i < int64(j.Tasks)
 }
 
 // Strategy schedules the tasks of a Job.

@@ -5,8 +5,8 @@ import (
 	"sync"
 )
 
-// Unbounded starts one goroutine per task, all at once: the Go form of
-// asyncio.gather. The zero value is ready to use.
+// Unbounded starts one goroutine per task as soon as it is due: the Go
+// form of asyncio.gather. The zero value is ready to use.
 type Unbounded struct{}
 
 var _ Strategy = Unbounded{}
@@ -21,8 +21,9 @@ func (Unbounded) Slots(n int) int { return n }
 // is done it starts no more.
 func (Unbounded) Run(ctx context.Context, job *Job) error {
 	var wg sync.WaitGroup
-	for i := range job.Tasks {
-		if ctx.Err() != nil {
+	for {
+		i, ok := job.Next(ctx)
+		if !ok {
 			break
 		}
 		wg.Add(1)

@@ -49,6 +49,7 @@ type runFlags struct {
 	strategies       choiceList
 	tasks, conc      intList
 	latency, jitter  duration
+	duration         duration
 	dist             choice
 	durations        durationList
 	work             count
@@ -81,6 +82,7 @@ func newRunFlags() *runFlags {
 	fs.Var(&f.workload, "workload", "workload: "+strings.Join(workloads.Names, ", "))
 	fs.Var(&f.strategies, "strategies", "strategies to compare, comma-separated, or all")
 	fs.Var(&f.tasks, "tasks", "number of tasks per run; a list sweeps (default 500, or the length of --durations)")
+	fs.Var(&f.duration, "duration", "instead of --tasks: issue tasks for this long (a load test), then let the running ones finish")
 	fs.Var(&f.conc, "concurrency", "workers (pool), slots (semaphore) or worker processes (process); a list sweeps")
 	fs.Var(&f.latency, "latency", "sleep: duration of each task, or the mean for --dist uniform|normal|exp")
 	fs.Var(&f.dist, "dist", "sleep: duration distribution: "+strings.Join(workloads.Dists, ", "))
@@ -158,10 +160,19 @@ func (f *runFlags) plan() (*harness.Plan, error) {
 	if set("backoff") && spec.Retries == 0 {
 		return nil, usagef("--backoff has no effect without --retries")
 	}
+	if set("duration") {
+		if set("tasks") {
+			return nil, usagef("--duration and --tasks exclude each other: give one")
+		}
+		if f.duration.v == 0 {
+			return nil, usagef("--duration \"0s\": must be positive")
+		}
+	}
 	p := &harness.Plan{
 		Spec:        spec,
 		Strategies:  f.strategies.v,
 		Tasks:       tasks,
+		Duration:    f.duration.v,
 		Concurrency: f.conc.v,
 		Repeat:      f.repeat.v,
 		Warmup:      f.warmup.v,
