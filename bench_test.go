@@ -65,7 +65,7 @@ func mustRun(b *testing.B, task *workloads.Task, strat strategies.Strategy, n in
 
 // TestMain lets the test binary serve as a worker of the process strategy.
 func TestMain(m *testing.M) {
-	strategies.ServeIfWorker()
+	harness.ServeIfChild()
 	serveBareEchoIfAsked()
 	os.Setenv("GORACE", "atexit_sleep_ms=0") // race-enabled workers would linger 1s at exit
 	os.Exit(m.Run())

@@ -15,7 +15,7 @@ import (
 const ms = time.Millisecond
 
 func TestMain(m *testing.M) {
-	strategies.ServeIfWorker()
+	ServeIfChild()
 	os.Setenv("GORACE", "atexit_sleep_ms=0") // race-enabled workers would linger 1s at exit
 	os.Exit(m.Run())
 }

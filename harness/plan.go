@@ -27,9 +27,10 @@ type Plan struct {
 	Tasks       []int
 	Duration    time.Duration
 	Concurrency []int
-	Repeat      int // recorded runs per cell; 0 means 1
-	Warmup      int // unrecorded runs per cell before those
-	PerProcess  int // process strategy: tasks each worker runs at once; 0 means 1
+	Repeat      int    // recorded runs per cell; 0 means 1
+	Warmup      int    // unrecorded runs per cell before those
+	PerProcess  int    // process strategy: tasks each worker runs at once; 0 means 1
+	Target      string // where the embedded target runs: TargetChild (default) or TargetInproc
 }
 
 // Cell is one row of results: a strategy, a task count and a concurrency.
@@ -49,8 +50,17 @@ func (e *ValueError) Error() string { return fmt.Sprintf("--%s %q: %s", e.Flag, 
 // Validate checks the plan without running anything. Errors are a
 // *ValueError or a *workloads.ParamError, both naming the flag.
 func (p *Plan) Validate() error {
-	if err := p.Spec.Validate(); err != nil {
+	spec := p.Spec
+	if needsTarget(&spec) { // the embedded target's address is filled in when it starts
+		spec.URL, spec.Addr = "http://127.0.0.1:1/", "127.0.0.1:1"
+	}
+	if err := spec.Validate(); err != nil {
 		return err
+	}
+	switch p.Target {
+	case "", TargetChild, TargetInproc:
+	default:
+		return &ValueError{"target", p.Target, "want child or inproc"}
 	}
 	if len(p.Strategies) == 0 {
 		return &ValueError{"strategies", "", "no strategy given"}

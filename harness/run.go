@@ -10,6 +10,7 @@ import (
 
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/strategies"
+	"github.com/concbench/concbench/target"
 	"github.com/concbench/concbench/workloads"
 )
 
@@ -17,6 +18,7 @@ import (
 type measured struct {
 	Run
 	tally   results.Tally
+	target  *results.TargetUse
 	partial bool
 }
 
@@ -104,11 +106,27 @@ func newStrategy(plan *Plan, cell Cell) (strategies.Strategy, error) {
 // strategy fails, the summary covers what was recorded (if anything) and
 // the error is returned with it; errNoRuns means there is nothing to show.
 func RunCell(ctx context.Context, plan *Plan, cell Cell) (results.Summary, error) {
-	task, err := workloads.New(plan.Spec)
+	return runCell(ctx, plan, cell, nil)
+}
+
+// runCell is RunCell with the embedded target, if any, to read counters from.
+func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded) (results.Summary, error) {
+	strat, err := newStrategy(plan, cell)
 	if err != nil {
 		return results.Summary{}, err
 	}
-	strat, err := newStrategy(plan, cell)
+	spec := plan.Spec
+	// A network client's pool holds as many connections as tasks one
+	// process may run at once.
+	n := cell.Tasks
+	if plan.Duration > 0 {
+		n = MaxTasks
+	}
+	spec.Conns = strat.Slots(n)
+	if p, ok := strat.(strategies.Process); ok {
+		spec.Conns = max(p.PerProcess, 1)
+	}
+	task, err := workloads.New(spec)
 	if err != nil {
 		return results.Summary{}, err
 	}
@@ -129,12 +147,17 @@ func RunCell(ctx context.Context, plan *Plan, cell Cell) (results.Summary, error
 	var runs []measured
 	var runErr error
 	for range max(plan.Repeat, 1) {
+		before, berr := tgt.read()
 		r, err := once()
-		runs = append(runs, measured{
+		m := measured{
 			Run:     r,
 			tally:   results.Count(r.Samples, workloads.Kind),
 			partial: ctx.Err() != nil || err != nil,
-		})
+		}
+		if after, aerr := tgt.read(); berr == nil && aerr == nil && tgt != nil {
+			m.target = tgt.delta(before, after)
+		}
+		runs = append(runs, m)
 		if err != nil {
 			runErr = fmt.Errorf("%s: %w", cell.Strategy, err)
 		}
@@ -190,6 +213,8 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d tim
 		Attempts:        m.tally.Attempts,
 		Memory:          m.Memory,
 		Processes:       processes(m.Run),
+		Target:          m.target,
+		BytesReceived:   m.tally.Bytes,
 	}
 	for _, r := range runs {
 		s.Partial = s.Partial || r.partial
@@ -243,12 +268,26 @@ func Execute(ctx context.Context, plan *Plan, done func(results.Summary)) ([]res
 	if err := plan.Validate(); err != nil {
 		return nil, err
 	}
+	p := *plan
+	var tgt *embedded
+	switch {
+	case needsTarget(&p.Spec):
+		var err error
+		if tgt, err = startTarget(ctx, p.Target, &p.Spec); err != nil {
+			return nil, err
+		}
+		defer tgt.stop()
+	case p.Spec.Name == "http" || p.Spec.Name == "tcp":
+		if err := preflight(ctx, &p.Spec); err != nil {
+			return nil, err
+		}
+	}
 	var out []results.Summary
-	for _, cell := range plan.Cells() {
+	for _, cell := range p.Cells() {
 		if ctx.Err() != nil {
 			break
 		}
-		s, err := RunCell(ctx, plan, cell)
+		s, err := runCell(ctx, &p, cell, tgt)
 		if !errors.Is(err, errNoRuns) {
 			out = append(out, s)
 			if done != nil {
@@ -262,4 +301,12 @@ func Execute(ctx context.Context, plan *Plan, done func(results.Summary)) ([]res
 	}
 	results.FillSpeedups(out)
 	return out, nil
+}
+
+// read returns the target's counters; a nil target has none.
+func (e *embedded) read() (target.Stats, error) {
+	if e == nil {
+		return target.Stats{}, nil
+	}
+	return e.stats()
 }

@@ -65,6 +65,18 @@ type Summary struct {
 
 	Memory    Memory     `json:"memory"`
 	Processes *Processes `json:"processes,omitempty"` // process strategy only
+	Target    *TargetUse `json:"target,omitempty"`    // the embedded target, when concbench started one
+
+	BytesReceived int64 `json:"bytes_received,omitempty"` // network workloads
+}
+
+// TargetUse is what a run asked of the embedded target, as the target
+// counted it.
+type TargetUse struct {
+	Mode         string `json:"mode"` // child or inproc (then the memory figures include the server)
+	HTTPConns    int64  `json:"http_conns_opened"`
+	HTTPRequests int64  `json:"http_requests"`
+	TCPConns     int64  `json:"tcp_conns_opened"`
 }
 
 // Processes is what the worker processes of a process-strategy run cost.

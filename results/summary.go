@@ -67,6 +67,7 @@ type Tally struct {
 	Outcomes  Outcomes             //
 	Errors    map[string]ErrorKind // by kind, for tasks that did not end OK
 	Attempts  int                  // attempts over all tasks
+	Bytes     int64                // received over all tasks
 }
 
 // Count summarises samples. kind classifies a failed task's error (for
@@ -79,6 +80,7 @@ func Count(samples []Sample, kind func(error) string) Tally {
 		s := &samples[i]
 		t.Outcomes.add(s.Outcome)
 		t.Attempts += int(s.Attempts)
+		t.Bytes += s.Bytes
 		if s.Outcome != OK && s.Outcome != Canceled {
 			if t.Errors == nil {
 				t.Errors = map[string]ErrorKind{}

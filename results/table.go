@@ -23,6 +23,8 @@ type column struct {
 }
 
 func repeated(s *Summary) bool     { return s.WallCI != nil }
+func hasTarget(s *Summary) bool    { return s.Target != nil }
+func received(s *Summary) bool     { return s.BytesReceived > 0 }
 func hasProcesses(s *Summary) bool { return s.Processes != nil }
 
 func f64(x float64) string   { return strconv.FormatFloat(x, 'g', 6, 64) }
@@ -67,8 +69,19 @@ var columns = []column{
 	{"rss", "peak_rss_bytes", func(s *Summary) string { return Bytes(float64(s.Memory.PeakRSSBytes)) }, func(s *Summary) string { return strconv.FormatUint(s.Memory.PeakRSSBytes, 10) }, nil},
 	{"B/task", "alloc_bytes_per_task", func(s *Summary) string { return Bytes(perTask(s)) }, func(s *Summary) string { return f64(perTask(s)) }, nil},
 	{"allocs/task", "allocs_per_task", func(s *Summary) string { return sig(s.Memory.AllocsPerTask) }, func(s *Summary) string { return f64(s.Memory.AllocsPerTask) }, nil},
+	{"conns", "conns_opened", func(s *Summary) string { return connsText(s) }, func(s *Summary) string { return connsText(s) }, hasTarget},
+	{"recv", "bytes_received", func(s *Summary) string { return Bytes(float64(s.BytesReceived)) }, func(s *Summary) string { return strconv.FormatInt(s.BytesReceived, 10) }, received},
 	{"child rss", "child_rss_sum_bytes", procCol(Bytes, childRSS), procCol(whole, childRSS), hasProcesses},
 	{"child cpu", "child_cpu_seconds", procCol(Seconds, childCPU), procCol(f64, childCPU), hasProcesses},
+}
+
+// connsText is the number of connections the run opened to the embedded
+// target ("-" when concbench did not start it).
+func connsText(s *Summary) string {
+	if s.Target == nil {
+		return "-"
+	}
+	return strconv.FormatInt(s.Target.HTTPConns+s.Target.TCPConns, 10)
 }
 
 // strategyText names a hybrid process run by its tasks per worker.
@@ -185,6 +198,9 @@ func writeText(w io.Writer, doc *Document, markdown bool) error {
 		errorLines(&b, g, markdown)
 	}
 	fmt.Fprintf(&b, "\nlatency = service time per task; wait = queue wait; percentiles: %s", doc.PercentileMethod)
+	if slices.ContainsFunc(doc.Runs, func(s Summary) bool { return s.Target != nil && s.Target.Mode == "inproc" }) {
+		b.WriteString("; the target ran in-process, so heap, rss and goroutines include the server")
+	}
 	if doc.Partial {
 		b.WriteString("; * = interrupted, partial results")
 	}

@@ -19,7 +19,7 @@ import (
 //	parent: hello  = magic "CBWK", version, len, spec JSON, per-process, worker id
 //	worker: reply  = magic "CBWK", version, len, error text (empty: ready)
 //	parent: task   = 'T', index            (repeated; EOF: no more tasks)
-//	worker: result = 'R', index, service ns, attempts, outcome, kind, message
+//	worker: result = 'R', index, service ns, attempts, bytes, outcome, kind, message
 //
 // A side that sees another version refuses the connection with an error
 // naming both versions.
@@ -145,6 +145,7 @@ func writeResult(w *bufio.Writer, i int, s *results.Sample) {
 	writeUvarint(w, uint64(i))
 	writeUvarint(w, uint64(max(s.Service, 0)))
 	writeUvarint(w, uint64(s.Attempts))
+	writeUvarint(w, uint64(max(s.Bytes, 0)))
 	w.WriteByte(byte(s.Outcome))
 	if s.Err == nil {
 		writeString(w, "")
@@ -164,7 +165,7 @@ func readResult(r *bufio.Reader) (int, results.Sample, error) {
 	if t != frameResult {
 		return 0, s, fmt.Errorf("unexpected frame type %q from worker", t)
 	}
-	var x [3]uint64
+	var x [4]uint64
 	for k := range x {
 		if x[k], err = binary.ReadUvarint(r); err != nil {
 			return 0, s, err
@@ -185,6 +186,6 @@ func readResult(r *bufio.Reader) (int, results.Sample, error) {
 		}
 		s.Err = &workloads.KindError{Kind: kind, Msg: msg}
 	}
-	s.Service, s.Attempts, s.Outcome = time.Duration(x[1]), int32(x[2]), results.Outcome(o)
+	s.Service, s.Attempts, s.Bytes, s.Outcome = time.Duration(x[1]), int32(x[2]), int64(x[3]), results.Outcome(o)
 	return int(x[0]), s, nil
 }

@@ -14,7 +14,7 @@ var sink atomic.Uint64
 // checkEvery is how many rounds run between looks at ctx; about 50 µs here.
 const checkEvery = 1 << 16
 
-func (w cpu) do(ctx context.Context, i int) error {
+func (w cpu) do(ctx context.Context, i int) (int64, error) {
 	x := draw(w.spec.Seed, i, 0, streamCPU) | 1
 	for done := 0; done < w.spec.Work; {
 		n := min(checkEvery, w.spec.Work-done)
@@ -26,10 +26,10 @@ func (w cpu) do(ctx context.Context, i int) error {
 		done += n
 		if done < w.spec.Work {
 			if err := ctx.Err(); err != nil {
-				return err
+				return 0, err
 			}
 		}
 	}
 	sink.Add(x)
-	return nil
+	return 0, nil
 }

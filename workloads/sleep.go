@@ -30,7 +30,7 @@ func (w sleep) duration(i int) time.Duration {
 	return time.Duration(min(max(d, 0), float64(MaxDuration)))
 }
 
-func (w sleep) do(ctx context.Context, i int) error { return Sleep(ctx, w.duration(i)) }
+func (w sleep) do(ctx context.Context, i int) (int64, error) { return 0, Sleep(ctx, w.duration(i)) }
 
 // ShortSleep is the longest sleep that Sleep does not interrupt on
 // cancellation. Selecting on a timer costs a goroutine about twice what

@@ -8,7 +8,10 @@
 package workloads
 
 import (
+	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +33,23 @@ type Spec struct {
 	// cpu
 	Work int `json:"work,omitempty"` // mixing rounds per task
 
+	// http
+	URL         string   `json:"url,omitempty"`
+	Method      string   `json:"method,omitempty"`  // GET by default
+	Headers     []string `json:"headers,omitempty"` // "Name: value"
+	Body        []byte   `json:"body,omitempty"`
+	NoKeepalive bool     `json:"no_keepalive,omitempty"`
+	Engine      string   `json:"engine,omitempty"` // fasthttp (default) or std
+
+	// tcp
+	Addr       string `json:"addr,omitempty"`
+	Size       int    `json:"size,omitempty"` // bytes sent and echoed per task
+	Persistent bool   `json:"persistent,omitempty"`
+
+	// Conns sizes a network client's connection pool: the tasks one
+	// process may run at once. The harness sets it per cell.
+	Conns int `json:"conns,omitempty"`
+
 	// wrappers, for every workload
 	FailRate float64       `json:"fail_rate,omitempty"` // injected failure probability per attempt
 	Timeout  time.Duration `json:"timeout,omitempty"`   // per attempt; 0 = none
@@ -45,7 +65,13 @@ type Spec struct {
 var Dists = []string{"fixed", "uniform", "normal", "exp"}
 
 // Names lists the workloads New can build.
-var Names = []string{"sleep", "cpu"}
+var Names = []string{"sleep", "cpu", "http", "tcp"}
+
+// Engines lists the HTTP client engines.
+var Engines = []string{"fasthttp", "std"}
+
+// MaxSize bounds the tcp workload's message size.
+const MaxSize = 16 << 20
 
 // Limits that keep a typo from becoming an hour-long run or an overflow.
 const (
@@ -102,6 +128,30 @@ func (s *Spec) Validate() error {
 		if s.Work <= 0 {
 			return bad("work", strconv.Itoa(s.Work), "must be a positive number of rounds")
 		}
+	case "http":
+		if err := checkURL(s.URL); err != nil {
+			return bad("url", s.URL, err.Error())
+		}
+		switch s.Engine {
+		case "", "fasthttp", "std":
+		default:
+			return bad("http-engine", s.Engine, "unknown engine; want one of "+strings.Join(Engines, ", "))
+		}
+		for _, h := range s.Headers {
+			if k, _, ok := strings.Cut(h, ":"); !ok || strings.TrimSpace(k) == "" || strings.ContainsAny(k, " \t") {
+				return bad("header", h, `want "Name: value"`)
+			}
+		}
+		if s.Method != "" && strings.ToUpper(s.Method) != s.Method || strings.ContainsAny(s.Method, " /:") {
+			return bad("method", s.Method, "want an upper-case HTTP method such as GET or POST")
+		}
+	case "tcp":
+		if _, port, err := net.SplitHostPort(s.Addr); err != nil || port == "" || port == "0" {
+			return bad("addr", s.Addr, "want host:port, e.g. 127.0.0.1:9000")
+		}
+		if s.Size <= 0 || s.Size > MaxSize {
+			return bad("size", strconv.Itoa(s.Size), fmt.Sprintf("must be within [1, %d]", MaxSize))
+		}
 	default:
 		return bad("workload", s.Name, "unknown workload; want one of "+strings.Join(Names, ", "))
 	}
@@ -151,6 +201,21 @@ func (s *Spec) Params() map[string]string {
 		}
 	case "cpu":
 		p["work"] = strconv.Itoa(s.Work)
+	case "http":
+		p["url"] = s.URL
+		p["engine"] = s.engine()
+		if s.Method != "" && s.Method != "GET" {
+			p["method"] = s.Method
+		}
+		if s.NoKeepalive {
+			p["keepalive"] = "off"
+		}
+	case "tcp":
+		p["addr"] = s.Addr
+		p["size"] = strconv.Itoa(s.Size)
+		if s.Persistent {
+			p["persistent"] = "on"
+		}
 	}
 	if s.FailRate > 0 {
 		p["fail-rate"] = strconv.FormatFloat(s.FailRate, 'g', -1, 64)
@@ -163,6 +228,29 @@ func (s *Spec) Params() map[string]string {
 		p["backoff"] = s.Backoff.String()
 	}
 	return p
+}
+
+func (s *Spec) engine() string {
+	if s.Engine == "" {
+		return "fasthttp"
+	}
+	return s.Engine
+}
+
+// checkURL accepts absolute http and https URLs with a host.
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case raw == "":
+		return errors.New("no URL given")
+	case err != nil:
+		return fmt.Errorf("malformed URL: %v", errors.Unwrap(err))
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("unsupported scheme %q; want http or https", u.Scheme)
+	case u.Host == "":
+		return errors.New("the URL has no host")
+	}
+	return nil
 }
 
 func (s *Spec) dist() string {

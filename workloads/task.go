@@ -10,9 +10,10 @@ import (
 	"github.com/concbench/concbench/results"
 )
 
-// base is one attempt of a workload's own work, without any wrapper.
+// base is one attempt of a workload's own work, without any wrapper. It
+// returns the bytes it received.
 type base interface {
-	do(ctx context.Context, i int) error
+	do(ctx context.Context, i int) (int64, error)
 }
 
 // Task runs the tasks of one workload with the wrappers of its Spec applied:
@@ -37,6 +38,14 @@ func New(spec Spec) (*Task, error) {
 		t.base = sleep{&t.spec}
 	case "cpu":
 		t.base = cpu{&t.spec}
+	case "http":
+		b, err := newHTTP(&t.spec)
+		if err != nil {
+			return nil, err
+		}
+		t.base = b
+	case "tcp":
+		t.base = newTCP(&t.spec)
 	}
 	if len(spec.PanicAt) > 0 {
 		t.panicAt = make(map[int]bool, len(spec.PanicAt))
@@ -98,13 +107,16 @@ func (t *Task) Run(ctx context.Context, i int, t0 time.Time) results.Sample {
 		err     error
 		outcome results.Outcome
 		a       int
+		bytes   int64
 	)
 	for a = 0; ; a++ {
 		if ctx.Err() != nil {
 			err, outcome = ctx.Err(), results.Canceled
 			break
 		}
-		err = t.attempt(ctx, i, a)
+		var n int64
+		n, err = t.attempt(ctx, i, a)
+		bytes += n
 		outcome = t.classify(ctx, err)
 		if outcome != results.Error && outcome != results.Timeout || a >= t.spec.Retries {
 			a++
@@ -120,6 +132,7 @@ func (t *Task) Run(ctx context.Context, i int, t0 time.Time) results.Sample {
 	return results.Sample{
 		Start:    start.Sub(t0),
 		Service:  end.Sub(start),
+		Bytes:    bytes,
 		Attempts: int32(a),
 		Outcome:  outcome,
 		Err:      err,
@@ -127,7 +140,7 @@ func (t *Task) Run(ctx context.Context, i int, t0 time.Time) results.Sample {
 }
 
 // attempt runs one attempt, turning a panic into a *PanicError.
-func (t *Task) attempt(ctx context.Context, i, a int) (err error) {
+func (t *Task) attempt(ctx context.Context, i, a int) (n int64, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = &PanicError{Value: v}
@@ -141,15 +154,15 @@ func (t *Task) attempt(ctx context.Context, i, a int) (err error) {
 	if t.panicAt[i] {
 		panic(fmt.Sprintf("injected panic in task %d", i))
 	}
-	if err := t.base.do(ctx, i); err != nil {
-		return err
+	if n, err = t.base.do(ctx, i); err != nil {
+		return n, err
 	}
 	// A failing call still costs its full latency, so failures are decided
 	// after the work, as they are for a real request that returns an error.
 	if t.failed(i, a) {
-		return ErrInjected
+		return n, ErrInjected
 	}
-	return nil
+	return n, nil
 }
 
 func (t *Task) failed(i, a int) bool {

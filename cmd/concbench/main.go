@@ -11,7 +11,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/concbench/concbench/strategies"
+	"github.com/concbench/concbench/harness"
 	"github.com/spf13/pflag"
 )
 
@@ -43,11 +43,13 @@ strategies.
 
 Usage:
   concbench run [flags]     run a sweep and print the results
+  concbench serve [flags]   start the loopback target for the http and tcp workloads
   concbench version         print the version
   concbench help [command]  show help
 
 Examples:
   concbench run
+  concbench run --workload http --latency 10ms --tasks 2000 --concurrency 50
   concbench run --workload sleep --durations 40ms,30ms,50ms,20ms --strategies all --concurrency 2
   concbench run --workload cpu --tasks 200 --concurrency 1,2,4 --format markdown
 
@@ -55,7 +57,7 @@ Run 'concbench run --help' for the flags.
 `
 
 func main() {
-	strategies.ServeIfWorker() // a re-executed worker of the process strategy never returns
+	harness.ServeIfChild() // a worker or target that concbench re-executed never returns
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// After the first signal, restore the default handling so that a
 	// second one ends the process at once.
@@ -90,6 +92,8 @@ func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":
 		return runCmd(ctx, rest, stdout)
+	case "serve":
+		return serveCmd(ctx, rest, stdout)
 	case "version", "--version":
 		_, err := fmt.Fprintf(stdout, "concbench %s\n", version)
 		return err
@@ -100,7 +104,7 @@ func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
 		_, err := io.WriteString(stdout, topUsage)
 		return err
 	default:
-		return usagef("unknown command %q; want run, version or help", cmd)
+		return usagef("unknown command %q; want run, serve, version or help", cmd)
 	}
 }
 

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,14 +17,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/results"
-	"github.com/concbench/concbench/strategies"
 )
 
 // The test binary doubles as concbench: with CONCBENCH_TEST_MAIN set it
 // runs main, so tests see real exit codes, signals and output streams.
 func TestMain(m *testing.M) {
-	strategies.ServeIfWorker()
+	harness.ServeIfChild()
 	os.Setenv("GORACE", "atexit_sleep_ms=0") // race-enabled workers would linger 1s at exit
 	if os.Getenv("CONCBENCH_TEST_MAIN") == "1" {
 		os.Args = append([]string{"concbench"}, os.Args[1:]...)
@@ -209,5 +212,93 @@ func TestProcessCrashIsReported(t *testing.T) {
 		// a replacement starts only if tasks remain when the crash is seen
 		s.Processes.Restarts > 1 || len(s.Processes.WorkerPeakRSSBytes) != 2+s.Processes.Restarts {
 		t.Errorf("outcomes %+v errors %+v processes %+v", s.Outcomes, s.Errors, s.Processes)
+	}
+}
+
+func TestNetworkBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+		code int
+	}{
+		{[]string{"run", "--workload", "http", "--url", "ftp://example.com/"}, "unsupported scheme", 2},
+		{[]string{"run", "--workload", "http", "--url", "http://[::1"}, "--url", 2},
+		{[]string{"run", "--workload", "http", "--url", "/just/a/path"}, "--url", 2},
+		{[]string{"run", "--workload", "http", "--header", "NoColon"}, "--header", 2},
+		{[]string{"run", "--workload", "http", "--http-engine", "curl"}, "--http-engine", 2},
+		{[]string{"run", "--workload", "sleep", "--url", "http://127.0.0.1/"}, "--url", 2},
+		{[]string{"run", "--workload", "tcp", "--addr", "nowhere"}, "--addr", 2},
+		{[]string{"run", "--workload", "tcp", "--size", "0"}, "--size", 2},
+		{[]string{"run", "--duration", "1s", "--tasks", "5"}, "--duration", 2},
+		{[]string{"run", "--duration", "soon"}, "--duration", 2},
+		{[]string{"serve", "--http-addr", "127.0.0.1:99999"}, "99999", 1},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			r := concbench(t, tc.args...)
+			lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+			if r.code != tc.code || len(lines) != 1 || !strings.Contains(lines[0], tc.want) {
+				t.Errorf("exit %d, stderr %q: want exit %d and one line naming %q", r.code, r.stderr, tc.code, tc.want)
+			}
+		})
+	}
+}
+
+func TestUnreachableURLExitsOne(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	r := concbench(t, "run", "--workload", "http", "--url", "http://"+addr+"/", "--strategies", "pool", "--tasks", "5")
+	if r.code != 1 || !strings.Contains(r.stderr, "unreachable") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("exit %d stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestServe starts `concbench serve`, reads the addresses it prints, uses
+// them, and stops it with SIGTERM.
+func TestServe(t *testing.T) {
+	cmd := command("serve")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	addrs := map[string]string{}
+	for len(addrs) < 2 && sc.Scan() {
+		k, v, _ := strings.Cut(sc.Text(), "=")
+		addrs[k] = v
+	}
+	resp, err := http.Get("http://" + addrs["http"] + "/status/418")
+	if err != nil || resp.StatusCode != 418 {
+		t.Errorf("GET /status/418: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	if c, err := net.Dial("tcp", addrs["tcp"]); err != nil {
+		t.Errorf("tcp echo: %v", err)
+	} else {
+		c.Close()
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("serve did not exit cleanly on SIGTERM: %v", err)
+	}
+}
+
+func TestHTTPRunOnDefaults(t *testing.T) {
+	r := concbench(t, "run", "--workload", "http", "--latency", "2ms", "--tasks", "100", "--strategies", "pool,process", "--concurrency", "10", "--format", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var doc results.Document
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range doc.Runs {
+		if s.Outcomes.OK != 100 || s.Target == nil || s.Target.Mode != "child" || !strings.Contains(s.Params["url"], "/delay/2ms") {
+			t.Errorf("%s: %+v %+v %v", s.Strategy, s.Outcomes, s.Target, s.Params)
+		}
 	}
 }

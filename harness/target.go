@@ -1,0 +1,117 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"time"
+
+	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/strategies"
+	"github.com/concbench/concbench/target"
+	"github.com/concbench/concbench/workloads"
+)
+
+// Where the embedded target runs.
+const (
+	TargetChild  = "child"  // a child process (the default): its CPU and memory are not the harness's
+	TargetInproc = "inproc" // inside the harness process: memory figures include the server
+)
+
+// ServeIfChild turns this process into a process-strategy worker or a
+// child target if the harness started it as one, and exits; otherwise it
+// returns at once. Call it first in main and in TestMain.
+func ServeIfChild() {
+	strategies.ServeIfWorker()
+	target.ServeIfChild()
+}
+
+// needsTarget reports whether the plan's workload talks to the network
+// and no address was given, so concbench starts its own target.
+func needsTarget(s *workloads.Spec) bool {
+	return s.Name == "http" && s.URL == "" || s.Name == "tcp" && s.Addr == ""
+}
+
+// embedded is a running target and how to read its counters.
+type embedded struct {
+	mode  string
+	stats func() (target.Stats, error)
+	stop  func() error
+	// fetchConns is how many connections reading the stats opens itself.
+	fetchConns int64
+}
+
+// startTarget starts the embedded target in mode and points spec at it:
+// http at /delay/{Latency} (or / for no latency), tcp at the echo server.
+// It blocks until the target answers.
+func startTarget(ctx context.Context, mode string, spec *workloads.Spec) (*embedded, error) {
+	var e *embedded
+	var httpAddr, tcpAddr string
+	switch mode {
+	case TargetInproc:
+		s, err := target.Start("", "")
+		if err != nil {
+			return nil, fmt.Errorf("embedded target: %w", err)
+		}
+		httpAddr, tcpAddr = s.HTTPAddr, s.TCPAddr
+		e = &embedded{mode: mode,
+			stats: func() (target.Stats, error) { return s.Stats(), nil },
+			stop: func() error {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				return s.Close(ctx)
+			}}
+	default:
+		c, err := target.StartChild(ctx)
+		if err != nil {
+			return nil, err
+		}
+		httpAddr, tcpAddr = c.HTTPAddr, c.TCPAddr
+		e = &embedded{mode: TargetChild, stats: c.Stats, stop: c.Stop, fetchConns: 1}
+	}
+	switch spec.Name {
+	case "http":
+		path := "/"
+		if spec.Latency > 0 {
+			path = "/delay/" + spec.Latency.String()
+		}
+		spec.URL = "http://" + httpAddr + path
+	case "tcp":
+		spec.Addr = tcpAddr
+	}
+	return e, nil
+}
+
+// preflight checks that a target the user named accepts connections, so a
+// wrong address is one clear error instead of a run of failed tasks.
+func preflight(ctx context.Context, spec *workloads.Spec) error {
+	addr := spec.Addr
+	if spec.Name == "http" {
+		u, err := url.Parse(spec.URL)
+		if err != nil {
+			return err
+		}
+		addr = u.Host
+		if u.Port() == "" {
+			addr = net.JoinHostPort(u.Hostname(), map[string]string{"http": "80", "https": "443"}[u.Scheme])
+		}
+	}
+	d := net.Dialer{Timeout: 5 * time.Second}
+	c, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("target %s is unreachable: %w", addr, err)
+	}
+	return c.Close()
+}
+
+// targetDelta turns two readings of the target's counters around a run
+// into what the run used.
+func (e *embedded) delta(before, after target.Stats) *results.TargetUse {
+	return &results.TargetUse{
+		Mode:         e.mode,
+		HTTPConns:    after.HTTPConns - before.HTTPConns - e.fetchConns,
+		HTTPRequests: after.HTTPRequests - before.HTTPRequests,
+		TCPConns:     after.TCPConns - before.TCPConns,
+	}
+}

@@ -1,0 +1,92 @@
+package workloads
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"time"
+)
+
+// tcp sends Size bytes to an echo server and checks that the same bytes
+// come back: over a new connection per task, or over connections kept
+// between tasks (Persistent), about one per task running at once.
+type tcp struct {
+	spec *Spec
+	idle chan net.Conn // persistent connections not in use
+}
+
+func newTCP(s *Spec) *tcp {
+	t := &tcp{spec: s}
+	if s.Persistent {
+		t.idle = make(chan net.Conn, max(s.Conns, 1))
+	}
+	return t
+}
+
+func (t *tcp) do(ctx context.Context, i int) (n int64, err error) {
+	c, err := t.conn(ctx)
+	if err != nil {
+		return 0, netError(ctx, err)
+	}
+	keep := false
+	defer func() {
+		if keep {
+			select {
+			case t.idle <- c:
+				return
+			default:
+			}
+		}
+		c.Close()
+	}()
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(maxRequestTime)
+	}
+	c.SetDeadline(deadline)
+	// Cancellation interrupts the reads and writes by moving the deadline.
+	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+
+	msg := make([]byte, t.spec.Size)
+	fillMessage(msg, t.spec.Seed, i)
+	if _, err := c.Write(msg); err != nil {
+		return 0, netError(ctx, err)
+	}
+	back := make([]byte, len(msg))
+	got, err := io.ReadFull(c, back)
+	if err != nil {
+		return int64(got), netError(ctx, err)
+	}
+	for k := range back {
+		if back[k] != msg[k] {
+			return int64(got), &KindError{Kind: "mismatch", Msg: fmt.Sprintf("echo differs at byte %d of %d", k, len(msg))}
+		}
+	}
+	keep = t.idle != nil
+	return int64(got), nil
+}
+
+// conn takes an idle persistent connection or dials a new one.
+func (t *tcp) conn(ctx context.Context) (net.Conn, error) {
+	if t.idle != nil {
+		select {
+		case c := <-t.idle:
+			return c, nil
+		default:
+		}
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, "tcp", t.spec.Addr)
+}
+
+// fillMessage writes task i's deterministic payload.
+func fillMessage(b []byte, seed int64, i int) {
+	for k := 0; k < len(b); k += 8 {
+		x := draw(seed, i, k, streamCPU)
+		for j := 0; j < 8 && k+j < len(b); j++ {
+			b[k+j] = byte(x >> (8 * j))
+		}
+	}
+}
