@@ -7,6 +7,7 @@ package results
 
 import (
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -48,23 +49,36 @@ type Sample struct {
 // Wait is the time the task spent ready but not yet started.
 func (s *Sample) Wait() time.Duration { return s.Start - s.Due }
 
-// pageBits sets the page size of a growing Recorder: 64Ki samples, 3.5 MiB.
+// slot is how a Recorder stores a Sample: without pointers, so the
+// garbage collector never scans the (possibly gigabytes of) samples while
+// a run goes on. Errors live in a side table; err is 1 + their index.
+type slot struct {
+	due, start, service, bytes int64
+	attempts                   int32
+	outcome                    Outcome
+	err                        uint32
+}
+
+// pageBits sets the page size of a growing Recorder: 64Ki samples, 3 MiB.
 const pageBits = 16
 
 // Recorder holds one Sample slot per task index.
 //
-// Set may be called concurrently for distinct indices without any lock;
-// callers must not write the same index from two goroutines. Samples must
-// only be read after every writer has finished (the strategy has returned).
+// Set may be called concurrently for distinct indices without any lock
+// (a failed task's error alone takes one); callers must not write the same
+// index from two goroutines. Samples are read with Finish, after every
+// writer has finished (the strategy has returned).
 type Recorder struct {
-	fixed []Sample               // NewRecorder: every slot up front
+	fixed []slot                 // NewRecorder: every slot up front
 	pages []atomic.Pointer[page] // NewGrowingRecorder: allocated on first use
+	mu    sync.Mutex             // guards errs
+	errs  []error
 }
 
-type page [1 << pageBits]Sample
+type page [1 << pageBits]slot
 
 // NewRecorder returns a Recorder with n slots allocated up front.
-func NewRecorder(n int) *Recorder { return &Recorder{fixed: make([]Sample, n)} }
+func NewRecorder(n int) *Recorder { return &Recorder{fixed: make([]slot, n)} }
 
 // NewGrowingRecorder returns a Recorder for up to max slots whose memory
 // grows in pages as slots are written, for runs whose task count is not
@@ -83,42 +97,55 @@ func (r *Recorder) Cap() int {
 
 // Set stores the sample of task i.
 func (r *Recorder) Set(i int, s Sample) {
+	st := slot{
+		due: int64(s.Due), start: int64(s.Start), service: int64(s.Service), bytes: s.Bytes,
+		attempts: s.Attempts, outcome: s.Outcome,
+	}
+	if s.Err != nil {
+		r.mu.Lock()
+		r.errs = append(r.errs, s.Err)
+		st.err = uint32(len(r.errs))
+		r.mu.Unlock()
+	}
 	if r.pages == nil {
-		r.fixed[i] = s
+		r.fixed[i] = st
 		return
 	}
-	slot := &r.pages[i>>pageBits]
-	p := slot.Load()
+	ps := &r.pages[i>>pageBits]
+	p := ps.Load()
 	if p == nil {
 		// Two writers may race to allocate a page; the loser adopts the
 		// winner's, so no sample is lost.
 		p = new(page)
-		if !slot.CompareAndSwap(nil, p) {
-			p = slot.Load()
+		if !ps.CompareAndSwap(nil, p) {
+			p = ps.Load()
 		}
 	}
-	p[i&(1<<pageBits-1)] = s
+	p[i&(1<<pageBits-1)] = st
 }
 
 // Finish returns the samples of tasks 0..n-1 in index order, marking every
 // slot that was never written as Canceled (with cause as its error), so a
 // canceled run accounts for every task it was given.
 func (r *Recorder) Finish(n int, cause error) []Sample {
-	var out []Sample
-	if r.pages == nil {
-		out = r.fixed[:n]
-	} else {
-		out = make([]Sample, n)
-		for k := 0; k < n; k += len(page{}) {
-			if p := r.pages[k>>pageBits].Load(); p != nil {
-				copy(out[k:], p[:])
-			}
-		}
-	}
+	out := make([]Sample, n)
 	for i := range out {
-		if out[i].Outcome == NotRun {
-			out[i].Outcome = Canceled
-			out[i].Err = cause
+		var st *slot
+		if r.pages == nil {
+			st = &r.fixed[i]
+		} else if p := r.pages[i>>pageBits].Load(); p != nil {
+			st = &p[i&(1<<pageBits-1)]
+		}
+		if st == nil || st.outcome == NotRun {
+			out[i] = Sample{Outcome: Canceled, Err: cause}
+			continue
+		}
+		out[i] = Sample{
+			Due: time.Duration(st.due), Start: time.Duration(st.start), Service: time.Duration(st.service),
+			Bytes: st.bytes, Attempts: st.attempts, Outcome: st.outcome,
+		}
+		if st.err > 0 {
+			out[i].Err = r.errs[st.err-1]
 		}
 	}
 	return out

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Compares concbench's HTTP load generation with wrk and hey on the same
+# loopback server (concbench serve) and the same connection count.
+#   usage: scripts/vs-wrk.sh [seconds per run, default 5] [connections, default 64]
+# Installs wrk and hey from Debian's packages if they are missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dur=${1:-5}
+conns=${2:-64}
+
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v hey >/dev/null || need+=(hey)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} from Debian's packages" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}") >/dev/null
+fi
+export PATH=$PATH:/usr/sbin:/usr/lib/go/bin
+
+tmp=$(mktemp -d)
+trap 'kill "${serve_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
+go build -o "$tmp/concbench" ./cmd/concbench
+
+"$tmp/concbench" serve >"$tmp/addrs" 2>"$tmp/serve.err" &
+serve_pid=$!
+for _ in $(seq 100); do grep -q '^tcp=' "$tmp/addrs" 2>/dev/null && break; sleep 0.05; done
+http=$(sed -n 's/^http=//p' "$tmp/addrs")
+[ -n "$http" ] || { echo "concbench serve did not start: $(cat "$tmp/serve.err")" >&2; exit 1; }
+
+# seconds -> milliseconds, for wrk's "12.34ms" / "1.2s" / "800.00us" and hey's seconds
+to_ms() { awk -v v="$1" 'BEGIN {
+  if (v ~ /us$/) { sub(/us$/, "", v); print v / 1000 }
+  else if (v ~ /ms$/) { sub(/ms$/, "", v); print v + 0 }
+  else if (v ~ /s$/) { sub(/s$/, "", v); print v * 1000 }
+  else print v * 1000 }'; }
+
+printf '%-12s %-10s %12s %10s\n' endpoint tool "req/s" "p99 ms"
+for path in / /delay/10ms; do
+  url="http://$http$path"
+  # warm the server's connection handling once
+  wrk -t2 -c"$conns" -d1s "$url" >/dev/null
+
+  wrk -t2 -c"$conns" -d"${dur}s" --latency "$url" >"$tmp/wrk"
+  wrk_rps=$(awk '/^Requests\/sec:/ {print $2}' "$tmp/wrk")
+  wrk_p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$tmp/wrk")")
+
+  hey -z "${dur}s" -c "$conns" "$url" >"$tmp/hey"
+  hey_rps=$(awk '/Requests\/sec:/ {print $2}' "$tmp/hey")
+  hey_p99=$(to_ms "$(awk '$1 == "99%%" || $1 == "99%" {print $3}' "$tmp/hey")")
+
+  "$tmp/concbench" run --workload http --url "$url" --duration "${dur}s" --strategies pool \
+      --concurrency "$conns" --format json >"$tmp/cb.json"
+  read -r cb_rps cb_p99 cb_err <<<"$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+o = r["outcomes"]
+print(r["throughput_per_s"], r["latency_seconds"]["p99"] * 1000, o["error"] + o["timeout"])' "$tmp/cb.json")"
+
+  printf '%-12s %-10s %12.0f %10.2f\n' "$path" wrk "$wrk_rps" "$wrk_p99"
+  printf '%-12s %-10s %12.0f %10.2f\n' "$path" hey "$hey_rps" "$hey_p99"
+  printf '%-12s %-10s %12.0f %10.2f   (errors: %s)\n' "$path" concbench "$cb_rps" "$cb_p99" "$cb_err"
+  awk -v c="$cb_rps" -v w="$wrk_rps" -v h="$hey_rps" -v cp="$cb_p99" -v wp="$wrk_p99" -v p="$path" \
+    'BEGIN { printf "%-12s ratios: concbench/wrk %.2fx, concbench/hey %.2fx, p99 concbench/wrk %.2fx\n\n", p, c / w, c / h, cp / wp }'
+done
