@@ -99,11 +99,10 @@ func (p *Plan) Validate() error {
 	if len(p.Spec.CrashAt) > 0 && !slices.Contains(p.Strategies, "process") {
 		return &ValueError{"crash-at", fmt.Sprint(p.Spec.CrashAt), "applies to the process strategy only"}
 	}
-	for _, c := range p.Concurrency {
-		if slices.Contains(p.Strategies, "process") && c > strategies.MaxWorkers() {
-			_, err := strategies.New("process", c)
-			return &ValueError{"concurrency", strconv.Itoa(c), err.Error()}
-		}
+	if slices.Contains(p.Strategies, "process") && !slices.ContainsFunc(p.Concurrency, processOK) {
+		c := slices.Max(p.Concurrency)
+		_, err := strategies.New("process", c)
+		return &ValueError{"concurrency", strconv.Itoa(c), err.Error()}
 	}
 	if p.Warmup < 0 {
 		return &ValueError{"warmup", strconv.Itoa(p.Warmup), "must not be negative"}
@@ -127,11 +126,30 @@ func (p *Plan) Cells() []Cell {
 				continue
 			}
 			for _, c := range p.Concurrency {
+				if s == "process" && !processOK(c) {
+					continue // see Notes
+				}
 				cells = append(cells, Cell{s, n, c})
 			}
 		}
 	}
 	return slices.Compact(cells)
+}
+
+func processOK(workers int) bool { return workers <= strategies.MaxWorkers() }
+
+// Notes says which cells of the sweep Cells leaves out, and why: process
+// cells whose worker count is over the limit, when the sweep has others.
+func (p *Plan) Notes() []string {
+	var notes []string
+	if slices.Contains(p.Strategies, "process") {
+		for _, c := range p.Concurrency {
+			if !processOK(c) {
+				notes = append(notes, fmt.Sprintf("process strategy skipped at concurrency %d: over the limit of %d worker processes (64 per core, 4 times over)", c, strategies.MaxWorkers()))
+			}
+		}
+	}
+	return notes
 }
 
 // errNoRuns is returned for a cell canceled before any recorded run.

@@ -200,7 +200,8 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d tim
 		Workload:        spec.Name,
 		Params:          spec.Params(),
 		Tasks:           len(m.Samples),
-		Concurrency:     strat.Slots(len(m.Samples)),
+		Concurrency:     concurrency(strat, cell, len(m.Samples)),
+		Slots:           strat.Slots(len(m.Samples)),
 		DurationSeconds: d.Seconds(),
 		WallSeconds:     med,
 		WallCI:          ci,
@@ -309,4 +310,13 @@ func (e *embedded) read() (target.Stats, error) {
 		return target.Stats{}, nil
 	}
 	return e.stats()
+}
+
+// concurrency is the limit a cell asked for; strategies without one report
+// what they allow (1 for sequential, every task for unbounded).
+func concurrency(strat strategies.Strategy, cell Cell, n int) int {
+	if strategies.Bounded(cell.Strategy) {
+		return cell.Concurrency
+	}
+	return strat.Slots(n)
 }

@@ -44,7 +44,8 @@ type Summary struct {
 	Workload        string            `json:"workload"`
 	Params          map[string]string `json:"params"`
 	Tasks           int               `json:"tasks"`                      // tasks issued
-	Concurrency     int               `json:"concurrency"`                // tasks that may run at once
+	Concurrency     int               `json:"concurrency"`                // the limit asked for (sequential 1, unbounded the tasks)
+	Slots           int               `json:"slots"`                      // tasks that may run at once: the limit, capped by the tasks
 	DurationSeconds float64           `json:"duration_seconds,omitempty"` // duration mode: how long tasks were issued
 	Partial         bool              `json:"partial,omitempty"`
 
@@ -53,11 +54,12 @@ type Summary struct {
 	Repetitions    []Repetition `json:"repetitions"`
 	ThroughputPerS float64      `json:"throughput_per_s"`
 
-	Latency   Percentiles          `json:"latency_seconds"`
-	QueueWait Percentiles          `json:"queue_wait_seconds"`
-	Outcomes  Outcomes             `json:"outcomes"`
-	Errors    map[string]ErrorKind `json:"errors,omitempty"`
-	Attempts  int                  `json:"attempts"`
+	Latency          Percentiles          `json:"latency_seconds"`
+	LatencyHistogram *Histogram           `json:"latency_histogram,omitempty"` // service times, HDR
+	QueueWait        Percentiles          `json:"queue_wait_seconds"`
+	Outcomes         Outcomes             `json:"outcomes"`
+	Errors           map[string]ErrorKind `json:"errors,omitempty"`
+	Attempts         int                  `json:"attempts"`
 
 	IdealSeconds *float64 `json:"ideal_seconds"`
 	Efficiency   *float64 `json:"efficiency"`

@@ -68,6 +68,7 @@ type Tally struct {
 	Errors    map[string]ErrorKind // by kind, for tasks that did not end OK
 	Attempts  int                  // attempts over all tasks
 	Bytes     int64                // received over all tasks
+	Histogram *Histogram           // service times of the tasks that started
 }
 
 // Count summarises samples. kind classifies a failed task's error (for
@@ -76,6 +77,7 @@ func Count(samples []Sample, kind func(error) string) Tally {
 	var t Tally
 	lat := make([]float64, 0, len(samples))
 	wait := make([]float64, 0, len(samples))
+	hist := newHistRecorder()
 	for i := range samples {
 		s := &samples[i]
 		t.Outcomes.add(s.Outcome)
@@ -94,12 +96,14 @@ func Count(samples []Sample, kind func(error) string) Tally {
 			t.Errors[k] = e
 		}
 		if s.Attempts > 0 {
+			hist.record(s.Service)
 			lat = append(lat, s.Service.Seconds())
 			wait = append(wait, s.Wait().Seconds())
 		}
 	}
 	t.Latency = Describe(lat)
 	t.QueueWait = Describe(wait)
+	t.Histogram = hist.export()
 	return t
 }
 

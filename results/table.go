@@ -164,14 +164,23 @@ func groups(runs []Summary) [][]*Summary {
 	return out
 }
 
-func groupTitle(s *Summary) string {
-	var b strings.Builder
-	b.WriteString("workload " + s.Workload)
+func groupTitle(s *Summary) string { return "workload " + s.Workload + " " + ParamText(s, true) }
+
+// ParamText renders a run's workload parameters as "k=v" pairs in a
+// stable order, with or without the seed.
+func ParamText(s *Summary, seed bool) string {
+	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(s.Params)) {
-		fmt.Fprintf(&b, " %s=%s", k, s.Params[k])
+		if k != "seed" || seed {
+			parts = append(parts, k+"="+s.Params[k])
+		}
 	}
-	return b.String()
+	return strings.Join(parts, " ")
 }
+
+// Groups splits runs by workload and parameters, in first-seen order: the
+// runs of one group are comparable with each other.
+func Groups(runs []Summary) [][]*Summary { return groups(runs) }
 
 func writeText(w io.Writer, doc *Document, markdown bool) error {
 	var b strings.Builder

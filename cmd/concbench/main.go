@@ -44,6 +44,8 @@ strategies.
 Usage:
   concbench run [flags]     run a sweep and print the results
   concbench serve [flags]   start the loopback target for the http and tcp workloads
+  concbench plot FILE...    render PNG/SVG/PDF charts from saved results
+  concbench report FILE...  write report.md with tables and charts
   concbench version         print the version
   concbench help [command]  show help
 
@@ -94,6 +96,10 @@ func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
 		return runCmd(ctx, rest, stdout)
 	case "serve":
 		return serveCmd(ctx, rest, stdout)
+	case "plot":
+		return plotCmd(ctx, rest, stdout, false)
+	case "report":
+		return plotCmd(ctx, rest, stdout, true)
 	case "version", "--version":
 		_, err := fmt.Fprintf(stdout, "concbench %s\n", version)
 		return err
@@ -104,7 +110,7 @@ func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
 		_, err := io.WriteString(stdout, topUsage)
 		return err
 	default:
-		return usagef("unknown command %q; want run, serve, version or help", cmd)
+		return usagef("unknown command %q; want run, serve, plot, report, version or help", cmd)
 	}
 }
 
@@ -125,6 +131,23 @@ func parseFlags(fs *pflag.FlagSet, args []string, stdout io.Writer, usage string
 	}
 	if fs.NArg() > 0 {
 		return usagef("%s: unexpected argument %q (flags take the form --name value)", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// parseFlagsArgs is parseFlags for commands that take file arguments.
+func parseFlagsArgs(fs *pflag.FlagSet, args []string, stdout io.Writer, usage string) error {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.SortFlags = false
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return pflag.ErrHelp
+		}
+		return usageError{fmt.Errorf("%s: %w", fs.Name(), err)}
 	}
 	return nil
 }

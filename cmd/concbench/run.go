@@ -55,6 +55,20 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	plotOpt, err := f.plot.options()
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{"plot-format", "plot-width", "plot-height"} {
+		if f.fs.Changed(name) && f.plotDir == "" {
+			return usagef("--%s applies with --plot DIR", name)
+		}
+	}
+	if f.plotDir != "" {
+		if err := checkWritable(filepath.Join(f.plotDir, "x")); err != nil {
+			return usagef("--plot %q: %v", f.plotDir, err)
+		}
+	}
 	outFormat := formatFor(f.out)
 	if f.out != "" {
 		if err := checkWritable(f.out); err != nil {
@@ -62,6 +76,9 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 
+	for _, n := range plan.Notes() {
+		fmt.Fprintf(os.Stderr, "concbench: %s\n", n)
+	}
 	doc := results.NewDocument(results.CurrentEnvironment(version))
 	runs, runErr := harness.Execute(ctx, plan, nil)
 	doc.Runs = runs
@@ -77,6 +94,9 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 				return results.Write(w, outFormat, doc)
 			}))
 		}
+	}
+	if f.plotDir != "" && len(runs) > 0 {
+		werr = errors.Join(werr, chartDocument(doc, f.plotDir, plotOpt, true, os.Stderr, os.Stderr))
 	}
 	switch {
 	case runErr != nil:

@@ -42,6 +42,8 @@ type runFlags struct {
 	size        count
 	persistent  bool
 	target      choice
+	plotDir     string
+	plot        *plotFlags
 	fs          *pflag.FlagSet
 }
 
@@ -92,6 +94,8 @@ func newRunFlags() *runFlags {
 	fs.Var(&f.format, "format", "output format: "+strings.Join(results.Formats, ", "))
 	fs.StringVar(&f.out, "out", "", "also write the results to this file; .json, .csv, .md or .txt picks the format (JSON otherwise)")
 	fs.Var(&f.perProcess, "per-process", "process: tasks each worker process runs at once (hybrid when above 1)")
+	fs.StringVar(&f.plotDir, "plot", "", "after the run, write charts and report.md into this directory")
+	f.plot = addPlotFlags(fs)
 	fs.Var(&f.panicAt, "panic-at", "fault injection: task indices that panic on every attempt")
 	fs.Var(&f.crashAt, "crash-at", "fault injection, process strategy: task indices whose worker process kills itself")
 	f.fs = fs

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/concbench/concbench/plots"
+	"github.com/concbench/concbench/results"
+	"github.com/spf13/pflag"
+)
+
+const plotUsage = `Usage: concbench plot RESULTS.json... [flags]
+
+Renders charts from saved results (several files are combined): wall time
+and speedup against concurrency, throughput and memory against task count,
+latency percentiles and the latency distribution per strategy. Each chart
+is drawn when the data has the dimension it needs; the others are listed
+as skipped, with the reason.
+
+Examples:
+  concbench plot results.json --out charts/
+  concbench plot a.json b.json --out charts/ --plot-format svg
+
+Flags:
+`
+
+const reportUsage = `Usage: concbench report RESULTS.json... [flags]
+
+Writes DIR/report.md: the environment, the parameters, the results tables
+and the charts (rendered into DIR too), each with a line saying what it
+shows. It is meant to be pasted into a pull request.
+
+Examples:
+  concbench report results.json --out report/
+
+Flags:
+`
+
+// plotFlags are the chart options shared by run, plot and report.
+type plotFlags struct {
+	format        choice
+	width, height count
+}
+
+func addPlotFlags(fs *pflag.FlagSet) *plotFlags {
+	f := &plotFlags{format: choice{v: "png", allowed: plots.Formats}, width: count{1200}, height: count{800}}
+	fs.Var(&f.format, "plot-format", "chart format: png, svg or pdf")
+	fs.Var(&f.width, "plot-width", "chart width in pixels")
+	fs.Var(&f.height, "plot-height", "chart height in pixels")
+	return f
+}
+
+func (f *plotFlags) options() (plots.Options, error) {
+	o := plots.Options{Width: f.width.v, Height: f.height.v, Format: f.format.v}
+	if f.width.v == 0 || f.height.v == 0 {
+		return o, usagef("--plot-width and --plot-height must be at least 1")
+	}
+	if err := o.Validate(); err != nil {
+		return o, usageError{err}
+	}
+	return o, nil
+}
+
+// chartDocument renders doc's charts into dir and, if report is set,
+// report.md. It lists the files written on out and the charts skipped on
+// errOut, one line each.
+func chartDocument(doc *results.Document, dir string, opt plots.Options, report bool, out, errOut io.Writer) error {
+	charts, skipped, err := plots.Render(doc, dir, opt)
+	if err != nil {
+		return fmt.Errorf("charts: %w", err)
+	}
+	for _, c := range charts {
+		fmt.Fprintln(out, filepath.Join(dir, c.File))
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(errOut, "concbench: chart %s skipped: %s\n", s.Chart, s.Reason)
+	}
+	if report {
+		if err := plots.WriteReport(doc, dir, charts, skipped); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		fmt.Fprintln(out, filepath.Join(dir, "report.md"))
+	}
+	return nil
+}
+
+// readDocuments reads and combines results files; errors name the file.
+func readDocuments(paths []string) (*results.Document, error) {
+	if len(paths) == 0 {
+		return nil, usagef("no results file given")
+	}
+	var doc *results.Document
+	for _, p := range paths {
+		d, err := results.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		if doc == nil {
+			doc = d
+			continue
+		}
+		doc.Runs = append(doc.Runs, d.Runs...)
+		doc.Partial = doc.Partial || d.Partial
+	}
+	return doc, nil
+}
+
+func plotCmd(_ context.Context, args []string, stdout io.Writer, report bool) error {
+	name, usage := "plot", plotUsage
+	if report {
+		name, usage = "report", reportUsage
+	}
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	out := fs.String("out", name, "output directory (created if missing)")
+	pf := addPlotFlags(fs)
+	fs.SetInterspersed(true)
+	if err := parseFlagsArgs(fs, args, stdout, usage); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	opt, err := pf.options()
+	if err != nil {
+		return err
+	}
+	doc, err := readDocuments(fs.Args())
+	if err != nil {
+		return err
+	}
+	return chartDocument(doc, *out, opt, report, stdout, os.Stderr)
+}

@@ -1,0 +1,255 @@
+package plots
+
+import (
+	"cmp"
+	"fmt"
+	"image/color"
+	"slices"
+
+	"github.com/concbench/concbench/results"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// byTasks builds a series per strategy over the task count; bounded
+// strategies at their highest concurrency.
+func byTasks(runs []*results.Summary, y func(*results.Summary) (point, bool)) []series {
+	var out []series
+	for _, name := range strategyOrder(runs) {
+		top := 0
+		for _, r := range runs {
+			if r.Strategy == name && bounded(r) {
+				top = max(top, r.Concurrency)
+			}
+		}
+		s := series{name: name, style: name}
+		if top > 0 {
+			s.name = fmt.Sprintf("%s (concurrency %d)", name, top)
+		}
+		for _, r := range runs {
+			if r.Strategy != name || bounded(r) && r.Concurrency != top {
+				continue
+			}
+			if pt, ok := y(r); ok {
+				pt.x = float64(r.Tasks)
+				s.points = append(s.points, pt)
+			}
+		}
+		slices.SortFunc(s.points, func(a, b point) int { return cmp.Compare(a.x, b.x) })
+		if len(s.points) > 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func taskCounts(g group) ([]float64, bool) {
+	ts := distinct(g.runs, func(s *results.Summary) int { return s.Tasks })
+	xs := make([]float64, len(ts))
+	for i, t := range ts {
+		xs[i] = float64(t)
+	}
+	return xs, len(ts) >= 2
+}
+
+func throughputChart(g group) (chart, string) {
+	xs, ok := taskCounts(g)
+	if !ok {
+		return chart{}, "needs two or more task counts"
+	}
+	lines := byTasks(g.runs, func(r *results.Summary) (point, bool) {
+		pt := point{y: r.ThroughputPerS}
+		if r.WallCI != nil && r.WallCI.Lo > 0 && r.DurationSeconds == 0 {
+			pt.lo, pt.hi = float64(r.Tasks)/r.WallCI.Hi, float64(r.Tasks)/r.WallCI.Lo
+		}
+		return pt, r.ThroughputPerS > 0
+	})
+	p := newPlot(g.title+": throughput vs task count", "tasks", "throughput (tasks/s)")
+	for _, s := range lines {
+		addSeries(p, s)
+	}
+	scaleAxis(&p.X, xs)
+	scaleAxis(&p.Y, allY(lines))
+	headroom(&p.Y)
+	return chart{
+		name:    "throughput-vs-tasks",
+		caption: "Tasks completed per second as the number of tasks grows, per strategy (bounded ones at their highest concurrency).",
+		panels:  []*plot.Plot{p},
+	}, ""
+}
+
+func memoryChart(g group) (chart, string) {
+	xs, ok := taskCounts(g)
+	if !ok {
+		return chart{}, "needs two or more task counts"
+	}
+	rss := newPlot(g.title+": peak RSS", "tasks", "peak RSS (MiB)")
+	lines := byTasks(g.runs, func(r *results.Summary) (point, bool) {
+		return point{y: float64(r.Memory.PeakRSSBytes) / (1 << 20)}, r.Memory.PeakRSSBytes > 0
+	})
+	for _, s := range lines {
+		addSeries(rss, s)
+	}
+	children := byTasks(g.runs, func(r *results.Summary) (point, bool) {
+		if r.Processes == nil {
+			return point{}, false
+		}
+		return point{y: float64(r.Processes.ChildRSSSumBytes) / (1 << 20)}, r.Processes.ChildRSSSumBytes > 0
+	})
+	for _, s := range children {
+		xys := make(plotter.XYs, len(s.points))
+		for i, pt := range s.points {
+			xys[i] = plotter.XY{X: pt.x, Y: pt.y}
+		}
+		addReference(rss, s.style+" workers (sum)", s.style, xys)
+	}
+	gor := newPlot(g.title+": peak goroutines", "tasks", "peak goroutines (harness process)")
+	glines := byTasks(g.runs, func(r *results.Summary) (point, bool) {
+		return point{y: float64(r.Memory.PeakGoroutines)}, r.Memory.PeakGoroutines > 0
+	})
+	for _, s := range glines {
+		addSeries(gor, s)
+	}
+	for _, p := range []*plot.Plot{rss, gor} {
+		scaleAxis(&p.X, xs)
+	}
+	scaleAxis(&rss.Y, allY(append(lines, children...)))
+	scaleAxis(&gor.Y, allY(glines))
+	headroom(&rss.Y)
+	headroom(&gor.Y)
+	return chart{
+		name:    "memory-vs-tasks",
+		caption: "Peak RSS (left; dashed: the worker processes' summed peak) and peak goroutines (right) as the number of tasks grows, per strategy.",
+		panels:  []*plot.Plot{rss, gor},
+	}, ""
+}
+
+// reference picks one run per strategy for the charts that compare
+// strategies at one point: the most tasks, at the highest concurrency.
+func reference(g group) (int, []*results.Summary) {
+	tasks := slices.Max(distinct(g.runs, func(s *results.Summary) int { return s.Tasks }))
+	var out []*results.Summary
+	for _, name := range strategyOrder(g.runs) {
+		var best *results.Summary
+		for _, r := range g.runs {
+			if r.Strategy == name && r.Tasks == tasks && (best == nil || r.Concurrency > best.Concurrency) {
+				best = r
+			}
+		}
+		if best != nil {
+			out = append(out, best)
+		}
+	}
+	return tasks, out
+}
+
+func label(r *results.Summary) string {
+	if bounded(r) {
+		return fmt.Sprintf("%s (concurrency %d)", r.Strategy, r.Concurrency)
+	}
+	return r.Strategy
+}
+
+func percentilesChart(g group) (chart, string) {
+	tasks, refs := reference(g)
+	names := []string{"p50", "p90", "p99", "max"}
+	p := newPlot(fmt.Sprintf("%s: latency percentiles, %d tasks", g.title, tasks), "percentile of per-task service time", "latency (s)")
+	p.NominalX(names...)
+	var ys []float64
+	for k, r := range refs {
+		vals := []float64{r.Latency.P50, r.Latency.P90, r.Latency.P99, r.Latency.Max}
+		ys = append(ys, vals...)
+		b := &bars{vals: vals, k: k, n: len(refs), color: styleOf(r.Strategy).color}
+		p.Add(b)
+		p.Legend.Add(label(r), b)
+	}
+	if slices.Max(ys) <= 0 {
+		return chart{}, "no task ran"
+	}
+	scaleAxis(&p.Y, ys)
+	headroom(&p.Y)
+	p.X.Min, p.X.Max = -0.6, float64(len(names))-0.4
+	return chart{
+		name:    "latency-percentiles",
+		caption: fmt.Sprintf("Per-task service time at p50, p90, p99 and max for each strategy, at %d tasks and each strategy's highest concurrency.", tasks),
+		panels:  []*plot.Plot{p},
+	}, ""
+}
+
+func cdfChart(g group) (chart, string) {
+	tasks, refs := reference(g)
+	p := newPlot(fmt.Sprintf("%s: latency distribution, %d tasks", g.title, tasks), "per-task service time (s)", "fraction of tasks at or below")
+	var xs []float64
+	n := 0
+	for _, r := range refs {
+		if r.LatencyHistogram == nil || len(r.LatencyHistogram.Buckets) == 0 {
+			continue
+		}
+		secs, frac := r.LatencyHistogram.CDF()
+		pts := make([]point, len(secs))
+		for i := range secs {
+			pts[i] = point{x: secs[i], y: frac[i]}
+		}
+		xys := make(plotter.XYs, len(pts))
+		for i, pt := range pts {
+			xys[i] = plotter.XY{X: pt.x, Y: pt.y}
+		}
+		l, err := plotter.NewLine(xys)
+		if err != nil {
+			continue
+		}
+		l.Color = styleOf(r.Strategy).color
+		l.Width = 2
+		p.Add(l)
+		p.Legend.Add(label(r), l)
+		xs = append(xs, secs...)
+		n++
+	}
+	if n == 0 {
+		return chart{}, "the results carry no latency histograms"
+	}
+	p.Legend.Top, p.Legend.Left = false, false
+	scaleAxis(&p.X, xs)
+	p.Y.Min, p.Y.Max = 0, 1.02
+	return chart{
+		name:    "latency-cdf",
+		caption: fmt.Sprintf("Cumulative distribution of per-task service time for each strategy at %d tasks (from HDR histograms, 0.1%% resolution).", tasks),
+		panels:  []*plot.Plot{p},
+	}, ""
+}
+
+// bars draws one bar per category from the bottom of the data area, so it
+// works on log axes, where gonum's BarChart (which starts bars at 0)
+// cannot. It is bar k of n in each category, which share 80% of the space
+// between categories.
+type bars struct {
+	vals  []float64
+	k, n  int
+	color color.Color
+}
+
+func (b *bars) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	width := (trX(1) - trX(0)) * 0.8 / vg.Length(b.n)
+	for i, v := range b.vals {
+		if v <= 0 {
+			continue
+		}
+		x := trX(float64(i)) + width*vg.Length(float64(b.k)-float64(b.n)/2)
+		top := min(trY(v), c.Max.Y)
+		poly := []vg.Point{{X: x, Y: c.Min.Y}, {X: x, Y: top}, {X: x + width*0.92, Y: top}, {X: x + width*0.92, Y: c.Min.Y}}
+		c.FillPolygon(b.color, c.ClipPolygonXY(poly))
+	}
+}
+
+func (b *bars) DataRange() (xmin, xmax, ymin, ymax float64) {
+	ymin, ymax = slices.Min(b.vals), slices.Max(b.vals)
+	return 0, float64(len(b.vals) - 1), ymin, ymax
+}
+
+func (b *bars) Thumbnail(c *draw.Canvas) {
+	pts := []vg.Point{{X: c.Min.X, Y: c.Min.Y}, {X: c.Min.X, Y: c.Max.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Max.X, Y: c.Min.Y}}
+	c.FillPolygon(b.color, c.ClipPolygonY(pts))
+}

@@ -1,0 +1,120 @@
+package plots
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/concbench/concbench/results"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgpdf"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Chart is a chart file Render wrote.
+type Chart struct {
+	File    string // base name, in the output directory
+	Title   string
+	Caption string // one line saying what it shows
+}
+
+// Render writes every chart the document's runs support into dir (created
+// if missing; existing files are replaced atomically), one set per
+// workload and parameters. It returns the charts written and those skipped
+// for lack of data, each with the reason. It fails only if the options are
+// invalid, there are no runs, or a file cannot be written.
+func Render(doc *results.Document, dir string, opt Options) ([]Chart, []Skip, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, nil, err
+	}
+	if len(doc.Runs) == 0 {
+		return nil, nil, errors.New("the results hold no runs to chart")
+	}
+	var written []Chart
+	var skipped []Skip
+	gs := results.Groups(doc.Runs)
+	for gi, runs := range gs {
+		g := group{title: runs[0].Workload + " " + results.ParamText(runs[0], false), runs: runs}
+		prefix := ""
+		if len(gs) > 1 {
+			prefix = fmt.Sprintf("%d-%s-", gi+1, runs[0].Workload)
+		}
+		charts, skips := concurrencyCharts(g)
+		for _, build := range []struct {
+			name string
+			f    func(group) (chart, string)
+		}{
+			{"throughput-vs-tasks", throughputChart},
+			{"memory-vs-tasks", memoryChart},
+			{"latency-percentiles", percentilesChart},
+			{"latency-cdf", cdfChart},
+		} {
+			c, why := build.f(g)
+			if why != "" {
+				skips = append(skips, Skip{build.name, why})
+				continue
+			}
+			charts = append(charts, c)
+		}
+		for _, s := range skips {
+			skipped = append(skipped, Skip{prefix + s.Chart, s.Reason})
+		}
+		for _, c := range charts {
+			data, err := c.encode(opt)
+			if err != nil {
+				skipped = append(skipped, Skip{prefix + c.name, err.Error()})
+				continue
+			}
+			file := prefix + c.name + "." + opt.format()
+			if err := results.WriteFileAtomic(filepath.Join(dir, file), func(w io.Writer) error {
+				_, err := w.Write(data)
+				return err
+			}); err != nil {
+				return written, skipped, err
+			}
+			written = append(written, Chart{File: file, Title: c.panels[0].Title.Text, Caption: c.caption})
+		}
+	}
+	return written, skipped, nil
+}
+
+// encode draws the chart's panels side by side in the chosen format.
+// gonum/plot panics on some degenerate data; that becomes an error, so a
+// bad chart is skipped and never written half-drawn.
+func (c chart) encode(o Options) (data []byte, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("could not be drawn: %v", v)
+		}
+	}()
+	w, h := o.size()
+	var canvas vg.CanvasWriterTo
+	switch o.format() {
+	case "svg":
+		canvas = vgsvg.New(w, h)
+	case "pdf":
+		canvas = vgpdf.New(w, h)
+	default:
+		canvas = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))}
+	}
+	dc := draw.New(canvas)
+	if len(c.panels) == 1 {
+		c.panels[0].Draw(dc)
+	} else {
+		tiles := draw.Tiles{Rows: 1, Cols: len(c.panels), PadX: vg.Points(30), PadTop: vg.Points(8), PadBottom: vg.Points(8), PadLeft: vg.Points(8), PadRight: vg.Points(8)}
+		cs := plot.Align([][]*plot.Plot{c.panels}, tiles, dc)
+		for j, p := range c.panels {
+			p.Draw(cs[0][j])
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := canvas.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

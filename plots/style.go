@@ -1,0 +1,143 @@
+// Package plots renders results as charts: pure functions from summaries
+// to image files (PNG, SVG or PDF), with gonum.org/v1/plot. Nothing here
+// measures anything.
+package plots
+
+import (
+	"fmt"
+	"hash/fnv"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Formats lists the image formats Render writes.
+var Formats = []string{"png", "svg", "pdf"}
+
+// Options sets the size and format of the charts. The zero value means
+// 1200x800 pixels, PNG.
+type Options struct {
+	Width, Height int    // pixels (at 96 dots per inch for SVG and PDF)
+	Format        string // png, svg or pdf
+}
+
+const dpi = 96
+
+func (o Options) size() (vg.Length, vg.Length) {
+	w, h := o.Width, o.Height
+	if w <= 0 {
+		w = 1200
+	}
+	if h <= 0 {
+		h = 800
+	}
+	return vg.Length(w) * vg.Inch / dpi, vg.Length(h) * vg.Inch / dpi
+}
+
+func (o Options) format() string {
+	if o.Format == "" {
+		return "png"
+	}
+	return o.Format
+}
+
+// Validate reports a size or format Render cannot produce.
+func (o Options) Validate() error {
+	if o.Width < 0 || o.Height < 0 || o.Width > 10000 || o.Height > 10000 {
+		return fmt.Errorf("chart size %dx%d: want 1 to 10000 pixels a side", o.Width, o.Height)
+	}
+	switch o.format() {
+	case "png", "svg", "pdf":
+		return nil
+	}
+	return fmt.Errorf("chart format %q: want png, svg or pdf", o.Format)
+}
+
+// style is how a strategy looks on every chart.
+type style struct {
+	color color.Color
+	glyph draw.GlyphDrawer
+}
+
+var styles = map[string]style{
+	"sequential": {color.RGBA{0x55, 0x55, 0x55, 0xff}, draw.SquareGlyph{}},
+	"unbounded":  {color.RGBA{0xd6, 0x27, 0x28, 0xff}, draw.TriangleGlyph{}},
+	"pool":       {color.RGBA{0x1f, 0x77, 0xb4, 0xff}, draw.CircleGlyph{}},
+	"semaphore":  {color.RGBA{0x2c, 0xa0, 0x2c, 0xff}, draw.PyramidGlyph{}},
+	"process":    {color.RGBA{0x94, 0x67, 0xbd, 0xff}, draw.BoxGlyph{}},
+}
+
+// extra colours for strategies the palette does not name.
+var extra = []color.Color{
+	color.RGBA{0xff, 0x7f, 0x0e, 0xff}, color.RGBA{0x8c, 0x56, 0x4b, 0xff},
+	color.RGBA{0xe3, 0x77, 0xc2, 0xff}, color.RGBA{0x17, 0xbe, 0xcf, 0xff},
+}
+
+// styleOf returns a strategy's colour and marker. It depends on the name
+// only, so a strategy looks the same on every chart of every report.
+func styleOf(strategy string) style {
+	if s, ok := styles[strategy]; ok {
+		return s
+	}
+	h := fnv.New32a()
+	h.Write([]byte(strategy))
+	return style{extra[h.Sum32()%uint32(len(extra))], draw.RingGlyph{}}
+}
+
+var (
+	idealColor = color.Black
+	dashed     = []vg.Length{vg.Points(6), vg.Points(4)}
+)
+
+// newPlot returns a plot with the house style: title, axis labels, grid.
+func newPlot(title, x, y string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font.Size = vg.Points(15)
+	p.X.Label.Text = x
+	p.Y.Label.Text = y
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font.Size = vg.Points(13)
+		a.Tick.Label.Font.Size = vg.Points(11)
+	}
+	p.Legend.Top = true
+	p.Legend.TextStyle.Font.Size = vg.Points(12)
+	return p
+}
+
+// scaleAxis sets a log scale when values span two decades or more (sweeps
+// are geometric: 1, 10, 100 reads badly on a linear axis), and a range
+// with a margin around the values either way, with room above them for
+// the legend. Values must be positive for a log scale; others are ignored.
+func scaleAxis(a *plot.Axis, values []float64) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range values {
+		if v > 0 {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+	}
+	if math.IsInf(lo, 1) {
+		return
+	}
+	if hi/lo >= 99.9 {
+		a.Scale = plot.LogScale{}
+		a.Tick.Marker = plot.LogTicks{Prec: -1}
+		a.Min, a.Max = lo/1.5, hi*1.5
+		return
+	}
+	a.Min = 0
+	a.Max = hi * 1.1
+}
+
+// headroom raises the top of a y axis so the legend, drawn in the top
+// corner, does not cover the data.
+func headroom(a *plot.Axis) {
+	if _, log := a.Scale.(plot.LogScale); log {
+		a.Max *= 4
+		return
+	}
+	a.Max = a.Min + (a.Max-a.Min)*1.35
+}
