@@ -6,6 +6,7 @@ package harness
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -31,6 +32,14 @@ type Plan struct {
 	Warmup      int    // unrecorded runs per cell before those
 	PerProcess  int    // process strategy: tasks each worker runs at once; 0 means 1
 	Target      string // where the embedded target runs: TargetChild (default) or TargetInproc
+
+	// Open loop: with Rate set, tasks arrive at Rate per second (evenly,
+	// or as a Poisson process) for Duration or up to Tasks.
+	Rate      float64
+	Poisson   bool
+	MaxQueue  int           // waiting tasks beyond this are dropped; 0: no limit
+	LateAfter time.Duration // a task starting this long after due is late
+	Interval  time.Duration // timeline step; 0: 1s
 }
 
 // Cell is one row of results: a strategy, a task count and a concurrency.
@@ -103,6 +112,15 @@ func (p *Plan) Validate() error {
 		c := slices.Max(p.Concurrency)
 		_, err := strategies.New("process", c)
 		return &ValueError{"concurrency", strconv.Itoa(c), err.Error()}
+	}
+	if p.Rate < 0 || math.IsNaN(p.Rate) || math.IsInf(p.Rate, 0) {
+		return &ValueError{"rate", fmt.Sprint(p.Rate), "must be a positive number of tasks per second"}
+	}
+	if p.MaxQueue < 0 {
+		return &ValueError{"max-queue", strconv.Itoa(p.MaxQueue), "must not be negative"}
+	}
+	if p.MaxQueue > 0 && p.Rate == 0 {
+		return &ValueError{"max-queue", strconv.Itoa(p.MaxQueue), "applies to open-loop runs (--rate) only"}
 	}
 	if p.Warmup < 0 {
 		return &ValueError{"warmup", strconv.Itoa(p.Warmup), "must not be negative"}

@@ -30,6 +30,7 @@ type Run struct {
 	Teardown time.Duration    // after the last task until the strategy returned (worker exits)
 	Memory   results.Memory   // this process's; worker processes are in Children
 	Children *strategies.ChildStats
+	Pacer    *strategies.PacerStats // open-loop runs
 }
 
 // Once runs the n tasks of task under strat one time. It blocks until the
@@ -44,9 +45,41 @@ func Once(ctx context.Context, task *workloads.Task, strat strategies.Strategy, 
 // were issued), then lets the running ones finish. Samples cover the tasks
 // issued. Otherwise it is Once.
 func OnceFor(ctx context.Context, task *workloads.Task, strat strategies.Strategy, d time.Duration, max int) (Run, error) {
-	src := strategies.NewUntil(d, max)
-	defer src.Stop()
-	return run(ctx, task, strat, src, results.NewGrowingRecorder(max), -1)
+	return run(ctx, task, strat, strategies.NewUntil(d, max), results.NewGrowingRecorder(max), -1)
+}
+
+// OncePaced runs tasks of task under strat as they arrive from p (an
+// open-loop run), then lets the running ones finish. Dropped arrivals are
+// recorded as such. Otherwise it is Once.
+func OncePaced(ctx context.Context, task *workloads.Task, strat strategies.Strategy, p *strategies.Paced) (Run, error) {
+	return run(ctx, task, strat, p, pacedRecorder(p), -1)
+}
+
+// pacedRecorder returns a recorder for p's arrivals and has p record the
+// ones it drops in it.
+func pacedRecorder(p *strategies.Paced) *results.Recorder {
+	rec := results.NewGrowingRecorder(min(p.Tasks, MaxTasks))
+	p.Drop = func(i int, due time.Duration) {
+		rec.Set(i, results.Sample{Due: due, Start: due, Outcome: results.Dropped})
+	}
+	return rec
+}
+
+// source returns the source and recorder of one run of a cell, and its
+// task count (-1: as many as the source issues).
+func (plan *Plan) source(cell Cell, seed int64) (strategies.Source, *results.Recorder, int) {
+	switch {
+	case plan.Rate > 0:
+		n := cell.Tasks
+		if plan.Duration > 0 {
+			n = MaxTasks
+		}
+		p := &strategies.Paced{Rate: plan.Rate, Poisson: plan.Poisson, Seed: seed, Tasks: n, Duration: plan.Duration, MaxQueue: plan.MaxQueue}
+		return p, pacedRecorder(p), -1
+	case plan.Duration > 0:
+		return strategies.NewUntil(plan.Duration, MaxTasks), results.NewGrowingRecorder(MaxTasks), -1
+	}
+	return &strategies.Count{N: cell.Tasks}, results.NewRecorder(cell.Tasks), cell.Tasks
 }
 
 // run carries out one run; n is the task count, or -1 for as many as the
@@ -70,10 +103,15 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 	}
 	err := strat.Run(ctx, job)
 	end := time.Now()
+	src.Stop()
 	if n < 0 {
 		n = src.Issued()
 	}
 	r := Run{Wall: end.Sub(t0), Setup: t0.Sub(begin), Memory: p.stop(n), Children: job.Children}
+	if pc, ok := src.(*strategies.Paced); ok {
+		st := pc.Stats()
+		r.Pacer = &st
+	}
 	if c := job.Children; c != nil {
 		// Worker processes take a while to exit after their last answer;
 		// that is teardown, counted in the end-to-end time only.
@@ -106,11 +144,11 @@ func newStrategy(plan *Plan, cell Cell) (strategies.Strategy, error) {
 // strategy fails, the summary covers what was recorded (if anything) and
 // the error is returned with it; errNoRuns means there is nothing to show.
 func RunCell(ctx context.Context, plan *Plan, cell Cell) (results.Summary, error) {
-	return runCell(ctx, plan, cell, nil)
+	return runCell(ctx, plan, cell, nil, nil)
 }
 
 // runCell is RunCell with the embedded target, if any, to read counters from.
-func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded) (results.Summary, error) {
+func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *Hooks) (results.Summary, error) {
 	strat, err := newStrategy(plan, cell)
 	if err != nil {
 		return results.Summary{}, err
@@ -130,12 +168,17 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded) (results
 	if err != nil {
 		return results.Summary{}, err
 	}
+	total := plan.Warmup + max(plan.Repeat, 1)
+	k := 0
 	once := func() (Run, error) {
-		if plan.Duration > 0 {
-			return OnceFor(ctx, task, strat, plan.Duration, MaxTasks)
+		src, rec, n := plan.source(cell, spec.Seed)
+		if hooks != nil && hooks.RunStart != nil {
+			hooks.RunStart(k, total, src)
 		}
-		return Once(ctx, task, strat, cell.Tasks)
+		k++
+		return run(ctx, task, strat, src, rec, n)
 	}
+	countOpt := results.CountOptions{OpenLoop: plan.Rate > 0, Timeline: plan.Rate > 0 || plan.Duration > 0, LateAfter: plan.LateAfter, Interval: plan.Interval}
 	for range plan.Warmup {
 		if _, err := once(); err != nil {
 			return results.Summary{}, fmt.Errorf("%s warmup: %w", cell.Strategy, err)
@@ -151,7 +194,7 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded) (results
 		r, err := once()
 		m := measured{
 			Run:     r,
-			tally:   results.Count(r.Samples, workloads.Kind),
+			tally:   results.CountWith(r.Samples, workloads.Kind, countOpt),
 			partial: ctx.Err() != nil || err != nil,
 		}
 		if after, aerr := tgt.read(); berr == nil && aerr == nil && tgt != nil {
@@ -171,7 +214,49 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded) (results
 	if len(runs) == 0 {
 		return results.Summary{}, errors.Join(errNoRuns, runErr)
 	}
-	return summarise(task, strat, cell, plan.Duration, runs), runErr
+	s := summarise(task, strat, cell, plan.Duration, runs)
+	m := runs[medianRun(runs)]
+	if plan.Rate > 0 {
+		s.OpenLoop = openLoop(plan, m)
+		s.IdealSeconds, s.Efficiency = nil, nil
+	}
+	if countOpt.Timeline {
+		s.Timeline = m.tally.Timeline
+		s.IntervalSeconds = countOpt.Interval.Seconds()
+		if countOpt.Interval <= 0 {
+			s.IntervalSeconds = 1
+		}
+		s.TimelineLatency = "service"
+		if plan.Rate > 0 {
+			s.TimelineLatency = "corrected"
+		}
+	}
+	return s, runErr
+}
+
+// openLoop reports the open-loop figures of a run.
+func openLoop(plan *Plan, m measured) *results.OpenLoop {
+	o := &results.OpenLoop{
+		Arrival:            "uniform",
+		RateAsked:          plan.Rate,
+		RateAchieved:       plan.Rate,
+		Corrected:          m.tally.Corrected,
+		CorrectedHistogram: m.tally.CorrectedHistogram,
+		QueueLimit:         plan.MaxQueue,
+		Late:               m.tally.Late,
+		LateAfterSeconds:   plan.LateAfter.Seconds(),
+	}
+	if plan.Poisson {
+		o.Arrival = "poisson"
+	}
+	if p := m.Pacer; p != nil {
+		o.MaxQueueDepth = p.MaxQueue
+		// arrivals 0..n-1 are due at 0 .. (n-1)/rate: n-1 gaps
+		if p.Issued > 1 && p.LastRelease > 0 {
+			o.RateAchieved = float64(p.Issued-1) / p.LastRelease.Seconds()
+		}
+	}
+	return o
 }
 
 func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d time.Duration, runs []measured) results.Summary {
@@ -187,35 +272,30 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d tim
 		}
 	}
 	med, ci := results.MedianCI(walls, 0.95)
-	// Details come from the lower-middle run by wall time, a real run.
-	order := make([]int, len(runs))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(runs[a].Wall, runs[b].Wall) })
-	m := runs[order[(len(runs)-1)/2]]
+	m := runs[medianRun(runs)]
 	spec := task.Spec()
 	s := results.Summary{
-		Strategy:        strat.Name(),
-		Workload:        spec.Name,
-		Params:          spec.Params(),
-		Tasks:           len(m.Samples),
-		Concurrency:     concurrency(strat, cell, len(m.Samples)),
-		Slots:           strat.Slots(len(m.Samples)),
-		DurationSeconds: d.Seconds(),
-		WallSeconds:     med,
-		WallCI:          ci,
-		Repetitions:     reps,
-		ThroughputPerS:  throughput(m),
-		Latency:         m.tally.Latency,
-		QueueWait:       m.tally.QueueWait,
-		Outcomes:        m.tally.Outcomes,
-		Errors:          m.tally.Errors,
-		Attempts:        m.tally.Attempts,
-		Memory:          m.Memory,
-		Processes:       processes(m.Run),
-		Target:          m.target,
-		BytesReceived:   m.tally.Bytes,
+		Strategy:         strat.Name(),
+		Workload:         spec.Name,
+		Params:           spec.Params(),
+		Tasks:            len(m.Samples),
+		Concurrency:      concurrency(strat, cell, len(m.Samples)),
+		Slots:            strat.Slots(len(m.Samples)),
+		DurationSeconds:  d.Seconds(),
+		WallSeconds:      med,
+		WallCI:           ci,
+		Repetitions:      reps,
+		ThroughputPerS:   throughput(m),
+		Latency:          m.tally.Latency,
+		LatencyHistogram: m.tally.Histogram,
+		QueueWait:        m.tally.QueueWait,
+		Outcomes:         m.tally.Outcomes,
+		Errors:           m.tally.Errors,
+		Attempts:         m.tally.Attempts,
+		Memory:           m.Memory,
+		Processes:        processes(m.Run),
+		Target:           m.target,
+		BytesReceived:    m.tally.Bytes,
 	}
 	for _, r := range runs {
 		s.Partial = s.Partial || r.partial
@@ -261,15 +341,28 @@ func processes(r Run) *results.Processes {
 	return p
 }
 
-// Execute runs every cell of the plan in order, calling done after each
-// finished cell (it may be nil). It stops at the first cell that fails or
-// when ctx ends, and returns the summaries measured so far, with speedups
-// filled in, and that error (nil when ctx ended the run).
-func Execute(ctx context.Context, plan *Plan, done func(results.Summary)) ([]results.Summary, error) {
+// Execute runs every cell of the plan in order (those hooks.Skip does not
+// skip), following hooks (which may be nil). It stops at the first cell
+// that fails or when ctx ends, and returns the summaries measured so far,
+// with speedups filled in, and that error (nil when ctx ended the run).
+func Execute(ctx context.Context, plan *Plan, hooks *Hooks) ([]results.Summary, error) {
 	if err := plan.Validate(); err != nil {
 		return nil, err
 	}
+	if hooks == nil {
+		hooks = &Hooks{}
+	}
 	p := *plan
+	var cells []Cell
+	for _, c := range p.Cells() {
+		if hooks.Skip == nil || !hooks.Skip(c) {
+			cells = append(cells, c)
+		}
+	}
+	var out []results.Summary
+	if len(cells) == 0 {
+		return out, nil
+	}
 	var tgt *embedded
 	switch {
 	case needsTarget(&p.Spec):
@@ -283,16 +376,18 @@ func Execute(ctx context.Context, plan *Plan, done func(results.Summary)) ([]res
 			return nil, err
 		}
 	}
-	var out []results.Summary
-	for _, cell := range p.Cells() {
+	for i, cell := range cells {
 		if ctx.Err() != nil {
 			break
 		}
-		s, err := runCell(ctx, &p, cell, tgt)
+		if hooks.CellStart != nil {
+			hooks.CellStart(i, len(cells), cell)
+		}
+		s, err := runCell(ctx, &p, cell, tgt, hooks)
 		if !errors.Is(err, errNoRuns) {
 			out = append(out, s)
-			if done != nil {
-				done(s)
+			if hooks.CellDone != nil {
+				hooks.CellDone(i, len(cells), s)
 			}
 		}
 		if err != nil && ctx.Err() == nil {
@@ -319,4 +414,16 @@ func concurrency(strat strategies.Strategy, cell Cell, n int) int {
 		return cell.Concurrency
 	}
 	return strat.Slots(n)
+}
+
+// medianRun is the index of the run whose wall time is the median (the
+// lower middle one for an even count): the run a summary's details come
+// from, so that every figure in a row comes from one real run.
+func medianRun(runs []measured) int {
+	order := make([]int, len(runs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(runs[a].Wall, runs[b].Wall) })
+	return order[(len(runs)-1)/2]
 }

@@ -60,6 +60,14 @@ func fixture(strategies []string) *results.Document {
 				if name == "process" {
 					s.Processes = &results.Processes{Workers: c, PerProcess: 1, ChildRSSSumBytes: uint64(c) * 10 << 20}
 				}
+				if tasks == 1000 { // as an open-loop run at 500/s would record
+					s.OpenLoop = &results.OpenLoop{Arrival: "uniform", RateAsked: 500, RateAchieved: 499}
+					s.IntervalSeconds, s.TimelineLatency = 1, "corrected"
+					for k := range 5 {
+						s.Timeline = append(s.Timeline, results.Step{StartSeconds: float64(k), Arrivals: 500, Completed: 480 + 5*k,
+							LatencyP50: 0.02, LatencyP99: 0.03 + 0.01*float64(k*slices.Index(all, name))})
+					}
+				}
 				doc.Runs = append(doc.Runs, s)
 			}
 		}
@@ -127,7 +135,7 @@ func TestRenderEveryChart(t *testing.T) {
 		names = append(names, c.File)
 	}
 	want := []string{
-		"latency-cdf.png", "latency-percentiles.png", "memory-vs-tasks.png",
+		"latency-cdf.png", "latency-percentiles.png", "memory-vs-tasks.png", "over-time.png",
 		"speedup-vs-concurrency-tasks-100.png", "speedup-vs-concurrency-tasks-1000.png",
 		"throughput-vs-tasks.png", "wall-vs-concurrency-tasks-100.png", "wall-vs-concurrency-tasks-1000.png",
 	}
@@ -176,7 +184,7 @@ func TestChartsWithoutTheirDimensionAreSkipped(t *testing.T) {
 	var keep []results.Summary
 	for _, s := range doc.Runs {
 		if s.Tasks == 1000 && (s.Concurrency == 10 || s.Strategy == "unbounded") {
-			s.LatencyHistogram = nil
+			s.LatencyHistogram, s.Timeline = nil, nil
 			keep = append(keep, s)
 		}
 	}
@@ -197,6 +205,7 @@ func TestChartsWithoutTheirDimensionAreSkipped(t *testing.T) {
 		"throughput-vs-tasks":            "two or more task counts",
 		"memory-vs-tasks":                "two or more task counts",
 		"latency-cdf":                    "histograms",
+		"over-time":                      "open-loop",
 	} {
 		if !strings.Contains(reasons[chart], want) {
 			t.Errorf("%s: skipped with %q, want a reason mentioning %q", chart, reasons[chart], want)

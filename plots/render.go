@@ -53,6 +53,7 @@ func Render(doc *results.Document, dir string, opt Options) ([]Chart, []Skip, er
 			{"memory-vs-tasks", memoryChart},
 			{"latency-percentiles", percentilesChart},
 			{"latency-cdf", cdfChart},
+			{"over-time", timelineChart},
 		} {
 			c, why := build.f(g)
 			if why != "" {

@@ -41,6 +41,7 @@ type Repetition struct {
 // one real run.
 type Summary struct {
 	Strategy        string            `json:"strategy"`
+	Source          int               `json:"source,omitempty"` // merged documents: 1-based index into Document.Sources
 	Workload        string            `json:"workload"`
 	Params          map[string]string `json:"params"`
 	Tasks           int               `json:"tasks"`                      // tasks issued
@@ -68,8 +69,31 @@ type Summary struct {
 	Memory    Memory     `json:"memory"`
 	Processes *Processes `json:"processes,omitempty"` // process strategy only
 	Target    *TargetUse `json:"target,omitempty"`    // the embedded target, when concbench started one
+	OpenLoop  *OpenLoop  `json:"open_loop,omitempty"` // runs with --rate
+
+	// Timeline: per interval of IntervalSeconds, for duration-mode and
+	// open-loop runs. Its latency is the corrected latency in open loop,
+	// the service time otherwise (TimelineLatency says which).
+	IntervalSeconds float64 `json:"interval_seconds,omitempty"`
+	TimelineLatency string  `json:"timeline_latency,omitempty"`
+	Timeline        []Step  `json:"timeline,omitempty"`
 
 	BytesReceived int64 `json:"bytes_received,omitempty"` // network workloads
+}
+
+// OpenLoop describes a run whose tasks arrived at a set rate. Latency
+// (service time, end minus start) and Corrected (end minus due time: what
+// a user of the system would see) are reported side by side.
+type OpenLoop struct {
+	Arrival            string      `json:"arrival"` // uniform or poisson
+	RateAsked          float64     `json:"rate_asked_per_s"`
+	RateAchieved       float64     `json:"rate_achieved_per_s"` // arrivals released per second by the pacer
+	Corrected          Percentiles `json:"corrected_latency_seconds"`
+	CorrectedHistogram *Histogram  `json:"corrected_latency_histogram,omitempty"`
+	MaxQueueDepth      int         `json:"max_queue_depth"`
+	QueueLimit         int         `json:"queue_limit,omitempty"` // --max-queue; 0: none
+	Late               int         `json:"late"`                  // tasks started more than LateAfterSeconds after due
+	LateAfterSeconds   float64     `json:"late_after_seconds"`
 }
 
 // TargetUse is what a run asked of the embedded target, as the target
@@ -144,6 +168,8 @@ type Document struct {
 	PercentileMethod string      `json:"percentile_method"`
 	Partial          bool        `json:"partial,omitempty"` // the run was interrupted
 	Runs             []Summary   `json:"runs"`
+	// Sources are the environments of merged documents; runs name theirs.
+	Sources []Environment `json:"sources,omitempty"`
 }
 
 // NewDocument returns an empty document for this environment.

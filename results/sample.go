@@ -23,9 +23,10 @@ const (
 	Timeout                 // the last attempt hit the per-attempt timeout
 	Panic                   // the task panicked; it is not retried
 	Canceled                // the run was canceled before or while the task ran
+	Dropped                 // open loop: it arrived to a full queue and never ran
 )
 
-var outcomeNames = [...]string{"not_run", "ok", "error", "timeout", "panic", "canceled"}
+var outcomeNames = [...]string{"not_run", "ok", "error", "timeout", "panic", "canceled", "dropped"}
 
 // String returns the outcome's name as used in JSON and tables.
 func (o Outcome) String() string {

@@ -12,7 +12,7 @@ import (
 )
 
 // Formats lists the formats Write accepts.
-var Formats = []string{"table", "markdown", "csv", "json"}
+var Formats = []string{"table", "markdown", "csv", "json", "gobench"}
 
 // column renders one field of a summary for people (human) and for
 // programs (raw, in the unit its CSV header names).
@@ -22,9 +22,20 @@ type column struct {
 	only          func(*Summary) bool // shown in a table only if a row has it; nil: always
 }
 
-func repeated(s *Summary) bool     { return s.WallCI != nil }
-func hasTarget(s *Summary) bool    { return s.Target != nil }
-func received(s *Summary) bool     { return s.BytesReceived > 0 }
+func repeated(s *Summary) bool  { return s.WallCI != nil }
+func hasTarget(s *Summary) bool { return s.Target != nil }
+func received(s *Summary) bool  { return s.BytesReceived > 0 }
+func openLoop(s *Summary) bool  { return s.OpenLoop != nil }
+
+// olCol renders an open-loop figure, "-" for closed-loop runs.
+func olCol(render func(*OpenLoop) string) func(*Summary) string {
+	return func(s *Summary) string {
+		if s.OpenLoop == nil {
+			return "-"
+		}
+		return render(s.OpenLoop)
+	}
+}
 func hasProcesses(s *Summary) bool { return s.Processes != nil }
 
 func f64(x float64) string   { return strconv.FormatFloat(x, 'g', 6, 64) }
@@ -56,6 +67,12 @@ var columns = []column{
 	{"p50", "latency_p50_seconds", func(s *Summary) string { return Seconds(s.Latency.P50) }, func(s *Summary) string { return f64(s.Latency.P50) }, nil},
 	{"p99", "latency_p99_seconds", func(s *Summary) string { return Seconds(s.Latency.P99) }, func(s *Summary) string { return f64(s.Latency.P99) }, nil},
 	{"max", "latency_max_seconds", func(s *Summary) string { return Seconds(s.Latency.Max) }, func(s *Summary) string { return f64(s.Latency.Max) }, nil},
+	{"rate got/asked", "rate_achieved_per_s", olCol(func(o *OpenLoop) string { return sig(o.RateAchieved) + "/" + Rate(o.RateAsked) }), olCol(func(o *OpenLoop) string { return f64(o.RateAchieved) }), openLoop},
+	{"corr p50", "corrected_p50_seconds", olCol(func(o *OpenLoop) string { return Seconds(o.Corrected.P50) }), olCol(func(o *OpenLoop) string { return f64(o.Corrected.P50) }), openLoop},
+	{"corr p99", "corrected_p99_seconds", olCol(func(o *OpenLoop) string { return Seconds(o.Corrected.P99) }), olCol(func(o *OpenLoop) string { return f64(o.Corrected.P99) }), openLoop},
+	{"late", "late", olCol(func(o *OpenLoop) string { return itoa(o.Late) }), nil, openLoop},
+	{"max q", "max_queue_depth", olCol(func(o *OpenLoop) string { return itoa(o.MaxQueueDepth) }), nil, openLoop},
+	{"drop", "dropped", func(s *Summary) string { return itoa(s.Outcomes.Dropped) }, nil, openLoop},
 	{"wait p50", "queue_wait_p50_seconds", func(s *Summary) string { return Seconds(s.QueueWait.P50) }, func(s *Summary) string { return f64(s.QueueWait.P50) }, nil},
 	{"wait p99", "queue_wait_p99_seconds", func(s *Summary) string { return Seconds(s.QueueWait.P99) }, func(s *Summary) string { return f64(s.QueueWait.P99) }, nil},
 	{"ok", "ok", func(s *Summary) string { return itoa(s.Outcomes.OK) }, nil, nil},
@@ -86,10 +103,14 @@ func connsText(s *Summary) string {
 
 // strategyText names a hybrid process run by its tasks per worker.
 func strategyText(s *Summary) string {
+	name := s.Strategy
 	if p := s.Processes; p != nil && p.PerProcess > 1 {
-		return fmt.Sprintf("%s×%d", s.Strategy, p.PerProcess)
+		name = fmt.Sprintf("%s×%d", s.Strategy, p.PerProcess)
 	}
-	return s.Strategy
+	if s.Source > 0 {
+		name += fmt.Sprintf(" [%d]", s.Source)
+	}
+	return name
 }
 
 // procCol renders a figure of the worker processes, "-" for other runs.
@@ -137,6 +158,8 @@ func Write(w io.Writer, format string, doc *Document) error {
 		return writeText(w, doc, true)
 	case "csv":
 		return writeCSV(w, doc)
+	case "gobench":
+		return writeGobench(w, doc)
 	case "json":
 		e := json.NewEncoder(w)
 		e.SetIndent("", "  ")
@@ -207,6 +230,9 @@ func writeText(w io.Writer, doc *Document, markdown bool) error {
 		errorLines(&b, g, markdown)
 	}
 	fmt.Fprintf(&b, "\nlatency = service time per task; wait = queue wait; percentiles: %s", doc.PercentileMethod)
+	if slices.ContainsFunc(doc.Runs, func(s Summary) bool { return s.OpenLoop != nil }) {
+		b.WriteString("; open loop: corr = end minus due time (what a user waits, free of coordinated omission), late = started after --late-after, drop = arrivals to a full --max-queue")
+	}
 	if slices.ContainsFunc(doc.Runs, func(s Summary) bool { return s.Target != nil && s.Target.Mode == "inproc" }) {
 		b.WriteString("; the target ran in-process, so heap, rss and goroutines include the server")
 	}

@@ -22,6 +22,8 @@ type Source interface {
 	// Due returns the time task i became due, as an offset from the run's
 	// start (0 for a closed loop, where every task is ready at once).
 	Due(i int) time.Duration
+	// Stop ends the source's own work, if any, and waits for it.
+	Stop()
 }
 
 // Count is a closed-loop source of N tasks, all due at the start. Taking
@@ -50,6 +52,9 @@ func (c *Count) Issued() int { return int(min(c.next.Load(), int64(c.N))) }
 
 // Due returns 0: every task is due at once.
 func (*Count) Due(int) time.Duration { return 0 }
+
+// Stop does nothing.
+func (*Count) Stop() {}
 
 // Until is a closed-loop source that hands out indices until a deadline
 // (or Max indices, a memory bound), all due at once: a load test of a set

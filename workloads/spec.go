@@ -59,6 +59,11 @@ type Spec struct {
 	// fault injection, for tests and demonstrations
 	PanicAt []int `json:"panic_at,omitempty"` // task indices that panic on every attempt
 	CrashAt []int `json:"crash_at,omitempty"` // task indices whose worker process kills itself (process strategy)
+	// StallFor > 0 makes every attempt that runs during [StallAt,
+	// StallAt+StallFor) after the run's start block until the window ends:
+	// a hiccup of the system under test.
+	StallAt  time.Duration `json:"stall_at,omitempty"`
+	StallFor time.Duration `json:"stall_for,omitempty"`
 }
 
 // Distributions the sleep workload accepts.

@@ -115,6 +115,9 @@ func (t *Task) Run(ctx context.Context, i int, t0 time.Time) results.Sample {
 			break
 		}
 		var n int64
+		if t.spec.StallFor > 0 {
+			t.stall(ctx, t0)
+		}
 		n, err = t.attempt(ctx, i, a)
 		bytes += n
 		outcome = t.classify(ctx, err)
@@ -136,6 +139,15 @@ func (t *Task) Run(ctx context.Context, i int, t0 time.Time) results.Sample {
 		Attempts: int32(a),
 		Outcome:  outcome,
 		Err:      err,
+	}
+}
+
+// stall blocks while the injected stall window is open.
+func (t *Task) stall(ctx context.Context, t0 time.Time) {
+	from := t0.Add(t.spec.StallAt)
+	until := from.Add(t.spec.StallFor)
+	if now := time.Now(); !now.Before(from) && now.Before(until) {
+		Sleep(ctx, until.Sub(now))
 	}
 }
 

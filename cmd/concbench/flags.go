@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -236,5 +237,29 @@ func (c *count) Set(s string) error {
 		return fmt.Errorf("%d must not be negative", x)
 	}
 	c.v = x
+	return nil
+}
+
+// rate is tasks per second, written "500" or "500/s".
+type rate struct{ v float64 }
+
+var _ pflag.Value = (*rate)(nil)
+
+func (r *rate) String() string {
+	if r.v == 0 {
+		return "0"
+	}
+	return strconv.FormatFloat(r.v, 'g', -1, 64) + "/s"
+}
+func (r *rate) Type() string { return "rate" }
+func (r *rate) Set(s string) error {
+	x, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "/s"), 64)
+	if err != nil {
+		return fmt.Errorf("%q is not a rate (want e.g. 500 or 500/s)", s)
+	}
+	if !(x > 0) || math.IsInf(x, 0) {
+		return fmt.Errorf("%v must be a positive number of tasks per second", x)
+	}
+	r.v = x
 	return nil
 }

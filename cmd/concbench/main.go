@@ -46,6 +46,8 @@ Usage:
   concbench serve [flags]   start the loopback target for the http and tcp workloads
   concbench plot FILE...    render PNG/SVG/PDF charts from saved results
   concbench report FILE...  write report.md with tables and charts
+  concbench compare OLD NEW compare two results, with significance tests
+  concbench merge FILES -o F combine results files (e.g. from several machines)
   concbench version         print the version
   concbench help [command]  show help
 
@@ -100,6 +102,10 @@ func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
 		return plotCmd(ctx, rest, stdout, false)
 	case "report":
 		return plotCmd(ctx, rest, stdout, true)
+	case "compare":
+		return compareCmd(ctx, rest, stdout)
+	case "merge":
+		return mergeCmd(ctx, rest, stdout)
 	case "version", "--version":
 		_, err := fmt.Fprintf(stdout, "concbench %s\n", version)
 		return err
@@ -110,7 +116,7 @@ func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
 		_, err := io.WriteString(stdout, topUsage)
 		return err
 	default:
-		return usagef("unknown command %q; want run, serve, plot, report, version or help", cmd)
+		return usagef("unknown command %q; want run, serve, plot, report, compare, merge, version or help", cmd)
 	}
 }
 

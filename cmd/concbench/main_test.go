@@ -92,6 +92,14 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{[]string{"run", "--strategies", "pool", "--crash-at", "3"}, "--crash-at"},
 		{[]string{"run", "--strategies", "process", "--crash-at", "x"}, "--crash-at"},
 		{[]string{"run", "--strategies", "process", "--concurrency", "100000"}, "--concurrency"},
+		{[]string{"run", "--rate", "0", "--tasks", "10"}, "--rate"},
+		{[]string{"run", "--rate", "-5/s", "--tasks", "10"}, "--rate"},
+		{[]string{"run", "--rate", "fast", "--tasks", "10"}, "--rate"},
+		{[]string{"run", "--rate", "100"}, "--rate"},
+		{[]string{"run", "--max-queue", "5"}, "--max-queue"},
+		{[]string{"run", "--arrival", "poisson"}, "--arrival"},
+		{[]string{"run", "--rate", "100", "--tasks", "10", "--arrival", "bursty"}, "--arrival"},
+		{[]string{"run", "--stall-at", "1s"}, "--stall-at"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			r := concbench(t, tc.args...)
@@ -300,5 +308,71 @@ func TestHTTPRunOnDefaults(t *testing.T) {
 		if s.Outcomes.OK != 100 || s.Target == nil || s.Target.Mode != "child" || !strings.Contains(s.Params["url"], "/delay/2ms") {
 			t.Errorf("%s: %+v %+v %v", s.Strategy, s.Outcomes, s.Target, s.Params)
 		}
+	}
+}
+
+func TestPlotAndReport(t *testing.T) {
+	dir := t.TempDir()
+	res := filepath.Join(dir, "r.json")
+	r := concbench(t, "run", "--durations", "3ms,1ms,2ms", "--tasks", "6,12", "--concurrency", "1,2,3", "--strategies", "sequential,unbounded,pool", "--out", res,
+		"--plot", filepath.Join(dir, "after-run"))
+	if r.code != 0 {
+		t.Fatalf("run: exit %d: %s", r.code, r.stderr)
+	}
+	for _, sub := range []string{"plot", "report"} {
+		out := filepath.Join(dir, sub)
+		r := concbench(t, sub, res, "--out", out)
+		if r.code != 0 {
+			t.Fatalf("%s: exit %d: %s", sub, r.code, r.stderr)
+		}
+		files, _ := filepath.Glob(filepath.Join(out, "*.png"))
+		if len(files) < 6 {
+			t.Errorf("%s wrote %d charts: %v", sub, len(files), files)
+		}
+		_, err := os.Stat(filepath.Join(out, "report.md"))
+		if (sub == "report") != (err == nil) {
+			t.Errorf("%s: report.md exists: %v", sub, err == nil)
+		}
+	}
+	// plot reproduces the charts run --plot wrote from the same results
+	again, _ := filepath.Glob(filepath.Join(dir, "plot", "*.png"))
+	for _, f := range again {
+		a, _ := os.ReadFile(f)
+		b, err := os.ReadFile(filepath.Join(dir, "after-run", filepath.Base(f)))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between run --plot and plot", filepath.Base(f))
+		}
+	}
+}
+
+func TestPlotBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(body), 0o644)
+		return p
+	}
+	for _, tc := range []struct{ file, want string }{
+		{write("empty.json", ""), "empty"},
+		{write("cut.json", `{"schema": "concbench/results/v1", "runs": [{"strategy": "po`), "truncated"},
+		{write("other.json", `{"name": "not ours"}`), "no schema"},
+		{write("v9.json", `{"schema": "concbench/results/v9", "runs": []}`), "v9"},
+		{filepath.Join(dir, "missing.json"), "no such file"},
+	} {
+		out := filepath.Join(dir, "charts-"+filepath.Base(tc.file))
+		r := concbench(t, "plot", tc.file, "--out", out)
+		lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+		if r.code == 0 || len(lines) != 1 || !strings.Contains(lines[0], tc.want) || !strings.Contains(lines[0], filepath.Base(tc.file)) {
+			t.Errorf("%s: exit %d stderr %q", filepath.Base(tc.file), r.code, r.stderr)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%s: output directory created for a bad input", filepath.Base(tc.file))
+		}
+	}
+	if r := concbench(t, "plot"); r.code != 2 {
+		t.Errorf("plot without files: exit %d", r.code)
+	}
+	if r := concbench(t, "run", "--plot-format", "svg"); r.code != 2 || !strings.Contains(r.stderr, "--plot") {
+		t.Errorf("--plot-format without --plot: exit %d %q", r.code, r.stderr)
 	}
 }

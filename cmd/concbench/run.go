@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,15 +80,43 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	for _, n := range plan.Notes() {
 		fmt.Fprintf(os.Stderr, "concbench: %s\n", n)
 	}
+	prior, err := resumeFrom(f.resume, plan)
+	if err != nil {
+		return err
+	}
 	doc := results.NewDocument(results.CurrentEnvironment(version))
-	runs, runErr := harness.Execute(ctx, plan, nil)
-	doc.Runs = runs
+	skip := func(c harness.Cell) bool { _, ok := prior[c]; return ok }
+	hooks := &harness.Hooks{Skip: skip}
+	var prog *progress
+	if !f.quiet {
+		prog = newProgress(os.Stderr, isTerminal(os.Stderr), plan)
+		hooks = prog.hooks(skip)
+	}
+	// After every cell, --out is rewritten (atomically) with all measured
+	// so far: a sweep killed outright keeps its finished cells.
+	var measured []results.Summary
+	cellDone := hooks.CellDone
+	hooks.CellDone = func(i, n int, s results.Summary) {
+		if cellDone != nil {
+			cellDone(i, n, s)
+		}
+		measured = append(measured, s)
+		if f.out != "" {
+			doc.Runs = combine(plan, prior, measured)
+			results.WriteFileAtomic(f.out, func(w io.Writer) error { return results.Write(w, outFormat, doc) })
+		}
+	}
+	runs, runErr := harness.Execute(ctx, plan, hooks)
+	if prog != nil {
+		prog.Stop()
+	}
+	doc.Runs = combine(plan, prior, runs)
 	interrupted := ctx.Err() != nil
 	doc.Partial = interrupted
 
 	// Whatever happened, what was measured is written.
 	var werr error
-	if len(runs) > 0 || runErr == nil {
+	if len(doc.Runs) > 0 || runErr == nil {
 		werr = results.Write(stdout, f.format.v, doc)
 		if f.out != "" {
 			werr = errors.Join(werr, results.WriteFileAtomic(f.out, func(w io.Writer) error {
@@ -95,7 +124,7 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 			}))
 		}
 	}
-	if f.plotDir != "" && len(runs) > 0 {
+	if f.plotDir != "" && len(doc.Runs) > 0 {
 		werr = errors.Join(werr, chartDocument(doc, f.plotDir, plotOpt, true, os.Stderr, os.Stderr))
 	}
 	switch {
@@ -134,4 +163,68 @@ func checkWritable(path string) error {
 	}
 	f.Close()
 	return os.Remove(f.Name())
+}
+
+// resumeFrom reads the complete cells of a results file for plan, by cell.
+// A file of another schema or plan is an error, before anything runs.
+func resumeFrom(path string, plan *harness.Plan) (map[harness.Cell]results.Summary, error) {
+	if path == "" {
+		return nil, nil
+	}
+	doc, err := results.ReadFile(path)
+	if err != nil {
+		return nil, usagef("--resume: %v", err)
+	}
+	want := comparable(plan.Spec.Params(), plan)
+	out := map[harness.Cell]results.Summary{}
+	for _, s := range doc.Runs {
+		got := comparable(s.Params, plan)
+		if s.Workload != plan.Spec.Name || !maps.Equal(got, want) || s.DurationSeconds != plan.Duration.Seconds() ||
+			(s.OpenLoop == nil) != (plan.Rate == 0) || s.OpenLoop != nil && s.OpenLoop.RateAsked != plan.Rate {
+			return nil, usagef("--resume %s: holds results of another plan (workload %s %s), not this one (workload %s %s)",
+				path, s.Workload, results.ParamText(&s, true), plan.Spec.Name, results.ParamText(&results.Summary{Params: plan.Spec.Params()}, true))
+		}
+		if !s.Partial {
+			out[harness.CellOf(&s)] = s
+		}
+	}
+	return out, nil
+}
+
+// comparable drops the parameters that name the embedded target, whose
+// port differs from run to run.
+func comparable(params map[string]string, plan *harness.Plan) map[string]string {
+	p := maps.Clone(params)
+	if plan.Spec.URL == "" {
+		delete(p, "url")
+	}
+	if plan.Spec.Addr == "" {
+		delete(p, "addr")
+	}
+	return p
+}
+
+// combine lists, in plan order, the cells resumed from a file and the
+// ones measured now, with speedups across both.
+func combine(plan *harness.Plan, prior map[harness.Cell]results.Summary, measured []results.Summary) []results.Summary {
+	if len(prior) == 0 {
+		return measured
+	}
+	now := map[harness.Cell]results.Summary{}
+	for _, s := range measured {
+		now[harness.CellOf(&s)] = s
+	}
+	var out []results.Summary
+	for _, c := range plan.Cells() {
+		if s, ok := prior[c]; ok {
+			out = append(out, s)
+		} else if s, ok := now[c]; ok {
+			out = append(out, s)
+		}
+	}
+	for i := range out {
+		out[i].Speedup = nil
+	}
+	results.FillSpeedups(out)
+	return out
 }

@@ -33,18 +33,25 @@ type runFlags struct {
 	panicAt, crashAt indexList
 	perProcess       count
 	// network
-	url, addr   string
-	method      string
-	headers     []string
-	bodyFile    string
-	noKeepalive bool
-	engine      choice
-	size        count
-	persistent  bool
-	target      choice
-	plotDir     string
-	plot        *plotFlags
-	fs          *pflag.FlagSet
+	url, addr           string
+	method              string
+	headers             []string
+	bodyFile            string
+	noKeepalive         bool
+	engine              choice
+	size                count
+	persistent          bool
+	target              choice
+	plotDir             string
+	resume              string
+	quiet               bool
+	rate                rate
+	arrival             choice
+	maxQueue            count
+	lateAfter, interval duration
+	stallAt, stallFor   duration
+	plot                *plotFlags
+	fs                  *pflag.FlagSet
 }
 
 func newRunFlags() *runFlags {
@@ -62,12 +69,20 @@ func newRunFlags() *runFlags {
 		engine:     choice{v: "fasthttp", allowed: workloads.Engines},
 		size:       count{1024},
 		target:     choice{v: harness.TargetChild, allowed: []string{harness.TargetChild, harness.TargetInproc}},
+		arrival:    choice{v: "uniform", allowed: []string{"uniform", "poisson"}},
+		lateAfter:  duration{10 * time.Millisecond},
+		interval:   duration{time.Second},
 	}
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
 	fs.Var(&f.workload, "workload", "workload: "+strings.Join(workloads.Names, ", "))
 	fs.Var(&f.strategies, "strategies", "strategies to compare, comma-separated, or all")
 	fs.Var(&f.tasks, "tasks", "number of tasks per run; a list sweeps (default 500, or the length of --durations)")
 	fs.Var(&f.duration, "duration", "instead of --tasks: issue tasks for this long (a load test), then let the running ones finish")
+	fs.Var(&f.rate, "rate", "open loop: tasks arrive at this rate (e.g. 500 or 500/s) for --duration or --tasks, whatever the running ones do")
+	fs.Var(&f.arrival, "arrival", "open loop: arrival times, uniform (evenly spaced) or poisson (seeded)")
+	fs.Var(&f.maxQueue, "max-queue", "open loop: drop (and count) arrivals when this many tasks wait; 0: no limit")
+	fs.Var(&f.lateAfter, "late-after", "open loop: a task that starts this long after it was due counts as late")
+	fs.Var(&f.interval, "interval", "open loop: step of the timeline (rate, latency, errors over time)")
 	fs.Var(&f.conc, "concurrency", "workers (pool), slots (semaphore) or worker processes (process); a list sweeps")
 	fs.Var(&f.latency, "latency", "sleep: duration of each task, or the mean for --dist uniform|normal|exp; http: the embedded target's /delay")
 	fs.Var(&f.dist, "dist", "sleep: duration distribution: "+strings.Join(workloads.Dists, ", "))
@@ -95,8 +110,12 @@ func newRunFlags() *runFlags {
 	fs.StringVar(&f.out, "out", "", "also write the results to this file; .json, .csv, .md or .txt picks the format (JSON otherwise)")
 	fs.Var(&f.perProcess, "per-process", "process: tasks each worker process runs at once (hybrid when above 1)")
 	fs.StringVar(&f.plotDir, "plot", "", "after the run, write charts and report.md into this directory")
+	fs.StringVar(&f.resume, "resume", "", "skip the cells already measured in this results file (of the same plan); --out then holds them all")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on stderr")
 	f.plot = addPlotFlags(fs)
 	fs.Var(&f.panicAt, "panic-at", "fault injection: task indices that panic on every attempt")
+	fs.Var(&f.stallAt, "stall-at", "fault injection: start of a window in which every task blocks (see --stall-for)")
+	fs.Var(&f.stallFor, "stall-for", "fault injection: length of that window; attempts starting in it wait until it ends")
 	fs.Var(&f.crashAt, "crash-at", "fault injection, process strategy: task indices whose worker process kills itself")
 	f.fs = fs
 	return f
@@ -115,6 +134,8 @@ func (f *runFlags) plan() (*harness.Plan, error) {
 		Backoff:  f.backoff.v,
 		PanicAt:  f.panicAt.v,
 		CrashAt:  f.crashAt.v,
+		StallAt:  f.stallAt.v,
+		StallFor: f.stallFor.v,
 	}
 	tasks := f.tasks.v
 	switch spec.Name {
@@ -183,7 +204,26 @@ func (f *runFlags) plan() (*harness.Plan, error) {
 		Repeat:      f.repeat.v,
 		Warmup:      f.warmup.v,
 		PerProcess:  max(f.perProcess.v, 1),
+		Rate:        f.rate.v,
+		Poisson:     f.arrival.v == "poisson",
+		MaxQueue:    f.maxQueue.v,
+		LateAfter:   f.lateAfter.v,
+		Interval:    f.interval.v,
 		Target:      f.target.v,
+	}
+	if set("rate") && !set("tasks") && !set("duration") {
+		return nil, usagef("--rate needs --duration or --tasks: say how long or how many tasks to issue")
+	}
+	for _, name := range []string{"arrival", "max-queue", "late-after", "interval"} {
+		if set(name) && !set("rate") {
+			return nil, usagef("--%s applies to open-loop runs: give --rate", name)
+		}
+	}
+	if set("interval") && f.interval.v == 0 {
+		return nil, usagef("--interval \"0s\": must be positive")
+	}
+	if set("stall-at") && !set("stall-for") {
+		return nil, usagef("--stall-at needs --stall-for")
 	}
 	if set("per-process") && !slices.Contains(p.Strategies, "process") {
 		return nil, usagef("--per-process applies to the process strategy only")

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/strategies"
+)
+
+// progress reports a sweep on stderr: on a terminal a live line (cell i of
+// n, tasks started, elapsed, ETA) redrawn five times a second; otherwise a
+// plain line per finished cell. It reads the running source's counter of
+// tasks started, an atomic the strategy updates anyway, so the task loop
+// pays nothing for it.
+type progress struct {
+	w       io.Writer
+	live    bool
+	plan    *harness.Plan
+	start   time.Time
+	mu      sync.Mutex // guards the fields below and the writes
+	cell    harness.Cell
+	index   int
+	cells   int
+	run     int
+	runs    int
+	src     atomic.Value // strategies.Source of the current run
+	runFrom time.Time
+	quit    chan struct{}
+	done    chan struct{}
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// newProgress starts a progress display for plan on w; Stop ends it.
+func newProgress(w io.Writer, live bool, plan *harness.Plan) *progress {
+	p := &progress{w: w, live: live, plan: plan, start: time.Now(), quit: make(chan struct{}), done: make(chan struct{})}
+	if live {
+		go p.loop()
+	} else {
+		close(p.done)
+	}
+	return p
+}
+
+func (p *progress) hooks(skip func(harness.Cell) bool) *harness.Hooks {
+	return &harness.Hooks{
+		Skip: skip,
+		CellStart: func(i, n int, c harness.Cell) {
+			p.mu.Lock()
+			p.index, p.cells, p.cell = i, n, c
+			p.mu.Unlock()
+		},
+		RunStart: func(k, runs int, src strategies.Source) {
+			p.mu.Lock()
+			p.run, p.runs, p.runFrom = k, runs, time.Now()
+			p.mu.Unlock()
+			p.src.Store(src)
+		},
+		CellDone: func(i, n int, s results.Summary) {
+			if p.live {
+				return
+			}
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			fmt.Fprintf(p.w, "concbench: cell %d/%d done: %s tasks=%d conc=%d wall %s (elapsed %s)\n",
+				i+1, n, s.Strategy, s.Tasks, s.Concurrency, results.Seconds(s.WallSeconds), p.elapsed())
+		},
+	}
+}
+
+func (p *progress) elapsed() string {
+	return time.Since(p.start).Round(100 * time.Millisecond).String()
+}
+
+func (p *progress) loop() {
+	defer close(p.done)
+	t := time.NewTicker(200 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.quit:
+			p.mu.Lock()
+			fmt.Fprint(p.w, "\r\033[K")
+			p.mu.Unlock()
+			return
+		case <-t.C:
+			p.draw()
+		}
+	}
+}
+
+// fraction estimates how much of the current run is done.
+func (p *progress) fraction() (started int, frac float64) {
+	src, _ := p.src.Load().(strategies.Source)
+	if src == nil {
+		return 0, 0
+	}
+	started = src.Issued()
+	switch {
+	case p.plan.Duration > 0:
+		frac = float64(time.Since(p.runFrom)) / float64(p.plan.Duration)
+	case p.cell.Tasks > 0:
+		frac = float64(started) / float64(p.cell.Tasks)
+	}
+	return started, min(frac, 1)
+}
+
+func (p *progress) draw() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cells == 0 {
+		return
+	}
+	started, frac := p.fraction()
+	done := (float64(p.index) + (float64(p.run)+frac)/float64(max(p.runs, 1))) / float64(p.cells)
+	eta := "?"
+	if el := time.Since(p.start); done > 0.01 {
+		eta = (time.Duration(float64(el) * (1 - done) / done)).Round(time.Second).String()
+	}
+	of := ""
+	if p.cell.Tasks > 0 {
+		of = fmt.Sprintf("/%d", p.cell.Tasks)
+	}
+	conc := ""
+	if p.cell.Concurrency > 0 {
+		conc = fmt.Sprintf(" conc=%d", p.cell.Concurrency)
+	}
+	fmt.Fprintf(p.w, "\r\033[Kcell %d/%d %s%s run %d/%d: %d%s tasks started, %3.0f%% of the sweep, elapsed %s, ETA %s",
+		p.index+1, p.cells, p.cell.Strategy, conc, p.run+1, p.runs, started, of, 100*done, p.elapsed(), eta)
+}
+
+// Stop ends the display and waits for its goroutine.
+func (p *progress) Stop() {
+	select {
+	case <-p.quit:
+	default:
+		close(p.quit)
+	}
+	<-p.done
+}

@@ -1,0 +1,34 @@
+package harness
+
+import (
+	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/strategies"
+)
+
+// Hooks let a caller follow and steer a sweep: a progress display, or a
+// resumed sweep that skips what is already measured. Any field may be nil.
+// They are called from the goroutine running Execute, never from a task.
+type Hooks struct {
+	// Skip reports whether a cell is already measured; it is not run.
+	Skip func(Cell) bool
+	// CellStart is called before cell index of cells (those not skipped).
+	CellStart func(index, cells int, c Cell)
+	// RunStart is called as run k of runs (warmups first) of the current
+	// cell starts; src.Issued counts its tasks started, at no cost to them.
+	RunStart func(k, runs int, src strategies.Source)
+	// CellDone is called with each measured cell's summary.
+	CellDone func(index, cells int, s results.Summary)
+}
+
+// CellOf returns the cell a summary measured, for matching results with a
+// plan (resume).
+func CellOf(s *results.Summary) Cell {
+	c := Cell{Strategy: s.Strategy, Tasks: s.Tasks}
+	if strategies.Bounded(s.Strategy) {
+		c.Concurrency = s.Concurrency
+	}
+	if s.DurationSeconds > 0 {
+		c.Tasks = 0
+	}
+	return c
+}

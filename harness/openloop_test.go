@@ -1,0 +1,150 @@
+package harness
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/strategies"
+	"github.com/concbench/concbench/workloads"
+)
+
+func openRun(t *testing.T, p *Plan) results.Summary {
+	t.Helper()
+	if len(p.Tasks) == 0 && p.Duration == 0 {
+		t.Fatal("plan needs tasks or a duration")
+	}
+	runs, err := Execute(context.Background(), p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := runs[0]
+	if s.OpenLoop == nil {
+		t.Fatal("no open-loop figures")
+	}
+	return s
+}
+
+func sleepSpec(d time.Duration) workloads.Spec {
+	return workloads.Spec{Name: "sleep", Durations: []time.Duration{d}}
+}
+
+// Well under capacity (R*S = 1 < W = 4) nothing queues: the corrected
+// latency is the service time and the pacer keeps the asked rate.
+func TestOpenLoopUnderCapacity(t *testing.T) {
+	s := openRun(t, &Plan{Spec: sleepSpec(5 * ms), Strategies: []string{"pool"}, Tasks: []int{400}, Concurrency: []int{4},
+		Rate: 200, LateAfter: 10 * ms})
+	o := s.OpenLoop
+	if s.Outcomes.OK != 400 || o.Late != 0 || math.Abs(o.RateAchieved-200)/200 > 0.02 {
+		t.Errorf("ok %d late %d rate %.1f/s", s.Outcomes.OK, o.Late, o.RateAchieved)
+	}
+	if d := o.Corrected.P99 - s.Latency.P99; d < 0 || d > 0.005 {
+		t.Errorf("corrected p99 %.4fs vs service p99 %.4fs", o.Corrected.P99, s.Latency.P99)
+	}
+	if len(s.Timeline) < 2 || s.Timeline[0].Arrivals != 200 || s.TimelineLatency != "corrected" {
+		t.Errorf("timeline %+v", s.Timeline)
+	}
+}
+
+// Over capacity a pool is a deterministic D/D/W queue: with arrivals every
+// 1/R and W servers taking S each, task n starts at n*S/W, so it waits
+// n*(S/W - 1/R) and the corrected p99 is 0.99*N*(S/W - 1/R) + S. The
+// service time stays S. Unbounded has no queue, so its corrected latency
+// stays at its service time.
+func TestOpenLoopOverloadIsADDWQueue(t *testing.T) {
+	const n, w, rate = 300, 4, 300.0
+	s := openRun(t, &Plan{Spec: sleepSpec(20 * ms), Strategies: []string{"pool"}, Tasks: []int{n}, Concurrency: []int{w}, Rate: rate})
+	S := s.Latency.Mean // the real service time, timer overshoot included
+	want := 0.99*n*(S/w-1/rate) + S
+	if got := s.OpenLoop.Corrected.P99; math.Abs(got-want) > 0.1*want+0.025 {
+		t.Errorf("corrected p99 %.3fs, queueing theory says %.3fs (S = %.4fs)", got, want, S)
+	}
+	if s.Latency.P99 > 0.03 || s.OpenLoop.MaxQueueDepth < n/4 {
+		t.Errorf("service p99 %.4fs, max queue %d", s.Latency.P99, s.OpenLoop.MaxQueueDepth)
+	}
+	u := openRun(t, &Plan{Spec: sleepSpec(20 * ms), Strategies: []string{"unbounded"}, Tasks: []int{n}, Concurrency: []int{w}, Rate: rate})
+	if d := u.OpenLoop.Corrected.P99 - u.Latency.P99; d > 0.005 {
+		t.Errorf("unbounded: corrected p99 %.4fs vs service %.4fs", u.OpenLoop.Corrected.P99, u.Latency.P99)
+	}
+}
+
+// A stall of T blocks every task; the backlog R*T then drains at W/S - R.
+// Waits fall linearly from T to 0 over T + drain, so the corrected p99 is
+// about T*(1 - 0.01*N/(R*(T+drain))) + S, while only the few tasks caught
+// in the stall see a longer service time: the service p99 stays at S.
+func TestOpenLoopStallShowsInCorrectedLatencyOnly(t *testing.T) {
+	const n, w, rate = 1000, 4, 500.0
+	S, T := 0.005, 0.2
+	spec := sleepSpec(5 * ms)
+	spec.StallAt, spec.StallFor = 300*ms, 200*ms
+	s := openRun(t, &Plan{Spec: spec, Strategies: []string{"pool"}, Tasks: []int{n}, Concurrency: []int{w}, Rate: rate})
+	drain := rate * T / (w/S - rate)
+	want := T*(1-0.01*n/(rate*(T+drain))) + S
+	if got := s.OpenLoop.Corrected.P99; math.Abs(got-want) > 0.15*want {
+		t.Errorf("corrected p99 %.3fs, want about %.3fs", got, want)
+	}
+	if s.Latency.P99 > 0.015 {
+		t.Errorf("service p99 %.4fs: the stall should touch only the tasks running in it", s.Latency.P99)
+	}
+}
+
+// With one worker busy 100 ms per task, arrivals every 1 ms and room for
+// Q waiting, every arrival is dropped except the first, the Q that fill
+// the queue and one for each task that ends before the arrivals stop.
+func TestOpenLoopMaxQueueDropsExactly(t *testing.T) {
+	const q = 10
+	task, err := workloads.New(sleepSpec(100 * ms))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &strategies.Paced{Rate: 1000, Tasks: MaxTasks, Duration: 500 * ms, MaxQueue: q}
+	r, err := OncePaced(context.Background(), task, strategies.Pool{Workers: 1}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tally := results.Count(r.Samples, workloads.Kind)
+	lastDue := r.Samples[len(r.Samples)-1].Due
+	k := 0 // tasks that ended, freeing a slot, while arrivals still came
+	for _, s := range r.Samples {
+		if s.Attempts > 0 && s.Start+s.Service < lastDue {
+			k++
+		}
+	}
+	arrivals := len(r.Samples)
+	if r.Pacer.MaxQueue != q || arrivals != 500 || k < 3 {
+		t.Errorf("max queue depth %d (want %d), %d arrivals, k = %d", r.Pacer.MaxQueue, q, arrivals, k)
+	}
+	if want := arrivals - (1 + q + k); tally.Outcomes.Dropped != want {
+		t.Errorf("%d of %d arrivals dropped, want %d (k = %d)", tally.Outcomes.Dropped, arrivals, want, k)
+	}
+	if tally.Outcomes.OK+tally.Outcomes.Dropped != arrivals {
+		t.Errorf("ok %d + dropped %d != %d arrivals", tally.Outcomes.OK, tally.Outcomes.Dropped, arrivals)
+	}
+}
+
+func TestPoissonArrivalsAreSeededAndAtRate(t *testing.T) {
+	due := func(seed int64) []time.Duration {
+		p := &strategies.Paced{Rate: 20000, Poisson: true, Seed: seed, Tasks: 5000}
+		p.Start(time.Now())
+		var out []time.Duration
+		for {
+			i, ok := p.Next(context.Background())
+			if !ok {
+				break
+			}
+			out = append(out, p.Due(i))
+		}
+		p.Stop()
+		return out
+	}
+	a, b, c := due(1), due(1), due(2)
+	if len(a) != 5000 || a[4999] != b[4999] || a[4999] == c[4999] {
+		t.Fatalf("%d arrivals; last due %v %v %v", len(a), a[len(a)-1], b[len(b)-1], c[len(c)-1])
+	}
+	// 4999 exponential gaps of mean 50µs: the sum is within 5% (sd 1.4%)
+	if mean := a[4999].Seconds() / 4999; math.Abs(mean-50e-6)/50e-6 > 0.05 {
+		t.Errorf("mean gap %.1fµs, want 50µs", mean*1e6)
+	}
+}

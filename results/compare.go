@@ -1,0 +1,116 @@
+package results
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"golang.org/x/perf/benchmath"
+)
+
+// Delta is the change of one metric of one cell between two results.
+type Delta struct {
+	Metric      string  // wall, throughput, p99, peak RSS
+	Old, New    float64 // medians over the repetitions
+	Change      float64 // (New-Old)/Old
+	P           float64 // Mann-Whitney U p-value over the repetitions
+	Significant bool    // P below 0.05
+	N1, N2      int
+}
+
+// CellDeltas is the comparison of one cell found in both results.
+type CellDeltas struct {
+	Key    string
+	Deltas []Delta
+}
+
+// ErrNothingInCommon is returned by Compare when no cell matches.
+var ErrNothingInCommon = errors.New("the results have no cell in common (same workload, parameters, strategy, tasks and concurrency)")
+
+// Compare matches the cells of a and b by Key and compares wall time,
+// throughput, p99 latency and peak RSS over their repetitions with a
+// Mann-Whitney U test, as benchstat does: a change is significant when
+// p < 0.05, which needs at least four repetitions a side.
+func Compare(a, b *Document) ([]CellDeltas, error) {
+	byKey := map[string]*Summary{}
+	for i := range a.Runs {
+		byKey[Key(&a.Runs[i])] = &a.Runs[i]
+	}
+	var out []CellDeltas
+	for i := range b.Runs {
+		nb := &b.Runs[i]
+		na, ok := byKey[Key(nb)]
+		if !ok {
+			continue
+		}
+		cd := CellDeltas{Key: Key(nb)}
+		for _, m := range []struct {
+			name string
+			get  func(Repetition) float64
+		}{
+			{"wall", func(r Repetition) float64 { return r.WallSeconds }},
+			{"throughput", func(r Repetition) float64 { return r.ThroughputPerS }},
+			{"p99", func(r Repetition) float64 { return r.P99Seconds }},
+			{"peak RSS", func(r Repetition) float64 { return float64(r.PeakRSSBytes) }},
+		} {
+			cd.Deltas = append(cd.Deltas, delta(m.name, values(na, m.get), values(nb, m.get)))
+		}
+		out = append(out, cd)
+	}
+	if len(out) == 0 {
+		return nil, ErrNothingInCommon
+	}
+	return out, nil
+}
+
+func values(s *Summary, get func(Repetition) float64) []float64 {
+	xs := make([]float64, len(s.Repetitions))
+	for i, r := range s.Repetitions {
+		xs[i] = get(r)
+	}
+	return xs
+}
+
+func delta(metric string, a, b []float64) Delta {
+	sa := benchmath.NewSample(a, &benchmath.DefaultThresholds)
+	sb := benchmath.NewSample(b, &benchmath.DefaultThresholds)
+	c := benchmath.AssumeNothing.Compare(sa, sb)
+	oldM := benchmath.AssumeNothing.Summary(sa, 0.95).Center
+	newM := benchmath.AssumeNothing.Summary(sb, 0.95).Center
+	d := Delta{Metric: metric, Old: oldM, New: newM, P: c.P, N1: len(a), N2: len(b), Significant: c.P < c.Alpha}
+	if oldM != 0 {
+		d.Change = (newM - oldM) / oldM
+	}
+	return d
+}
+
+// WriteComparison renders Compare's result as an aligned table: per cell
+// and metric the old and new medians and the change, or "~" where the
+// change is not significant.
+func WriteComparison(w io.Writer, cells []CellDeltas) error {
+	rows := [][]string{{"cell", "metric", "old", "new", "change", "p", "n"}}
+	for _, c := range cells {
+		for _, d := range c.Deltas {
+			show := func(x float64) string {
+				switch d.Metric {
+				case "wall", "p99":
+					return Seconds(x)
+				case "throughput":
+					return Rate(x)
+				}
+				return Bytes(x)
+			}
+			change := "~"
+			if d.Significant {
+				change = fmt.Sprintf("%+.1f%%", 100*d.Change)
+			}
+			rows = append(rows, []string{c.Key, d.Metric, show(d.Old), show(d.New), change, fmt.Sprintf("%.3f", d.P), fmt.Sprintf("%d+%d", d.N1, d.N2)})
+		}
+	}
+	var b strings.Builder
+	alignedTable(&b, rows)
+	b.WriteString("\nchange: difference of the medians where a Mann-Whitney U test over the repetitions gives p < 0.05; ~ otherwise (4+ repetitions a side are needed)\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
