@@ -42,6 +42,9 @@ func cells() []cell {
 			if !strategies.Bounded(s) {
 				c = 0
 			}
+			if s == "process" && c > strategies.MaxWorkers() {
+				continue // more worker processes than New accepts
+			}
 			name := fmt.Sprintf("workload=%s/strategy=%s/tasks=%d/conc=%d", spec.Name, s, tasks, c)
 			if !slices.ContainsFunc(out, func(x cell) bool { return x.benchName == name }) {
 				out = append(out, cell{spec, s, tasks, c, name})
@@ -105,7 +108,9 @@ func BenchmarkHarness(b *testing.B) {
 
 func BenchmarkBare(b *testing.B) {
 	for _, c := range cells() {
-		if c.workload.Name != "sleep" || c.strategy == "sequential" {
+		// The process strategy's bare twin is the echo worker of
+		// process_bench_test.go; sequential needs none.
+		if c.workload.Name != "sleep" || c.strategy == "sequential" || c.strategy == "process" {
 			continue
 		}
 		b.Run(fmt.Sprintf("strategy=%s/tasks=%d/conc=%d", c.strategy, c.tasks, c.conc), func(b *testing.B) {

@@ -228,17 +228,11 @@ func wallChart(g group, tasks int, xs []float64) (chart, error) {
 			refs = append(refs, y)
 		}
 	}
-	// The ideal makespan depends on the slots only, so any bounded
-	// strategy's ideals draw it.
-	var ideal plotter.XYs
-	for _, r := range g.runs {
-		if r.Tasks == tasks && bounded(r) && r.IdealSeconds != nil && !slices.ContainsFunc(ideal, func(p plotter.XY) bool { return p.X == float64(r.Concurrency) }) {
-			ideal = append(ideal, plotter.XY{X: float64(r.Concurrency), Y: *r.IdealSeconds})
-			refs = append(refs, *r.IdealSeconds)
-		}
+	ideal := idealByConcurrency(g.runs, tasks, func(x float64) float64 { return x })
+	for _, pt := range ideal {
+		refs = append(refs, pt.Y)
 	}
 	if len(ideal) > 1 {
-		slices.SortFunc(ideal, func(a, b plotter.XY) int { return cmp.Compare(a.X, b.X) })
 		addReference(p, "ideal (list scheduling)", "", ideal)
 	}
 	scaleAxis(&p.X, xs)
@@ -284,12 +278,7 @@ func speedupChart(g group, tasks int, xs []float64) (chart, string) {
 	name := "linear speedup"
 	if seqIdeal > 0 {
 		name = "ideal speedup"
-		for _, r := range g.runs {
-			if r.Tasks == tasks && bounded(r) && r.IdealSeconds != nil && *r.IdealSeconds > 0 && !slices.ContainsFunc(ideal, func(p plotter.XY) bool { return p.X == float64(r.Concurrency) }) {
-				ideal = append(ideal, plotter.XY{X: float64(r.Concurrency), Y: seqIdeal / *r.IdealSeconds})
-			}
-		}
-		slices.SortFunc(ideal, func(a, b plotter.XY) int { return cmp.Compare(a.X, b.X) })
+		ideal = idealByConcurrency(g.runs, tasks, func(x float64) float64 { return seqIdeal / x })
 	} else {
 		ideal = plotter.XYs{{X: xs[0], Y: xs[0]}, {X: xs[1], Y: xs[1]}}
 	}
@@ -307,4 +296,21 @@ func speedupChart(g group, tasks int, xs []float64) (chart, string) {
 		caption: fmt.Sprintf("Speedup over the sequential run at %d tasks as the concurrency limit grows; dashed: the ideal (or linear) speedup and strategies without a limit.", tasks),
 		panels:  []*plot.Plot{p},
 	}, ""
+}
+
+// idealByConcurrency returns f of the ideal makespan at each concurrency
+// of the bounded runs at a task count, in order. The ideal depends on the
+// slots only, so any bounded strategy's ideals serve.
+func idealByConcurrency(runs []*results.Summary, tasks int, f func(float64) float64) plotter.XYs {
+	var out plotter.XYs
+	for _, r := range runs {
+		if r.Tasks != tasks || !bounded(r) || r.IdealSeconds == nil || *r.IdealSeconds <= 0 {
+			continue
+		}
+		if !slices.ContainsFunc(out, func(p plotter.XY) bool { return p.X == float64(r.Concurrency) }) {
+			out = append(out, plotter.XY{X: float64(r.Concurrency), Y: f(*r.IdealSeconds)})
+		}
+	}
+	slices.SortFunc(out, func(a, b plotter.XY) int { return cmp.Compare(a.X, b.X) })
+	return out
 }

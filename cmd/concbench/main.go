@@ -120,20 +120,12 @@ func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 }
 
-// parseFlags parses args into fs. --help prints usage to stdout and
-// returns pflag.ErrHelp; any other problem is a usageError.
+// parseFlags parses args into fs for a command that takes no arguments
+// but flags. --help prints usage to stdout and returns pflag.ErrHelp; any
+// other problem is a usageError.
 func parseFlags(fs *pflag.FlagSet, args []string, stdout io.Writer, usage string) error {
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	fs.SortFlags = false
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			fmt.Fprint(stdout, usage)
-			fs.SetOutput(stdout)
-			fs.PrintDefaults()
-			return pflag.ErrHelp
-		}
-		return usageError{fmt.Errorf("%s: %w", fs.Name(), err)}
+	if err := parseFlagsArgs(fs, args, stdout, usage); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("%s: unexpected argument %q (flags take the form --name value)", fs.Name(), fs.Arg(0))
