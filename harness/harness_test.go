@@ -3,7 +3,9 @@ package harness
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
+	"runtime"
 	"testing"
 	"time"
 
@@ -188,6 +190,37 @@ func TestPlanCells(t *testing.T) {
 	} {
 		if err := bad.Validate(); err == nil {
 			t.Errorf("plan %+v accepted", bad)
+		}
+	}
+}
+
+// TestPlanCost checks the relative cost estimates that weight a sweep's
+// progress: rounds of tasks over the slots a cell has.
+func TestPlanCost(t *testing.T) {
+	sleep := &Plan{Spec: workloads.Spec{Name: "sleep"}}
+	cpu := &Plan{Spec: workloads.Spec{Name: "cpu"}}
+	timed := &Plan{Spec: workloads.Spec{Name: "sleep"}, Duration: time.Second}
+	paced := &Plan{Spec: workloads.Spec{Name: "sleep"}, Rate: 100}
+	procs := runtime.GOMAXPROCS(0)
+	for _, tc := range []struct {
+		plan *Plan
+		cell Cell
+		want float64
+	}{
+		{sleep, Cell{"sequential", 100, 0}, 100},
+		{sleep, Cell{"unbounded", 100, 0}, 1},
+		{sleep, Cell{"pool", 100, 10}, 10},
+		{sleep, Cell{"semaphore", 100, 30}, 4},
+		{sleep, Cell{"pool", 5, 1000}, 1},
+		{sleep, Cell{"process", 100, 50}, 2},
+		{cpu, Cell{"unbounded", 100, 0}, math.Ceil(100 / float64(procs))},
+		{cpu, Cell{"pool", 100, 1}, 100},
+		{timed, Cell{"sequential", 0, 0}, 1},
+		{timed, Cell{"pool", 0, 10}, 1},
+		{paced, Cell{"pool", 300, 10}, 300},
+	} {
+		if got := tc.plan.Cost(tc.cell); got != tc.want {
+			t.Errorf("%s workload, cell %+v: cost %v, want %v", tc.plan.Spec.Name, tc.cell, got, tc.want)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"time"
@@ -152,6 +153,27 @@ func (p *Plan) Cells() []Cell {
 		}
 	}
 	return slices.Compact(cells)
+}
+
+// Cost estimates how long a cell of the plan runs, relative to its other
+// cells, for progress and ETA: the rounds of tasks its slots need, as the
+// tasks of one plan share a workload. Duration-mode cells all cost the
+// same; CPU-bound work runs on at most GOMAXPROCS slots.
+func (p *Plan) Cost(c Cell) float64 {
+	if p.Duration > 0 {
+		return 1
+	}
+	if p.Rate > 0 {
+		return float64(c.Tasks) // arrivals set the pace, whatever the slots
+	}
+	slots := 1
+	if s, err := strategies.New(c.Strategy, max(c.Concurrency, 1)); err == nil {
+		slots = s.Slots(c.Tasks)
+	}
+	if p.Spec.Name == "cpu" {
+		slots = min(slots, runtime.GOMAXPROCS(0))
+	}
+	return math.Ceil(float64(c.Tasks) / float64(max(slots, 1)))
 }
 
 func processOK(workers int) bool { return workers <= strategies.MaxWorkers() }

@@ -49,7 +49,7 @@ for path in / /delay/10ms; do
   hey_p99=$(to_ms "$(awk '$1 == "99%%" || $1 == "99%" {print $3}' "$tmp/hey")")
 
   "$tmp/concbench" run --workload http --url "$url" --duration "${dur}s" --strategies pool \
-      --concurrency "$conns" --format json >"$tmp/cb.json"
+      --concurrency "$conns" -q --format json >"$tmp/cb.json"
   read -r cb_rps cb_p99 cb_err <<<"$(python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))["runs"][0]

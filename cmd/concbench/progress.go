@@ -31,8 +31,11 @@ type progress struct {
 	runs    int
 	src     atomic.Value // strategies.Source of the current run
 	runFrom time.Time
-	quit    chan struct{}
-	done    chan struct{}
+	// before[i] is the estimated cost of the cells run before cell i,
+	// and before[len] the whole sweep's (harness.Plan.Cost).
+	before []float64
+	quit   chan struct{}
+	done   chan struct{}
 }
 
 func isTerminal(f *os.File) bool {
@@ -52,6 +55,12 @@ func newProgress(w io.Writer, live bool, plan *harness.Plan) *progress {
 }
 
 func (p *progress) hooks(skip func(harness.Cell) bool) *harness.Hooks {
+	p.before = []float64{0}
+	for _, c := range p.plan.Cells() {
+		if skip == nil || !skip(c) {
+			p.before = append(p.before, p.before[len(p.before)-1]+p.plan.Cost(c))
+		}
+	}
 	return &harness.Hooks{
 		Skip: skip,
 		CellStart: func(i, n int, c harness.Cell) {
@@ -78,7 +87,17 @@ func (p *progress) hooks(skip func(harness.Cell) bool) *harness.Hooks {
 }
 
 func (p *progress) elapsed() string {
-	return time.Since(p.start).Round(100 * time.Millisecond).String()
+	return results.Seconds(time.Since(p.start).Seconds())
+}
+
+// done estimates the share of the sweep done, weighting each cell by its
+// estimated cost so that a long cell moves the ETA as much as it should.
+func (p *progress) share(runFrac float64) float64 {
+	if p.index+1 >= len(p.before) || p.before[len(p.before)-1] <= 0 {
+		return (float64(p.index) + runFrac) / float64(max(p.cells, 1))
+	}
+	from, to := p.before[p.index], p.before[p.index+1]
+	return (from + (to-from)*runFrac) / p.before[len(p.before)-1]
 }
 
 func (p *progress) loop() {
@@ -121,7 +140,7 @@ func (p *progress) draw() {
 		return
 	}
 	started, frac := p.fraction()
-	done := (float64(p.index) + (float64(p.run)+frac)/float64(max(p.runs, 1))) / float64(p.cells)
+	done := p.share((float64(p.run) + frac) / float64(max(p.runs, 1)))
 	eta := "?"
 	if el := time.Since(p.start); done > 0.01 {
 		eta = (time.Duration(float64(el) * (1 - done) / done)).Round(time.Second).String()

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/workloads"
 	"golang.org/x/perf/benchfmt"
 )
 
@@ -27,6 +31,28 @@ func TestProgressGoesToStderrOnly(t *testing.T) {
 	}
 	if q := concbench(t, append(args, "--quiet")...); q.stderr != "" || q.code != 0 {
 		t.Errorf("--quiet: exit %d, stderr %q", q.code, q.stderr)
+	}
+}
+
+// TestProgressWeighsCellsByCost checks that the sweep's share done counts
+// a cell by its estimated cost, not as one cell of n: a sequential cell of
+// 100 sleeps is most of a sweep whose other cell is 100 sleeps at once,
+// and a cell skipped by --resume counts for nothing.
+func TestProgressWeighsCellsByCost(t *testing.T) {
+	plan := &harness.Plan{Spec: workloads.Spec{Name: "sleep"}, Strategies: []string{"sequential", "unbounded", "pool"},
+		Tasks: []int{100}, Concurrency: []int{10}}
+	p := newProgress(io.Discard, false, plan)
+	defer p.Stop()
+	p.hooks(func(c harness.Cell) bool { return c.Strategy == "pool" }).CellStart(0, 2, harness.Cell{Strategy: "sequential", Tasks: 100})
+	for _, tc := range []struct {
+		index int
+		run   float64
+		want  float64
+	}{{0, 0, 0}, {0, 0.5, 50.0 / 101}, {1, 0, 100.0 / 101}, {1, 1, 1}} {
+		p.index = tc.index
+		if got := p.share(tc.run); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("cell %d, %.0f%% of its runs: share %v, want %v", tc.index, 100*tc.run, got, tc.want)
+		}
 	}
 }
 
