@@ -89,7 +89,7 @@ func BenchmarkHarness(b *testing.B) {
 			for b.Loop() {
 				r := mustRun(b, task, strat, c.tasks)
 				wall, mem := r.Wall, r.Memory
-				t := results.Count(r.Samples, workloads.Kind)
+				t := r.Tally
 				if t.Outcomes.OK != c.tasks {
 					b.Fatalf("%d of %d tasks ok", t.Outcomes.OK, c.tasks)
 				}

@@ -30,6 +30,9 @@ func BenchmarkPacer(b *testing.B) {
 					b.Fatal(err)
 				}
 				achieved = append(achieved, float64(r.Pacer.Issued-1)/r.Pacer.LastRelease.Seconds())
+				if r.Samples == nil {
+					b.Fatalf("%d samples: over what a run keeps, so the start rate is unknown", r.Tasks)
+				}
 				last := r.Samples[len(r.Samples)-1].Start
 				started = append(started, float64(len(r.Samples)-1)/last.Seconds())
 			}

@@ -42,10 +42,12 @@ func TestHTTPUnderEveryStrategy(t *testing.T) {
 					t.Errorf("%s: outcomes %+v attempts %d target %+v bytes %d", s.Strategy, s.Outcomes, s.Attempts, s.Target, s.BytesReceived)
 					continue
 				}
-				// keep-alive: connections track the concurrency, not the tasks
+				// keep-alive: connections track the concurrency, not the
+				// tasks. net/http may dial once more when a request comes
+				// as a connection is being put back idle.
 				want := map[string]int64{"sequential": 1, "pool": conc, "semaphore": conc, "process": conc}
-				if w, ok := want[s.Strategy]; ok && s.Target.HTTPConns != w {
-					t.Errorf("%s opened %d connections for %d requests, want %d", s.Strategy, s.Target.HTTPConns, n, w)
+				if w, ok := want[s.Strategy]; ok && (s.Target.HTTPConns < w || s.Target.HTTPConns > w+w/4) {
+					t.Errorf("%s opened %d connections for %d requests, want %d to %d", s.Strategy, s.Target.HTTPConns, n, w, w+w/4)
 				}
 			}
 		})

@@ -16,8 +16,10 @@ import (
 	"github.com/concbench/concbench/workloads"
 )
 
-// MaxTasks bounds the tasks of a duration-mode run (memory: 56 bytes each).
-const MaxTasks = 50_000_000
+// MaxTasks bounds the tasks of a duration-mode or open-loop run: an hour
+// at 70k tasks/s. Such runs count their samples as they go, so memory
+// does not grow with it.
+const MaxTasks = 1 << 28
 
 // Plan is a sweep: every strategy over the cartesian product of task
 // counts and concurrency limits, for one workload. With Duration set, each

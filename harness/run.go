@@ -17,18 +17,22 @@ import (
 // measured is one recorded run of a cell.
 type measured struct {
 	Run
-	tally   results.Tally
 	target  *results.TargetUse
 	partial bool
 }
 
 // Run is what one run of a cell measured.
 type Run struct {
-	Samples  []results.Sample // by task index; tasks never started are canceled
-	Wall     time.Duration    // from the end of set-up to the last task's end
-	Setup    time.Duration    // set-up before the first task (worker processes), else 0
-	Teardown time.Duration    // after the last task until the strategy returned (worker exits)
-	Memory   results.Memory   // this process's; worker processes are in Children
+	Tasks int           // tasks the run accounted for: given, or issued by its source
+	Tally results.Tally // what its samples add up to
+	// Samples are by task index (tasks never started are canceled); nil
+	// for a run of unknown length past keepSamples, whose samples were
+	// counted as it went and not kept.
+	Samples  []results.Sample
+	Wall     time.Duration  // from the end of set-up to the last task's end
+	Setup    time.Duration  // set-up before the first task (worker processes), else 0
+	Teardown time.Duration  // after the last task until the strategy returned (worker exits)
+	Memory   results.Memory // this process's; worker processes are in Children
 	Children *strategies.ChildStats
 	Pacer    *strategies.PacerStats // open-loop runs
 }
@@ -38,21 +42,21 @@ type Run struct {
 // what ran; tasks never started are canceled); a strategy that fails
 // returns its error with the run so far.
 func Once(ctx context.Context, task *workloads.Task, strat strategies.Strategy, n int) (Run, error) {
-	return run(ctx, task, strat, &strategies.Count{N: n}, results.NewRecorder(n), n)
+	return run(ctx, task, strat, &strategies.Count{N: n}, results.NewRecorder(n), n, results.CountOptions{})
 }
 
 // OnceFor runs tasks of task under strat until d has passed (or max tasks
 // were issued), then lets the running ones finish. Samples cover the tasks
 // issued. Otherwise it is Once.
 func OnceFor(ctx context.Context, task *workloads.Task, strat strategies.Strategy, d time.Duration, max int) (Run, error) {
-	return run(ctx, task, strat, strategies.NewUntil(d, max), results.NewGrowingRecorder(max), -1)
+	return run(ctx, task, strat, strategies.NewUntil(d, max), results.NewGrowingRecorder(max), -1, results.CountOptions{Timeline: true})
 }
 
 // OncePaced runs tasks of task under strat as they arrive from p (an
 // open-loop run), then lets the running ones finish. Dropped arrivals are
 // recorded as such. Otherwise it is Once.
 func OncePaced(ctx context.Context, task *workloads.Task, strat strategies.Strategy, p *strategies.Paced) (Run, error) {
-	return run(ctx, task, strat, p, pacedRecorder(p), -1)
+	return run(ctx, task, strat, p, pacedRecorder(p), -1, results.CountOptions{OpenLoop: true, Timeline: true, LateAfter: 10 * time.Millisecond})
 }
 
 // pacedRecorder returns a recorder for p's arrivals and has p record the
@@ -82,9 +86,27 @@ func (plan *Plan) source(cell Cell, seed int64) (strategies.Source, *results.Rec
 	return &strategies.Count{N: cell.Tasks}, results.NewRecorder(cell.Tasks), cell.Tasks
 }
 
+// maxConns caps a client's connection pool: one process cannot hold more
+// connections to one address than there are ephemeral ports.
+const maxConns = 1 << 16
+
+// keepSamples is the most samples a run of unknown length (duration mode,
+// open loop) keeps for Run.Samples: past it they are counted as the run
+// goes and dropped, so that memory does not grow with the run.
+const keepSamples = 1 << 18
+
 // run carries out one run; n is the task count, or -1 for as many as the
-// source issued.
-func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, src strategies.Source, rec *results.Recorder, n int) (Run, error) {
+// source issued. opt says what its Tally counts.
+func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, src strategies.Source, rec *results.Recorder, n int, opt results.CountOptions) (Run, error) {
+	var counter *results.Counter
+	if rec.Growing() {
+		counter = results.NewCounter(workloads.Kind, opt)
+		var forget func(from, to int)
+		if pc, ok := src.(*strategies.Paced); ok {
+			forget = pc.Forget
+		}
+		rec.Fold(counter, keepSamples, forget)
+	}
 	p := startProbe()
 	begin := time.Now()
 	t0 := begin
@@ -124,7 +146,12 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 	if cause == nil {
 		cause = err
 	}
-	r.Samples = rec.Finish(n, cause)
+	r.Samples, r.Tasks = rec.Finish(n, cause), n
+	if counter != nil {
+		r.Tally = counter.Tally()
+	} else {
+		r.Tally = results.CountWith(r.Samples, workloads.Kind, opt)
+	}
 	return r, err
 }
 
@@ -160,7 +187,7 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 	if plan.Duration > 0 {
 		n = MaxTasks
 	}
-	spec.Conns = strat.Slots(n)
+	spec.Conns = min(strat.Slots(n), maxConns)
 	if p, ok := strat.(strategies.Process); ok {
 		spec.Conns = max(p.PerProcess, 1)
 	}
@@ -169,6 +196,7 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 		return results.Summary{}, err
 	}
 	total := plan.Warmup + max(plan.Repeat, 1)
+	countOpt := results.CountOptions{OpenLoop: plan.Rate > 0, Timeline: plan.Rate > 0 || plan.Duration > 0, LateAfter: plan.LateAfter, Interval: plan.Interval}
 	k := 0
 	once := func() (Run, error) {
 		src, rec, n := plan.source(cell, spec.Seed)
@@ -176,9 +204,8 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 			hooks.RunStart(k, total, src)
 		}
 		k++
-		return run(ctx, task, strat, src, rec, n)
+		return run(ctx, task, strat, src, rec, n, countOpt)
 	}
-	countOpt := results.CountOptions{OpenLoop: plan.Rate > 0, Timeline: plan.Rate > 0 || plan.Duration > 0, LateAfter: plan.LateAfter, Interval: plan.Interval}
 	for range plan.Warmup {
 		if _, err := once(); err != nil {
 			return results.Summary{}, fmt.Errorf("%s warmup: %w", cell.Strategy, err)
@@ -192,11 +219,8 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 	for range max(plan.Repeat, 1) {
 		before, berr := tgt.read()
 		r, err := once()
-		m := measured{
-			Run:     r,
-			tally:   results.CountWith(r.Samples, workloads.Kind, countOpt),
-			partial: ctx.Err() != nil || err != nil,
-		}
+		r.Samples = nil // counted: repetitions need not hold them all at once
+		m := measured{Run: r, partial: ctx.Err() != nil || err != nil}
 		if after, aerr := tgt.read(); berr == nil && aerr == nil && tgt != nil {
 			m.target = tgt.delta(before, after)
 		}
@@ -208,7 +232,7 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 			break
 		}
 	}
-	if runErr != nil && runs[len(runs)-1].tally.Outcomes.Finished() == 0 {
+	if runErr != nil && runs[len(runs)-1].Tally.Outcomes.Finished() == 0 {
 		runs = runs[:len(runs)-1] // the failed run measured nothing
 	}
 	if len(runs) == 0 {
@@ -221,7 +245,7 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 		s.IdealSeconds, s.Efficiency = nil, nil
 	}
 	if countOpt.Timeline {
-		s.Timeline = m.tally.Timeline
+		s.Timeline = m.Tally.Timeline
 		s.IntervalSeconds = countOpt.Interval.Seconds()
 		if countOpt.Interval <= 0 {
 			s.IntervalSeconds = 1
@@ -240,10 +264,10 @@ func openLoop(plan *Plan, m measured) *results.OpenLoop {
 		Arrival:            "uniform",
 		RateAsked:          plan.Rate,
 		RateAchieved:       plan.Rate,
-		Corrected:          m.tally.Corrected,
-		CorrectedHistogram: m.tally.CorrectedHistogram,
+		Corrected:          m.Tally.Corrected,
+		CorrectedHistogram: m.Tally.CorrectedHistogram,
 		QueueLimit:         plan.MaxQueue,
-		Late:               m.tally.Late,
+		Late:               m.Tally.Late,
 		LateAfterSeconds:   plan.LateAfter.Seconds(),
 	}
 	if plan.Poisson {
@@ -259,6 +283,14 @@ func openLoop(plan *Plan, m measured) *results.OpenLoop {
 	return o
 }
 
+// hdrOnly returns method where it is not the document's default.
+func hdrOnly(method string) string {
+	if method == results.PercentileMethod {
+		return ""
+	}
+	return method
+}
+
 func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d time.Duration, runs []measured) results.Summary {
 	walls := make([]float64, len(runs))
 	reps := make([]results.Repetition, len(runs))
@@ -267,7 +299,7 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d tim
 		reps[i] = results.Repetition{
 			WallSeconds:    r.Wall.Seconds(),
 			ThroughputPerS: throughput(r),
-			P99Seconds:     r.tally.Latency.P99,
+			P99Seconds:     r.Tally.Latency.P99,
 			PeakRSSBytes:   r.Memory.PeakRSSBytes,
 		}
 	}
@@ -278,24 +310,25 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d tim
 		Strategy:         strat.Name(),
 		Workload:         spec.Name,
 		Params:           spec.Params(),
-		Tasks:            len(m.Samples),
-		Concurrency:      concurrency(strat, cell, len(m.Samples)),
-		Slots:            strat.Slots(len(m.Samples)),
+		Tasks:            m.Tasks,
+		Concurrency:      concurrency(strat, cell, m.Tasks),
+		Slots:            strat.Slots(m.Tasks),
 		DurationSeconds:  d.Seconds(),
 		WallSeconds:      med,
 		WallCI:           ci,
 		Repetitions:      reps,
 		ThroughputPerS:   throughput(m),
-		Latency:          m.tally.Latency,
-		LatencyHistogram: m.tally.Histogram,
-		QueueWait:        m.tally.QueueWait,
-		Outcomes:         m.tally.Outcomes,
-		Errors:           m.tally.Errors,
-		Attempts:         m.tally.Attempts,
+		Latency:          m.Tally.Latency,
+		PercentileMethod: hdrOnly(m.Tally.Method),
+		LatencyHistogram: m.Tally.Histogram,
+		QueueWait:        m.Tally.QueueWait,
+		Outcomes:         m.Tally.Outcomes,
+		Errors:           m.Tally.Errors,
+		Attempts:         m.Tally.Attempts,
 		Memory:           m.Memory,
 		Processes:        processes(m.Run),
 		Target:           m.target,
-		BytesReceived:    m.tally.Bytes,
+		BytesReceived:    m.Tally.Bytes,
 	}
 	for _, r := range runs {
 		s.Partial = s.Partial || r.partial
@@ -315,7 +348,7 @@ func throughput(r measured) float64 {
 	if r.Wall <= 0 {
 		return 0
 	}
-	return float64(r.tally.Outcomes.Finished()) / r.Wall.Seconds()
+	return float64(r.Tally.Outcomes.Finished()) / r.Wall.Seconds()
 }
 
 // processes reports what the worker processes of a run cost, nil for an

@@ -63,6 +63,9 @@ type slot struct {
 // pageBits sets the page size of a growing Recorder: 64Ki samples, 3 MiB.
 const pageBits = 16
 
+// PageLen is the number of samples in a page of a growing Recorder.
+const PageLen = 1 << pageBits
+
 // Recorder holds one Sample slot per task index.
 //
 // Set may be called concurrently for distinct indices without any lock
@@ -74,9 +77,13 @@ type Recorder struct {
 	pages []atomic.Pointer[page] // NewGrowingRecorder: allocated on first use
 	mu    sync.Mutex             // guards errs
 	errs  []error
+	fold  *folder // set by Fold
 }
 
-type page [1 << pageBits]slot
+type page struct {
+	slots   [PageLen]slot
+	written atomic.Int32 // slots set; counted only when folding
+}
 
 // NewRecorder returns a Recorder with n slots allocated up front.
 func NewRecorder(n int) *Recorder { return &Recorder{fixed: make([]slot, n)} }
@@ -85,8 +92,11 @@ func NewRecorder(n int) *Recorder { return &Recorder{fixed: make([]slot, n)} }
 // grows in pages as slots are written, for runs whose task count is not
 // known in advance.
 func NewGrowingRecorder(max int) *Recorder {
-	return &Recorder{pages: make([]atomic.Pointer[page], (max+len(page{})-1)>>pageBits)}
+	return &Recorder{pages: make([]atomic.Pointer[page], (max+PageLen-1)>>pageBits)}
 }
+
+// Growing reports whether r is from NewGrowingRecorder.
+func (r *Recorder) Growing() bool { return r.pages != nil }
 
 // Cap returns the number of slots.
 func (r *Recorder) Cap() int {
@@ -96,7 +106,8 @@ func (r *Recorder) Cap() int {
 	return len(r.pages) << pageBits
 }
 
-// Set stores the sample of task i.
+// Set stores the sample of task i. It does not block, but for a moment
+// when a folding Recorder's folder is over a thousand pages behind.
 func (r *Recorder) Set(i int, s Sample) {
 	st := slot{
 		due: int64(s.Due), start: int64(s.Start), service: int64(s.Service), bytes: s.Bytes,
@@ -112,7 +123,8 @@ func (r *Recorder) Set(i int, s Sample) {
 		r.fixed[i] = st
 		return
 	}
-	ps := &r.pages[i>>pageBits]
+	k := i >> pageBits
+	ps := &r.pages[k]
 	p := ps.Load()
 	if p == nil {
 		// Two writers may race to allocate a page; the loser adopts the
@@ -122,31 +134,66 @@ func (r *Recorder) Set(i int, s Sample) {
 			p = ps.Load()
 		}
 	}
-	p[i&(1<<pageBits-1)] = st
+	p.slots[i&(PageLen-1)] = st
+	if r.fold != nil && p.written.Add(1) == PageLen {
+		r.fold.full <- k // the atomic chain orders every slot write before this
+	}
+}
+
+// slotSample returns slot st (nil: never written) as a Sample; an
+// unwritten slot is Canceled with cause. With release, the slot's error
+// is dropped from the side table.
+func (r *Recorder) slotSample(st *slot, cause error, release bool) Sample {
+	if st == nil || st.outcome == NotRun {
+		return Sample{Outcome: Canceled, Err: cause}
+	}
+	s := Sample{
+		Due: time.Duration(st.due), Start: time.Duration(st.start), Service: time.Duration(st.service),
+		Bytes: st.bytes, Attempts: st.attempts, Outcome: st.outcome,
+	}
+	if st.err > 0 {
+		r.mu.Lock() // a folder reads while Set may be appending
+		s.Err = r.errs[st.err-1]
+		if release {
+			r.errs[st.err-1] = nil
+		}
+		r.mu.Unlock()
+	}
+	return s
+}
+
+// pageSlot returns slot j of page k, nil if the page was never written.
+func (r *Recorder) pageSlot(k, j int) *slot {
+	if p := r.pages[k].Load(); p != nil {
+		return &p.slots[j]
+	}
+	return nil
 }
 
 // Finish returns the samples of tasks 0..n-1 in index order, marking every
 // slot that was never written as Canceled (with cause as its error), so a
-// canceled run accounts for every task it was given.
+// canceled run accounts for every task it was given. A folding Recorder
+// adds the samples it has not folded yet to its Counter, and returns nil
+// if it had to free pages to keep its memory bounded.
 func (r *Recorder) Finish(n int, cause error) []Sample {
+	if f := r.fold; f != nil {
+		close(f.full)
+		<-f.done
+		for k := 0; k<<pageBits < n; k++ {
+			if !f.folded[k] {
+				r.foldPage(k, min(PageLen, n-k<<pageBits), cause)
+			}
+		}
+		if f.lossy {
+			return nil
+		}
+	}
 	out := make([]Sample, n)
 	for i := range out {
-		var st *slot
 		if r.pages == nil {
-			st = &r.fixed[i]
-		} else if p := r.pages[i>>pageBits].Load(); p != nil {
-			st = &p[i&(1<<pageBits-1)]
-		}
-		if st == nil || st.outcome == NotRun {
-			out[i] = Sample{Outcome: Canceled, Err: cause}
-			continue
-		}
-		out[i] = Sample{
-			Due: time.Duration(st.due), Start: time.Duration(st.start), Service: time.Duration(st.service),
-			Bytes: st.bytes, Attempts: st.attempts, Outcome: st.outcome,
-		}
-		if st.err > 0 {
-			out[i].Err = r.errs[st.err-1]
+			out[i] = r.slotSample(&r.fixed[i], cause, false)
+		} else {
+			out[i] = r.slotSample(r.pageSlot(i>>pageBits, i&(PageLen-1)), cause, false)
 		}
 	}
 	return out

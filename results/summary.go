@@ -6,8 +6,6 @@ import (
 	"slices"
 	"time"
 
-	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
-
 	"github.com/montanaflynn/stats"
 )
 
@@ -63,113 +61,6 @@ func (o *Outcomes) add(x Outcome) {
 type ErrorKind struct {
 	Count   int    `json:"count"`
 	Example string `json:"example"`
-}
-
-// Tally is what the samples of one run add up to.
-type Tally struct {
-	Latency   Percentiles          // service time of the tasks that started
-	QueueWait Percentiles          // start minus due time of the tasks that started
-	Outcomes  Outcomes             //
-	Errors    map[string]ErrorKind // by kind, for tasks that did not end OK
-	Attempts  int                  // attempts over all tasks
-	Bytes     int64                // received over all tasks
-	Histogram *Histogram           // service times of the tasks that started
-
-	// Open loop only (CountOptions.OpenLoop):
-	Corrected          Percentiles // end minus due time of the tasks that ran
-	CorrectedHistogram *Histogram
-	Late               int // started more than LateAfter after due
-
-	Timeline []Step // with CountOptions.Timeline: by completion time
-}
-
-// Step is one interval of a run's timeline.
-type Step struct {
-	StartSeconds float64 `json:"start_seconds"` // offset of the interval from the run's start
-	Arrivals     int     `json:"arrivals"`      // tasks due in the interval (open loop)
-	Completed    int     `json:"completed"`     // tasks that ended in it
-	Errors       int     `json:"errors"`        // of those, not OK
-	LatencyP50   float64 `json:"latency_p50_seconds"`
-	LatencyP99   float64 `json:"latency_p99_seconds"`
-}
-
-// CountOptions say what Count computes beyond the basics.
-type CountOptions struct {
-	OpenLoop  bool          // corrected latency and lateness
-	Timeline  bool          // per-interval figures: corrected latency if OpenLoop, else service time
-	LateAfter time.Duration // a task is late when it starts this long after due
-	Interval  time.Duration // timeline step; 0 means 1s
-}
-
-// Count summarises samples. kind classifies a failed task's error (for
-// example workloads.Kind). It does not modify samples.
-func Count(samples []Sample, kind func(error) string) Tally {
-	return CountWith(samples, kind, CountOptions{})
-}
-
-// CountWith is Count with options.
-func CountWith(samples []Sample, kind func(error) string, opt CountOptions) Tally {
-	var t Tally
-	lat := make([]float64, 0, len(samples))
-	wait := make([]float64, 0, len(samples))
-	hist := newHistRecorder()
-	var corr []float64
-	var chist histRecorder
-	tl := timeline{step: opt.Interval, corrected: opt.OpenLoop}
-	if tl.step <= 0 {
-		tl.step = time.Second
-	}
-	if opt.OpenLoop {
-		corr = make([]float64, 0, len(samples))
-		chist = newHistRecorder()
-	}
-	for i := range samples {
-		s := &samples[i]
-		t.Outcomes.add(s.Outcome)
-		t.Attempts += int(s.Attempts)
-		t.Bytes += s.Bytes
-		if opt.Timeline {
-			tl.add(s)
-		}
-		if opt.OpenLoop {
-			if s.Attempts > 0 {
-				c := s.Start + s.Service - s.Due
-				corr = append(corr, c.Seconds())
-				chist.record(c)
-				if s.Start-s.Due > opt.LateAfter {
-					t.Late++
-				}
-			}
-		}
-		if s.Outcome != OK && s.Outcome != Canceled && s.Outcome != Dropped {
-			if t.Errors == nil {
-				t.Errors = map[string]ErrorKind{}
-			}
-			k := kind(s.Err)
-			e := t.Errors[k]
-			if e.Count == 0 && s.Err != nil {
-				e.Example = s.Err.Error()
-			}
-			e.Count++
-			t.Errors[k] = e
-		}
-		if s.Attempts > 0 {
-			hist.record(s.Service)
-			lat = append(lat, s.Service.Seconds())
-			wait = append(wait, s.Wait().Seconds())
-		}
-	}
-	t.Latency = Describe(lat)
-	t.QueueWait = Describe(wait)
-	t.Histogram = hist.export()
-	if opt.OpenLoop {
-		t.Corrected = Describe(corr)
-		t.CorrectedHistogram = chist.export()
-	}
-	if opt.Timeline {
-		t.Timeline = tl.intervals()
-	}
-	return t
 }
 
 // Describe returns the percentiles of xs (seconds), all zero if xs is
@@ -316,59 +207,4 @@ func FillSpeedups(runs []Summary) {
 		}
 		s.Speedup = &x
 	}
-}
-
-// timeline buckets tasks into fixed steps: arrivals by due time,
-// completions, errors and corrected latency by end time. Each step keeps an
-// HDR histogram, so memory grows with the run's length, not its tasks.
-type timeline struct {
-	step      time.Duration
-	corrected bool // latency from the due time, not the start
-	steps     []step
-}
-
-type step struct {
-	arrivals, completed, errors int
-	hist                        *hdrhistogram.Histogram
-}
-
-func (tl *timeline) at(d time.Duration) *step {
-	k := max(int(d/tl.step), 0)
-	for len(tl.steps) <= k {
-		tl.steps = append(tl.steps, step{})
-	}
-	return &tl.steps[k]
-}
-
-func (tl *timeline) add(s *Sample) {
-	tl.at(s.Due).arrivals++
-	if s.Attempts == 0 {
-		return
-	}
-	end := s.Start + s.Service
-	st := tl.at(end)
-	st.completed++
-	if s.Outcome != OK {
-		st.errors++
-	}
-	if st.hist == nil {
-		st.hist = newHistRecorder().h
-	}
-	from := s.Start
-	if tl.corrected {
-		from = s.Due
-	}
-	st.hist.RecordValue(min(max(int64(end-from), histLowest), histHighest))
-}
-
-func (tl *timeline) intervals() []Step {
-	out := make([]Step, len(tl.steps))
-	for k, st := range tl.steps {
-		out[k] = Step{StartSeconds: (time.Duration(k) * tl.step).Seconds(), Arrivals: st.arrivals, Completed: st.completed, Errors: st.errors}
-		if st.hist != nil {
-			out[k].LatencyP50 = time.Duration(st.hist.ValueAtPercentile(50)).Seconds()
-			out[k].LatencyP99 = time.Duration(st.hist.ValueAtPercentile(99)).Seconds()
-		}
-	}
-	return out
 }

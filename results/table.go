@@ -67,7 +67,9 @@ var columns = []column{
 	{"p50", "latency_p50_seconds", func(s *Summary) string { return Seconds(s.Latency.P50) }, func(s *Summary) string { return f64(s.Latency.P50) }, nil},
 	{"p99", "latency_p99_seconds", func(s *Summary) string { return Seconds(s.Latency.P99) }, func(s *Summary) string { return f64(s.Latency.P99) }, nil},
 	{"max", "latency_max_seconds", func(s *Summary) string { return Seconds(s.Latency.Max) }, func(s *Summary) string { return f64(s.Latency.Max) }, nil},
-	{"rate got/asked", "rate_achieved_per_s", olCol(func(o *OpenLoop) string { return sig(o.RateAchieved) + "/" + Rate(o.RateAsked) }), olCol(func(o *OpenLoop) string { return f64(o.RateAchieved) }), openLoop},
+	{"rate got/asked", "rate_achieved_per_s", olCol(func(o *OpenLoop) string {
+		return strings.TrimSuffix(Rate(o.RateAchieved), "/s") + "/" + Rate(o.RateAsked)
+	}), olCol(func(o *OpenLoop) string { return f64(o.RateAchieved) }), openLoop},
 	{"corr p50", "corrected_p50_seconds", olCol(func(o *OpenLoop) string { return Seconds(o.Corrected.P50) }), olCol(func(o *OpenLoop) string { return f64(o.Corrected.P50) }), openLoop},
 	{"corr p99", "corrected_p99_seconds", olCol(func(o *OpenLoop) string { return Seconds(o.Corrected.P99) }), olCol(func(o *OpenLoop) string { return f64(o.Corrected.P99) }), openLoop},
 	{"late", "late", olCol(func(o *OpenLoop) string { return itoa(o.Late) }), nil, openLoop},
@@ -230,6 +232,9 @@ func writeText(w io.Writer, doc *Document, markdown bool) error {
 		errorLines(&b, g, markdown)
 	}
 	fmt.Fprintf(&b, "\nlatency = service time per task; wait = queue wait; percentiles: %s", doc.PercentileMethod)
+	if slices.ContainsFunc(doc.Runs, func(s Summary) bool { return s.PercentileMethod == HDRPercentileMethod }) {
+		fmt.Fprintf(&b, " (runs of over %d tasks: %s)", DefaultExactLimit, HDRPercentileMethod)
+	}
 	if slices.ContainsFunc(doc.Runs, func(s Summary) bool { return s.OpenLoop != nil }) {
 		b.WriteString("; open loop: corr = end minus due time (what a user waits, free of coordinated omission), late = started after --late-after, drop = arrivals to a full --max-queue")
 	}

@@ -59,6 +59,16 @@ type PacerStats struct {
 // with the first Next, so a strategy's set-up may move t0 until then.
 func (p *Paced) Start(t0 time.Time) { p.t0 = t0 }
 
+// Forget releases the due times of tasks from to to-1 (whole pages of
+// them only), once their samples are recorded and Due will not be asked
+// for them again, so that a long run's memory does not grow with its
+// tasks. Safe for concurrent use with Next and Due of other tasks.
+func (p *Paced) Forget(from, to int) {
+	for k := (from + duePage - 1) / duePage; (k+1)*duePage <= to && k < len(p.due.pages); k++ {
+		p.due.pages[k].Store(nil)
+	}
+}
+
 // Due returns task i's due time as an offset from t0.
 func (p *Paced) Due(i int) time.Duration { return p.due.get(i) }
 
@@ -207,23 +217,26 @@ func unitDraw(seed int64, i int) float64 {
 
 // dueTimes stores due offsets per task index in lazily allocated pages;
 // written by the pacer before it releases a task, read after.
+// duePage is the number of due times in a page of them.
+const duePage = 1 << 16
+
 type dueTimes struct {
-	pages [1 << 12]atomic.Pointer[[1 << 16]int64]
+	pages [1 << 12]atomic.Pointer[[duePage]int64] // up to 2^28 tasks
 }
 
 func (d *dueTimes) set(i int, due time.Duration) {
 	slot := &d.pages[i>>16]
 	pg := slot.Load()
 	if pg == nil {
-		pg = new([1 << 16]int64)
+		pg = new([duePage]int64)
 		slot.Store(pg) // only the pacer writes
 	}
-	pg[i&(1<<16-1)] = int64(due)
+	pg[i&(duePage-1)] = int64(due)
 }
 
 func (d *dueTimes) get(i int) time.Duration {
 	if pg := d.pages[i>>16].Load(); pg != nil {
-		return time.Duration(pg[i&(1<<16-1)])
+		return time.Duration(pg[i&(duePage-1)])
 	}
 	return 0
 }
