@@ -36,10 +36,15 @@ func WriteReport(doc *results.Document, dir string, charts []Chart, skipped []Sk
 
 	b.WriteString("\n## Parameters\n\n")
 	for _, g := range results.Groups(doc.Runs) {
+		// Only the bounded strategies were given a limit; the others'
+		// concurrency is their task count.
+		limits := "none (no bounded strategy)"
+		if bd := slices.DeleteFunc(slices.Clone(g), func(s *results.Summary) bool { return !bounded(s) }); len(bd) > 0 {
+			limits = ints(distinct(bd, func(s *results.Summary) int { return s.Concurrency }))
+		}
 		fmt.Fprintf(&b, "- workload `%s`: %s; strategies %s; tasks %s; concurrency %s; %d repetition(s) per cell\n",
 			g[0].Workload, results.ParamText(g[0], true), strings.Join(strategyOrder(g), ", "),
-			ints(distinct(g, func(s *results.Summary) int { return s.Tasks })),
-			ints(distinct(g, func(s *results.Summary) int { return s.Concurrency })), len(g[0].Repetitions))
+			ints(distinct(g, func(s *results.Summary) int { return s.Tasks })), limits, len(g[0].Repetitions))
 	}
 
 	b.WriteString("\n## Results\n\n")
