@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Compares concbench's HTTP load generation with wrk and hey on the same
 # loopback server (concbench serve) and the same connection count.
-#   usage: scripts/vs-wrk.sh [seconds per run, default 5] [connections, default 64]
+#   usage: scripts/vs-wrk.sh [seconds per run, default 5] [connections, default 64] [rounds, default 3]
 # Installs wrk and hey from Debian's packages if they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dur=${1:-5}
 conns=${2:-64}
+rounds=${3:-3}
 
 need=()
 command -v wrk >/dev/null || need+=(wrk)
@@ -34,31 +35,39 @@ to_ms() { awk -v v="$1" 'BEGIN {
   else if (v ~ /s$/) { sub(/s$/, "", v); print v * 1000 }
   else print v * 1000 }'; }
 
-printf '%-12s %-10s %12s %10s\n' endpoint tool "req/s" "p99 ms"
+# The tools take turns, round after round, so that a noisy spell on this
+# shared machine hits each of them alike; the ratios are of the medians.
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+printf '%-12s %-10s %12s %10s   (medians of %d rounds; each round: wrk, hey, concbench)\n' endpoint tool "req/s" "p99 ms" "$rounds"
 for path in / /delay/10ms; do
   url="http://$http$path"
   # warm the server's connection handling once
   wrk -t2 -c"$conns" -d1s "$url" >/dev/null
+  : >"$tmp/rows"
+  for round in $(seq "$rounds"); do
+    wrk -t2 -c"$conns" -d"${dur}s" --latency "$url" >"$tmp/wrk"
+    echo "wrk $(awk '/^Requests\/sec:/ {print $2}' "$tmp/wrk") $(to_ms "$(awk '$1 == "99%" {print $2}' "$tmp/wrk")") 0" >>"$tmp/rows"
 
-  wrk -t2 -c"$conns" -d"${dur}s" --latency "$url" >"$tmp/wrk"
-  wrk_rps=$(awk '/^Requests\/sec:/ {print $2}' "$tmp/wrk")
-  wrk_p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$tmp/wrk")")
+    hey -z "${dur}s" -c "$conns" "$url" >"$tmp/hey"
+    echo "hey $(awk '/Requests\/sec:/ {print $2}' "$tmp/hey") $(to_ms "$(awk '$1 == "99%%" || $1 == "99%" {print $3}' "$tmp/hey")") 0" >>"$tmp/rows"
 
-  hey -z "${dur}s" -c "$conns" "$url" >"$tmp/hey"
-  hey_rps=$(awk '/Requests\/sec:/ {print $2}' "$tmp/hey")
-  hey_p99=$(to_ms "$(awk '$1 == "99%%" || $1 == "99%" {print $3}' "$tmp/hey")")
-
-  "$tmp/concbench" run --workload http --url "$url" --duration "${dur}s" --strategies pool \
-      --concurrency "$conns" -q --format json >"$tmp/cb.json"
-  read -r cb_rps cb_p99 cb_err <<<"$(python3 -c '
+    "$tmp/concbench" run --workload http --url "$url" --duration "${dur}s" --strategies pool \
+        --concurrency "$conns" -q --format json >"$tmp/cb.json"
+    echo "concbench $(python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))["runs"][0]
 o = r["outcomes"]
-print(r["throughput_per_s"], r["latency_seconds"]["p99"] * 1000, o["error"] + o["timeout"])' "$tmp/cb.json")"
-
-  printf '%-12s %-10s %12.0f %10.2f\n' "$path" wrk "$wrk_rps" "$wrk_p99"
-  printf '%-12s %-10s %12.0f %10.2f\n' "$path" hey "$hey_rps" "$hey_p99"
-  printf '%-12s %-10s %12.0f %10.2f   (errors: %s)\n' "$path" concbench "$cb_rps" "$cb_p99" "$cb_err"
-  awk -v c="$cb_rps" -v w="$wrk_rps" -v h="$hey_rps" -v cp="$cb_p99" -v wp="$wrk_p99" -v p="$path" \
+print(r["throughput_per_s"], r["latency_seconds"]["p99"] * 1000, o["error"] + o["timeout"])' "$tmp/cb.json")" >>"$tmp/rows"
+  done
+  for tool in wrk hey concbench; do
+    rps=$(awk -v t=$tool '$1 == t {print $2}' "$tmp/rows" | median)
+    p99=$(awk -v t=$tool '$1 == t {print $3}' "$tmp/rows" | median)
+    errs=$(awk -v t=$tool '$1 == t {n += $4} END {print n + 0}' "$tmp/rows")
+    printf '%-12s %-10s %12.0f %10.2f   (all rounds: %s req/s; errors: %s)\n' "$path" "$tool" "$rps" "$p99" \
+      "$(awk -v t=$tool '$1 == t {printf "%s%.0f", sep, $2; sep = ", "}' "$tmp/rows")" "$errs"
+    eval "${tool}_rps=$rps ${tool}_p99=$p99"
+  done
+  awk -v c="$concbench_rps" -v w="$wrk_rps" -v h="$hey_rps" -v cp="$concbench_p99" -v wp="$wrk_p99" -v p="$path" \
     'BEGIN { printf "%-12s ratios: concbench/wrk %.2fx, concbench/hey %.2fx, p99 concbench/wrk %.2fx\n\n", p, c / w, c / h, cp / wp }'
 done
