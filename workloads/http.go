@@ -17,6 +17,11 @@ import (
 // target that stops answering never hangs a run.
 const maxRequestTime = time.Minute
 
+// dialTimeout bounds a connect, so that a target whose listen backlog is
+// full fails the task instead of leaving it to the kernel's SYN retries
+// (over two minutes).
+const dialTimeout = 10 * time.Second
+
 // newHTTP builds the client of the http workload: one per process, shared
 // by every task, with keep-alive connections sized to the tasks that may
 // run at once. fasthttp is the default engine (HTTP/1.1 only, fast);
@@ -35,7 +40,7 @@ func newHTTP(s *Spec) (base, error) {
 	if s.engine() == "std" {
 		tr := &http.Transport{
 			Proxy:               nil, // loopback benchmarks must not go through a proxy
-			DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			DialContext:         (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext,
 			MaxIdleConns:        conns,
 			MaxIdleConnsPerHost: conns,
 			IdleConnTimeout:     90 * time.Second,

@@ -77,7 +77,7 @@ func (t *tcp) conn(ctx context.Context) (net.Conn, error) {
 		default:
 		}
 	}
-	var d net.Dialer
+	d := net.Dialer{Timeout: dialTimeout}
 	return d.DialContext(ctx, "tcp", t.spec.Addr)
 }
 
