@@ -115,7 +115,13 @@ type duration struct{ v time.Duration }
 
 var _ pflag.Value = (*duration)(nil)
 
-func (d *duration) String() string { return d.v.String() }
+// String is "0" for zero, which pflag's help takes as no default.
+func (d *duration) String() string {
+	if d.v == 0 {
+		return "0"
+	}
+	return d.v.String()
+}
 func (d *duration) Type() string   { return "duration" }
 func (d *duration) Set(s string) (err error) {
 	d.v, err = parseDuration(s)

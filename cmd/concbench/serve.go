@@ -28,7 +28,8 @@ Bad parameters get a 400 with a message.
 Examples:
   concbench serve
   concbench serve --http-addr 127.0.0.1:8080 --tcp-addr 127.0.0.1:9000
-  eval "$(concbench serve | head -2)"   # in a script: sets $http and $tcp (serve keeps running)
+  # in a script: serve in the background, then read its addresses as $http and $tcp
+  concbench serve > addrs.env & until grep -q '^tcp=' addrs.env 2>/dev/null; do sleep 0.1; done; . ./addrs.env
 
 Flags:
 `
