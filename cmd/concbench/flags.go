@@ -122,7 +122,7 @@ func (d *duration) String() string {
 	}
 	return d.v.String()
 }
-func (d *duration) Type() string   { return "duration" }
+func (d *duration) Type() string { return "duration" }
 func (d *duration) Set(s string) (err error) {
 	d.v, err = parseDuration(s)
 	return err
