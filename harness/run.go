@@ -42,21 +42,21 @@ type Run struct {
 // what ran; tasks never started are canceled); a strategy that fails
 // returns its error with the run so far.
 func Once(ctx context.Context, task *workloads.Task, strat strategies.Strategy, n int) (Run, error) {
-	return run(ctx, task, strat, &strategies.Count{N: n}, results.NewRecorder(n), n, results.CountOptions{})
+	return run(ctx, task, strat, &strategies.Count{N: n}, results.NewRecorder(n), n, &results.CountOptions{})
 }
 
 // OnceFor runs tasks of task under strat until d has passed (or max tasks
 // were issued), then lets the running ones finish. Samples cover the tasks
 // issued. Otherwise it is Once.
 func OnceFor(ctx context.Context, task *workloads.Task, strat strategies.Strategy, d time.Duration, max int) (Run, error) {
-	return run(ctx, task, strat, strategies.NewUntil(d, max), results.NewGrowingRecorder(max), -1, results.CountOptions{Timeline: true})
+	return run(ctx, task, strat, strategies.NewUntil(d, max), results.NewGrowingRecorder(max), -1, &results.CountOptions{Timeline: true})
 }
 
 // OncePaced runs tasks of task under strat as they arrive from p (an
 // open-loop run), then lets the running ones finish. Dropped arrivals are
 // recorded as such. Otherwise it is Once.
 func OncePaced(ctx context.Context, task *workloads.Task, strat strategies.Strategy, p *strategies.Paced) (Run, error) {
-	return run(ctx, task, strat, p, pacedRecorder(p), -1, results.CountOptions{OpenLoop: true, Timeline: true, LateAfter: 10 * time.Millisecond})
+	return run(ctx, task, strat, p, pacedRecorder(p), -1, &results.CountOptions{OpenLoop: true, Timeline: true, LateAfter: 10 * time.Millisecond})
 }
 
 // pacedRecorder returns a recorder for p's arrivals and has p record the
@@ -96,11 +96,13 @@ const maxConns = 1 << 16
 const keepSamples = 1 << 18
 
 // run carries out one run; n is the task count, or -1 for as many as the
-// source issued. opt says what its Tally counts.
-func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, src strategies.Source, rec *results.Recorder, n int, opt results.CountOptions) (Run, error) {
+// source issued. opt says what its Tally counts; nil (a warmup) leaves the
+// Tally empty.
+func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, src strategies.Source, rec *results.Recorder, n int, opt *results.CountOptions) (Run, error) {
 	var counter *results.Counter
 	if rec.Growing() {
-		counter = results.NewCounter(workloads.Kind, opt)
+		// Folding frees the pages, so even an uncounted run folds.
+		counter = results.NewCounter(workloads.Kind, *cmp.Or(opt, &results.CountOptions{}))
 		var forget func(from, to int)
 		if pc, ok := src.(*strategies.Paced); ok {
 			forget = pc.Forget
@@ -147,10 +149,12 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 		cause = err
 	}
 	r.Samples, r.Tasks = rec.Finish(n, cause), n
-	if counter != nil {
+	switch {
+	case opt == nil:
+	case counter != nil:
 		r.Tally = counter.Tally()
-	} else {
-		r.Tally = results.CountWith(r.Samples, workloads.Kind, opt)
+	default:
+		r.Tally = results.CountWith(r.Samples, workloads.Kind, *opt)
 	}
 	return r, err
 }
@@ -198,16 +202,16 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 	total := plan.Warmup + max(plan.Repeat, 1)
 	countOpt := results.CountOptions{OpenLoop: plan.Rate > 0, Timeline: plan.Rate > 0 || plan.Duration > 0, LateAfter: plan.LateAfter, Interval: plan.Interval}
 	k := 0
-	once := func() (Run, error) {
+	once := func(opt *results.CountOptions) (Run, error) {
 		src, rec, n := plan.source(cell, spec.Seed)
 		if hooks != nil && hooks.RunStart != nil {
 			hooks.RunStart(k, total, src)
 		}
 		k++
-		return run(ctx, task, strat, src, rec, n, countOpt)
+		return run(ctx, task, strat, src, rec, n, opt)
 	}
 	for range plan.Warmup {
-		if _, err := once(); err != nil {
+		if _, err := once(nil); err != nil {
 			return results.Summary{}, fmt.Errorf("%s warmup: %w", cell.Strategy, err)
 		}
 		if ctx.Err() != nil {
@@ -218,7 +222,7 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 	var runErr error
 	for range max(plan.Repeat, 1) {
 		before, berr := tgt.read()
-		r, err := once()
+		r, err := once(&countOpt)
 		r.Samples = nil // counted: repetitions need not hold them all at once
 		m := measured{Run: r, partial: ctx.Err() != nil || err != nil}
 		if after, aerr := tgt.read(); berr == nil && aerr == nil && tgt != nil {
