@@ -194,6 +194,34 @@ func TestPlanCells(t *testing.T) {
 	}
 }
 
+// TestLongRunCountsWithoutSamples takes the path of a run too long to
+// keep its samples: they are counted as pages fill and dropped, and the
+// tally must still account for every task issued, in its outcomes and in
+// its timeline.
+func TestLongRunCountsWithoutSamples(t *testing.T) {
+	defer func(k int) { keepSamples = k }(keepSamples)
+	keepSamples = 0
+	task := mustTask(t, workloads.Spec{Name: "cpu", Work: 10, FailRate: 0.1})
+	r, err := OnceFor(context.Background(), task, mustStrategy(t, "pool", 2), 300*ms, MaxTasks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Samples != nil || r.Tasks < 1000 {
+		t.Fatalf("%d samples kept of %d tasks: want none kept, and over 1000 tasks", len(r.Samples), r.Tasks)
+	}
+	o := r.Tally.Outcomes
+	if o.Total() != r.Tasks || o.OK+o.Error != r.Tasks || o.Error == 0 || r.Tally.Attempts != r.Tasks {
+		t.Errorf("%d tasks: outcomes %+v, %d attempts", r.Tasks, o, r.Tally.Attempts)
+	}
+	completed := 0
+	for _, st := range r.Tally.Timeline {
+		completed += st.Completed
+	}
+	if completed != r.Tasks || r.Tally.Latency.P50 <= 0 || r.Tally.Histogram.Total() != int64(r.Tasks) {
+		t.Errorf("timeline counts %d of %d tasks; p50 %v; histogram %d", completed, r.Tasks, r.Tally.Latency.P50, r.Tally.Histogram.Total())
+	}
+}
+
 // TestPlanCost checks the relative cost estimates that weight a sweep's
 // progress: rounds of tasks over the slots a cell has.
 func TestPlanCost(t *testing.T) {

@@ -92,8 +92,9 @@ const maxConns = 1 << 16
 
 // keepSamples is the most samples a run of unknown length (duration mode,
 // open loop) keeps for Run.Samples: past it they are counted as the run
-// goes and dropped, so that memory does not grow with the run.
-const keepSamples = 1 << 18
+// goes and dropped, so that memory does not grow with the run. A variable
+// so that tests can take the path of long runs in short ones.
+var keepSamples = 1 << 18
 
 // run carries out one run; n is the task count, or -1 for as many as the
 // source issued. opt says what its Tally counts; nil (a warmup) leaves the
