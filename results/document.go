@@ -55,11 +55,12 @@ type Summary struct {
 	Repetitions    []Repetition `json:"repetitions"`
 	ThroughputPerS float64      `json:"throughput_per_s"`
 
-	Latency Percentiles `json:"latency_seconds"`
 	// PercentileMethod is set where this run's percentiles were not
 	// computed as the document's percentile_method says: a run past
 	// DefaultExactLimit tasks takes them from its HDR histograms.
-	PercentileMethod string               `json:"percentile_method,omitempty"`
+	PercentileMethod string `json:"percentile_method,omitempty"`
+
+	Latency          Percentiles          `json:"latency_seconds"`
 	LatencyHistogram *Histogram           `json:"latency_histogram,omitempty"` // service times, HDR
 	QueueWait        Percentiles          `json:"queue_wait_seconds"`
 	Outcomes         Outcomes             `json:"outcomes"`

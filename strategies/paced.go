@@ -215,17 +215,17 @@ func unitDraw(seed int64, i int) float64 {
 	return float64(x>>11) / (1 << 53)
 }
 
-// dueTimes stores due offsets per task index in lazily allocated pages;
-// written by the pacer before it releases a task, read after.
 // duePage is the number of due times in a page of them.
 const duePage = 1 << 16
 
+// dueTimes stores due offsets per task index in lazily allocated pages;
+// written by the pacer before it releases a task, read after.
 type dueTimes struct {
 	pages [1 << 12]atomic.Pointer[[duePage]int64] // up to 2^28 tasks
 }
 
 func (d *dueTimes) set(i int, due time.Duration) {
-	slot := &d.pages[i>>16]
+	slot := &d.pages[i/duePage]
 	pg := slot.Load()
 	if pg == nil {
 		pg = new([duePage]int64)
@@ -235,7 +235,7 @@ func (d *dueTimes) set(i int, due time.Duration) {
 }
 
 func (d *dueTimes) get(i int) time.Duration {
-	if pg := d.pages[i>>16].Load(); pg != nil {
+	if pg := d.pages[i/duePage].Load(); pg != nil {
 		return time.Duration(pg[i&(duePage-1)])
 	}
 	return 0

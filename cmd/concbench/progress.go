@@ -90,7 +90,8 @@ func (p *progress) elapsed() string {
 	return results.Seconds(time.Since(p.start).Seconds())
 }
 
-// done estimates the share of the sweep done, weighting each cell by its
+// share estimates the share of the sweep done when the current cell is
+// runFrac done, weighting each cell by its
 // estimated cost so that a long cell moves the ETA as much as it should.
 func (p *progress) share(runFrac float64) float64 {
 	if p.index+1 >= len(p.before) || p.before[len(p.before)-1] <= 0 {
