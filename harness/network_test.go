@@ -28,7 +28,7 @@ func execute(t *testing.T, p *Plan) []results.Summary {
 
 func TestHTTPUnderEveryStrategy(t *testing.T) {
 	const n, conc = 300, 8
-	for _, tc := range []struct{ engine, mode string }{{"fasthttp", TargetInproc}, {"std", TargetChild}} {
+	for _, tc := range []struct{ engine, mode string }{{"h1", TargetChild}, {"fasthttp", TargetInproc}, {"std", TargetChild}} {
 		t.Run("engine="+tc.engine+"/target="+tc.mode, func(t *testing.T) {
 			runs := execute(t, &Plan{
 				Spec:        workloads.Spec{Name: "http", Latency: time.Millisecond, Engine: tc.engine},

@@ -200,6 +200,7 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 	if err != nil {
 		return results.Summary{}, err
 	}
+	defer task.Close() // the next cell's client opens connections of its own
 	total := plan.Warmup + max(plan.Repeat, 1)
 	countOpt := results.CountOptions{OpenLoop: plan.Rate > 0, Timeline: plan.Rate > 0 || plan.Duration > 0, LateAfter: plan.LateAfter, Interval: plan.Interval}
 	k := 0

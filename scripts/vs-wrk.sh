@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compares concbench's HTTP load generation with wrk and hey on the same
 # loopback server (concbench serve) and the same connection count.
-#   usage: scripts/vs-wrk.sh [seconds per run, default 5] [connections, default 64] [rounds, default 3]
+#   usage: [ENGINES="h1 fasthttp std"] scripts/vs-wrk.sh [seconds per run, default 5] [connections, default 64] [rounds, default 3]
 # Installs wrk and hey from Debian's packages if they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,38 +36,62 @@ to_ms() { awk -v v="$1" 'BEGIN {
   else print v * 1000 }'; }
 
 # The tools take turns, round after round, so that a noisy spell on this
-# shared machine hits each of them alike; the ratios are of the medians.
+# shared machine hits each of them alike, and the order rotates each round
+# so that none always follows another; the ratios are of the medians.
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-printf '%-12s %-10s %12s %10s   (medians of %d rounds; each round: wrk, hey, concbench)\n' endpoint tool "req/s" "p99 ms" "$rounds"
+# ENGINES="h1 fasthttp" runs concbench once per engine in each round.
+tools=(wrk hey)
+for e in ${ENGINES:-h1}; do tools+=("concbench/$e"); done
+
+# one_run TOOL URL appends "TOOL req/s p99-ms errors" to $tmp/rows
+one_run() {
+  local tool=$1 url=$2
+  case $tool in
+  wrk)
+    wrk -t2 -c"$conns" -d"${dur}s" --latency "$url" >"$tmp/wrk"
+    echo "wrk $(awk '/^Requests\/sec:/ {print $2}' "$tmp/wrk") $(to_ms "$(awk '$1 == "99%" {print $2}' "$tmp/wrk")") 0" >>"$tmp/rows" ;;
+  hey)
+    hey -z "${dur}s" -c "$conns" "$url" >"$tmp/hey"
+    echo "hey $(awk '/Requests\/sec:/ {print $2}' "$tmp/hey") $(to_ms "$(awk '$1 == "99%%" || $1 == "99%" {print $3}' "$tmp/hey")") 0" >>"$tmp/rows" ;;
+  concbench/*)
+    "$tmp/concbench" run --workload http --http-engine "${tool#concbench/}" --url "$url" --duration "${dur}s" \
+        --strategies pool --concurrency "$conns" -q --format json >"$tmp/cb.json"
+    echo "$tool $(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+o = r["outcomes"]
+print(r["throughput_per_s"], r["latency_seconds"]["p99"] * 1000, o["error"] + o["timeout"])' "$tmp/cb.json")" >>"$tmp/rows" ;;
+  esac
+}
+
+printf '%-12s %-18s %10s %8s   (medians of %d rounds of %ss, %d connections; order rotates each round)\n' \
+  endpoint tool "req/s" "p99 ms" "$rounds" "$dur" "$conns"
 for path in / /delay/10ms; do
   url="http://$http$path"
   # warm the server's connection handling once
   wrk -t2 -c"$conns" -d1s "$url" >/dev/null
   : >"$tmp/rows"
-  for round in $(seq "$rounds"); do
-    wrk -t2 -c"$conns" -d"${dur}s" --latency "$url" >"$tmp/wrk"
-    echo "wrk $(awk '/^Requests\/sec:/ {print $2}' "$tmp/wrk") $(to_ms "$(awk '$1 == "99%" {print $2}' "$tmp/wrk")") 0" >>"$tmp/rows"
-
-    hey -z "${dur}s" -c "$conns" "$url" >"$tmp/hey"
-    echo "hey $(awk '/Requests\/sec:/ {print $2}' "$tmp/hey") $(to_ms "$(awk '$1 == "99%%" || $1 == "99%" {print $3}' "$tmp/hey")") 0" >>"$tmp/rows"
-
-    "$tmp/concbench" run --workload http --url "$url" --duration "${dur}s" --strategies pool \
-        --concurrency "$conns" -q --format json >"$tmp/cb.json"
-    echo "concbench $(python3 -c '
-import json, sys
-r = json.load(open(sys.argv[1]))["runs"][0]
-o = r["outcomes"]
-print(r["throughput_per_s"], r["latency_seconds"]["p99"] * 1000, o["error"] + o["timeout"])' "$tmp/cb.json")" >>"$tmp/rows"
+  for round in $(seq 0 $((rounds - 1))); do
+    for k in $(seq 0 $((${#tools[@]} - 1))); do
+      one_run "${tools[$(((round + k) % ${#tools[@]}))]}" "$url"
+    done
   done
-  for tool in wrk hey concbench; do
-    rps=$(awk -v t=$tool '$1 == t {print $2}' "$tmp/rows" | median)
-    p99=$(awk -v t=$tool '$1 == t {print $3}' "$tmp/rows" | median)
-    errs=$(awk -v t=$tool '$1 == t {n += $4} END {print n + 0}' "$tmp/rows")
-    printf '%-12s %-10s %12.0f %10.2f   (all rounds: %s req/s; errors: %s)\n' "$path" "$tool" "$rps" "$p99" \
-      "$(awk -v t=$tool '$1 == t {printf "%s%.0f", sep, $2; sep = ", "}' "$tmp/rows")" "$errs"
-    eval "${tool}_rps=$rps ${tool}_p99=$p99"
+  for tool in "${tools[@]}"; do
+    rps=$(awk -v t="$tool" '$1 == t {print $2}' "$tmp/rows" | median)
+    p99=$(awk -v t="$tool" '$1 == t {print $3}' "$tmp/rows" | median)
+    errs=$(awk -v t="$tool" '$1 == t {n += $4} END {print n + 0}' "$tmp/rows")
+    printf '%-12s %-18s %10.0f %8.2f   (all rounds: %s req/s; errors: %s)\n' "$path" "$tool" "$rps" "$p99" \
+      "$(awk -v t="$tool" '$1 == t {printf "%s%.0f", sep, $2; sep = ", "}' "$tmp/rows")" "$errs"
+    echo "$tool $rps $p99" >>"$tmp/medians"
   done
-  awk -v c="$concbench_rps" -v w="$wrk_rps" -v h="$hey_rps" -v cp="$concbench_p99" -v wp="$wrk_p99" -v p="$path" \
-    'BEGIN { printf "%-12s ratios: concbench/wrk %.2fx, concbench/hey %.2fx, p99 concbench/wrk %.2fx\n\n", p, c / w, c / h, cp / wp }'
+  read -r _ w_rps w_p99 < <(grep '^wrk ' "$tmp/medians")
+  read -r _ h_rps _ < <(grep '^hey ' "$tmp/medians")
+  while read -r tool c_rps c_p99; do
+    case $tool in concbench/*) ;; *) continue ;; esac
+    awk -v t="$tool" -v c="$c_rps" -v w="$w_rps" -v h="$h_rps" -v cp="$c_p99" -v wp="$w_p99" -v p="$path" \
+      'BEGIN { printf "%-12s %-18s ratios: /wrk %.2fx, /hey %.2fx, p99 /wrk %.2fx\n", p, t, c / w, c / h, cp / wp }'
+  done <"$tmp/medians"
+  rm "$tmp/medians"
+  echo
 done

@@ -58,6 +58,7 @@ func serveWorker(ctx context.Context, in io.Reader, out io.Writer) error {
 		writeReply(w, protoVersion, "worker cannot build the workload: "+err.Error())
 		return err
 	}
+	defer task.Close()
 	if err := writeReply(w, protoVersion, ""); err != nil {
 		return err
 	}

@@ -24,8 +24,9 @@ const dialTimeout = 10 * time.Second
 
 // newHTTP builds the client of the http workload: one per process, shared
 // by every task, with keep-alive connections sized to the tasks that may
-// run at once. fasthttp is the default engine (HTTP/1.1 only, fast);
-// net/http ("std") has full semantics and honours cancellation mid-request.
+// run at once. h1, concbench's own HTTP/1.1 client, is the default engine;
+// fasthttp is a well-kept fast HTTP/1.1 library; net/http ("std") has
+// HTTP/2 and full semantics. h1 and std honour cancellation mid-request.
 func newHTTP(s *Spec) (base, error) {
 	method := s.Method
 	if method == "" {
@@ -52,6 +53,9 @@ func newHTTP(s *Spec) (base, error) {
 	u, err := url.Parse(s.URL)
 	if err != nil {
 		return nil, err
+	}
+	if s.engine() == "h1" {
+		return newH1(u, method, headers, s.Body, s.NoKeepalive, conns), nil
 	}
 	client := &fasthttp.HostClient{
 		Addr:                          fastAddr(u),
@@ -118,11 +122,23 @@ func (w *fastHTTP) do(ctx context.Context, _ int) (int64, error) {
 	return n, nil
 }
 
+// Close closes the idle connections.
+func (w *fastHTTP) Close() error {
+	w.client.CloseIdleConnections()
+	return nil
+}
+
 type stdHTTP struct {
 	url, method string
 	headers     [][2]string
 	body        []byte
 	client      *http.Client
+}
+
+// Close closes the idle connections.
+func (w *stdHTTP) Close() error {
+	w.client.CloseIdleConnections()
+	return nil
 }
 
 func (w *stdHTTP) do(ctx context.Context, _ int) (int64, error) {

@@ -39,7 +39,7 @@ type Spec struct {
 	Headers     []string `json:"headers,omitempty"` // "Name: value"
 	Body        []byte   `json:"body,omitempty"`
 	NoKeepalive bool     `json:"no_keepalive,omitempty"`
-	Engine      string   `json:"engine,omitempty"` // fasthttp (default) or std
+	Engine      string   `json:"engine,omitempty"` // h1 (default), fasthttp or std
 
 	// tcp
 	Addr       string `json:"addr,omitempty"`
@@ -73,7 +73,7 @@ var Dists = []string{"fixed", "uniform", "normal", "exp"}
 var Names = []string{"sleep", "cpu", "http", "tcp"}
 
 // Engines lists the HTTP client engines.
-var Engines = []string{"fasthttp", "std"}
+var Engines = []string{"h1", "fasthttp", "std"}
 
 // MaxSize bounds the tcp workload's message size.
 const MaxSize = 16 << 20
@@ -138,7 +138,7 @@ func (s *Spec) Validate() error {
 			return bad("url", s.URL, err.Error())
 		}
 		switch s.Engine {
-		case "", "fasthttp", "std":
+		case "", "h1", "fasthttp", "std":
 		default:
 			return bad("http-engine", s.Engine, "unknown engine; want one of "+strings.Join(Engines, ", "))
 		}
@@ -237,7 +237,7 @@ func (s *Spec) Params() map[string]string {
 
 func (s *Spec) engine() string {
 	if s.Engine == "" {
-		return "fasthttp"
+		return "h1"
 	}
 	return s.Engine
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"time"
 
@@ -54,6 +55,17 @@ func New(spec Spec) (*Task, error) {
 		}
 	}
 	return t, nil
+}
+
+// Close releases what the workload keeps between tasks: a network
+// client's idle connections. Tasks still running finish normally, and
+// their connections are closed, not kept. It does not block and is safe
+// to call more than once.
+func (t *Task) Close() error {
+	if c, ok := t.base.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
 }
 
 // Spec returns the spec the task was built from.

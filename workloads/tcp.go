@@ -68,6 +68,19 @@ func (t *tcp) do(ctx context.Context, i int) (n int64, err error) {
 	return int64(got), nil
 }
 
+// Close closes the idle persistent connections.
+func (t *tcp) Close() error {
+	for t.idle != nil {
+		select {
+		case c := <-t.idle:
+			c.Close()
+		default:
+			return nil
+		}
+	}
+	return nil
+}
+
 // conn takes an idle persistent connection or dials a new one.
 func (t *tcp) conn(ctx context.Context) (net.Conn, error) {
 	if t.idle != nil {

@@ -10,7 +10,7 @@ import (
 	"github.com/concbench/concbench/results"
 )
 
-func mustNew(t *testing.T, s Spec) *Task {
+func mustNew(t testing.TB, s Spec) *Task {
 	t.Helper()
 	task, err := New(s)
 	if err != nil {

@@ -66,7 +66,7 @@ func newRunFlags() *runFlags {
 		backoff:    duration{10 * time.Millisecond},
 		repeat:     count{1},
 		format:     choice{v: "table", allowed: results.Formats},
-		engine:     choice{v: "fasthttp", allowed: workloads.Engines},
+		engine:     choice{v: "h1", allowed: workloads.Engines},
 		size:       count{1024},
 		target:     choice{v: harness.TargetChild, allowed: []string{harness.TargetChild, harness.TargetInproc}},
 		arrival:    choice{v: "uniform", allowed: []string{"uniform", "poisson"}},
@@ -94,7 +94,7 @@ func newRunFlags() *runFlags {
 	fs.StringArrayVar(&f.headers, "header", nil, "http: a request header \"Name: value\"; repeat for more")
 	fs.StringVar(&f.bodyFile, "body-file", "", "http: send this file as the request body")
 	fs.BoolVar(&f.noKeepalive, "no-keepalive", false, "http: a new connection per request, to measure connection set-up")
-	fs.Var(&f.engine, "http-engine", "http: client engine: fasthttp (HTTP/1.1, fast) or std (net/http: HTTP/2, full semantics)")
+	fs.Var(&f.engine, "http-engine", "http: client engine: h1 (concbench's own HTTP/1.1 client, fastest), fasthttp (HTTP/1.1 library) or std (net/http: HTTP/2, full semantics)")
 	fs.StringVar(&f.addr, "addr", "", "tcp: the echo server host:port (default: the embedded target's)")
 	fs.Var(&f.size, "size", "tcp: bytes sent and echoed back per task")
 	fs.BoolVar(&f.persistent, "tcp-persistent", false, "tcp: keep connections between tasks (about one per task running at once)")
