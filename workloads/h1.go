@@ -42,16 +42,23 @@ type h1 struct {
 }
 
 // h1Conn is one connection and its read buffer. Only the request that
-// holds it touches it, apart from the cancellation callback.
+// holds it touches it, apart from the cancellation callback, which takes
+// mu.
 type h1Conn struct {
 	net.Conn
 	br   *bufio.Reader
 	used bool // has answered a request: a silent failure may mean the server closed it while idle
-	// The context whose cancellation interrupts this connection, watched
-	// until stop is called. Requests of one run share a context, so a
-	// connection registers once per run, not once per request.
+
+	// The context of the connection's latest request, whose cancellation
+	// interrupts the connection while busy. The callback stays registered
+	// until a request comes with another context: requests of one run
+	// share a context, so a connection registers once per run, not once
+	// per request.
+	mu   sync.Mutex
+	busy bool
 	ctx  context.Context
 	stop func() bool
+
 	// deadline is the one set on the connection. A request with no
 	// deadline of its own is bounded by maxRequestTime, give or take
 	// deadlineSlack: moving a deadline costs two timer updates, and most
@@ -61,8 +68,12 @@ type h1Conn struct {
 
 const (
 	deadlineSlack = 10 * time.Second
-	h1ReadBuffer  = 16 << 10 // a header line longer than this is refused
-	h1MaxHeader   = 1 << 20  // bytes of response head, 1xx heads included
+	// A connection's read buffer: small, since an unbounded run may hold
+	// tens of thousands of connections. Longer lines are put together
+	// apart, and long bodies bypass it.
+	h1ReadBuffer = 4 << 10
+	h1MaxLine    = 64 << 10 // a response line longer than this is refused
+	h1MaxHeader  = 1 << 20  // bytes of response head, 1xx heads included
 )
 
 // KindProtocol counts responses that are not valid HTTP/1.x.
@@ -139,9 +150,17 @@ func (h *h1) do(ctx context.Context, _ int) (int64, error) {
 			return 0, netError(ctx, err)
 		}
 		reused := c.used
-		code, n, keep, replied, err := h.roundTrip(c, deadline, exact)
-		if err != nil || !keep {
-			c.Close()
+		var (
+			code          int
+			n             int64
+			keep, replied bool
+		)
+		if err = c.begin(ctx); err == nil {
+			code, n, keep, replied, err = h.roundTrip(c, deadline, exact)
+		}
+		// An interrupted connection's deadline is in the past: not reused.
+		if !c.end() || err != nil || !keep {
+			c.close()
 		} else {
 			c.used = true
 			h.put(c)
@@ -187,24 +206,17 @@ func (h *h1) acquire(ctx context.Context, deadline time.Time) error {
 	}
 }
 
-// get returns an idle connection watching ctx, or dials one.
+// get returns an idle connection, or dials one.
 func (h *h1) get(ctx context.Context, deadline time.Time) (*h1Conn, error) {
-	for {
-		h.mu.Lock()
-		n := len(h.idle)
-		if n == 0 {
-			h.mu.Unlock()
-			break
-		}
+	h.mu.Lock()
+	if n := len(h.idle); n > 0 {
 		c := h.idle[n-1]
 		h.idle[n-1] = nil
 		h.idle = h.idle[:n-1]
 		h.mu.Unlock()
-		if c.watch(ctx) {
-			return c, nil
-		}
-		c.Close()
+		return c, nil
 	}
+	h.mu.Unlock()
 	d := net.Dialer{Timeout: dialTimeout, Deadline: deadline, KeepAlive: 30 * time.Second}
 	nc, err := d.DialContext(ctx, "tcp", h.addr)
 	if err != nil {
@@ -219,29 +231,59 @@ func (h *h1) get(ctx context.Context, deadline time.Time) (*h1Conn, error) {
 		}
 		nc = tc
 	}
-	c := &h1Conn{Conn: nc, br: bufio.NewReaderSize(nc, h1ReadBuffer)}
-	c.watch(ctx)
-	return c, nil
+	return &h1Conn{Conn: nc, br: bufio.NewReaderSize(nc, h1ReadBuffer)}, nil
 }
 
-// watch makes cancellation of ctx interrupt c's reads and writes. It
-// reports false if c is spoilt: the context it watched before is done, so
-// its interruption may land on the next request.
-func (c *h1Conn) watch(ctx context.Context) bool {
-	if c.ctx == ctx {
-		return ctx.Err() == nil
+// begin marks c busy with a request under ctx, so that ctx's cancellation
+// interrupts it. It returns ctx's error if ctx is already done.
+func (c *h1Conn) begin(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.busy = true
+	if c.ctx != ctx {
+		if c.stop != nil {
+			c.stop() // if it already runs, it finds another context and does nothing
+		}
+		c.ctx, c.stop = ctx, nil
+		if ctx.Done() != nil {
+			c.stop = context.AfterFunc(ctx, func() { c.interrupt(ctx) })
+		}
 	}
-	if c.stop != nil && !c.stop() {
-		return false
-	}
-	c.ctx, c.stop = ctx, nil
-	if ctx.Done() != nil {
-		c.stop = context.AfterFunc(ctx, c.interrupt)
-	}
-	return true
+	// ctx's error is set before its callbacks run: either it shows here or
+	// the callback finds c busy.
+	return ctx.Err()
 }
 
-func (c *h1Conn) interrupt() { c.Conn.SetDeadline(time.Unix(1, 0)) }
+// end marks c idle and reports whether it may serve another request: not
+// if its request's context is done, since the callback may have moved its
+// deadline.
+func (c *h1Conn) end() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.busy = false
+	return c.ctx.Err() == nil
+}
+
+// close closes c and drops its cancellation callback, which would
+// otherwise keep c reachable from a long-lived context.
+func (c *h1Conn) close() {
+	c.mu.Lock()
+	if c.stop != nil {
+		c.stop()
+		c.stop = nil
+	}
+	c.mu.Unlock()
+	c.Conn.Close()
+}
+
+// interrupt makes the reads and writes of c's request under ctx fail now.
+func (c *h1Conn) interrupt(ctx context.Context) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.busy && c.ctx == ctx {
+		c.Conn.SetDeadline(time.Unix(1, 0))
+	}
+}
 
 func (h *h1) put(c *h1Conn) {
 	h.mu.Lock()
@@ -251,7 +293,7 @@ func (h *h1) put(c *h1Conn) {
 		return
 	}
 	h.mu.Unlock()
-	c.Close()
+	c.close()
 }
 
 // Close closes the idle connections; those in use are closed as their
@@ -262,7 +304,7 @@ func (h *h1) Close() error {
 	h.idle, h.closed = nil, true
 	h.mu.Unlock()
 	for _, c := range idle {
-		c.Close()
+		c.close()
 	}
 	return nil
 }

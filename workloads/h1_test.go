@@ -134,6 +134,10 @@ func TestH1Framing(t *testing.T) {
 		{name: "connection close", answer: "HTTP/1.1 200 OK\r\nConnection: foo, close\r\nContent-Length: 2\r\n\r\nok", bytes: 2},
 		{name: "transfer-encoding without chunked", answer: "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabcdef", close: true, bytes: 6},
 		{name: "interim 100", answer: "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\n!", bytes: 1, reuse: true},
+		{name: "line over the buffer", answer: "HTTP/1.1 200 OK\r\nX-Long: " + strings.Repeat("a", 3*h1ReadBuffer) + "\r\nContent-Length: 3\r\n\r\nabc", bytes: 3, reuse: true},
+		{name: "body over the buffer", answer: "HTTP/1.1 200 OK\r\nContent-Length: 200000\r\n\r\n" + strings.Repeat("x", 200000), bytes: 200000, reuse: true},
+		{name: "chunks over the buffer", answer: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" +
+			"10000\r\n" + strings.Repeat("y", 0x10000) + "\r\n8000\r\n" + strings.Repeat("z", 0x8000) + "\r\n0\r\n\r\n", bytes: 0x18000, reuse: true},
 		{name: "204", answer: "HTTP/1.1 204 No Content\r\nContent-Length: 7\r\n\r\n", reuse: true},
 		{name: "head", method: "HEAD", answer: "HTTP/1.1 200 OK\r\nContent-Length: 700\r\n\r\n", reuse: true},
 		{name: "status 503", answer: "HTTP/1.1 503 Busy\r\ncontent-length: 4\r\n\r\nbusy", bytes: 4, kind: "http 503", reuse: true},
@@ -283,7 +287,7 @@ func TestH1ResponseNeverPanics(t *testing.T) {
 		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n",
 		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcdeXX\r\n",
 		"HTTP/1.1 200 OK\r\n" + strings.Repeat("X-A: b\r\n", 200000) + "\r\n",
-		"HTTP/1.1 200 OK\r\nX: " + strings.Repeat("a", 20000) + "\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nX: " + strings.Repeat("a", 70000) + "\r\n\r\n",
 	}
 	for _, in := range inputs {
 		r := h1Response{br: bufio.NewReaderSize(strings.NewReader(in), h1ReadBuffer)}
@@ -324,5 +328,23 @@ func TestH1TLS(t *testing.T) {
 		if n, err := w.do(context.Background(), 0); n != 6 || err != nil {
 			t.Fatalf("%d bytes, %v", n, err)
 		}
+	}
+}
+
+// TestH1KeepsConnectionsAcrossContexts: with --timeout every attempt has a
+// context of its own, canceled as the attempt ends; the connection must
+// still be reused, and a canceled context must not reach the next request.
+func TestH1KeepsConnectionsAcrossContexts(t *testing.T) {
+	srv := serve(t, func(int, request) (string, bool) { return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false })
+	task := mustNew(t, Spec{Name: "http", Engine: "h1", URL: srv.url(), Conns: 1, Timeout: time.Second})
+	defer task.Close()
+	for i := range 20 {
+		if s := task.Run(context.Background(), i, time.Now()); s.Err != nil {
+			t.Fatalf("task %d: %v", i, s.Err)
+		}
+		time.Sleep(time.Millisecond) // let any cancellation callback run
+	}
+	if c := srv.conns.Load(); c != 1 {
+		t.Errorf("%d connections for 20 requests with per-attempt contexts, want 1", c)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"sync"
 )
 
 // h1Response reads one HTTP/1.x response (after any 1xx interim ones),
@@ -43,9 +44,8 @@ func (r *h1Response) read() error {
 		case chunked:
 			return r.chunks()
 		case length >= 0:
-			d, err := r.br.Discard(int(length))
-			r.n = int64(d)
-			return unexpectedEOF(err)
+			r.n, err = r.skip(length)
+			return err
 		default:
 			r.keep = false
 			r.n, err = r.br.WriteTo(io.Discard) // nil at EOF
@@ -54,12 +54,43 @@ func (r *h1Response) read() error {
 	}
 }
 
-// line returns the next line without its CR LF. The bytes are the
-// reader's and valid until its next read.
+// skipBuffers hold bodies on their way to nowhere: a body longer than the
+// connection's buffer is read straight into one, in large reads.
+var skipBuffers = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
+
+// skip discards n bytes of body and returns how many it read.
+func (r *h1Response) skip(n int64) (int64, error) {
+	if n <= int64(r.br.Buffered()) {
+		d, _ := r.br.Discard(int(n))
+		return int64(d), nil
+	}
+	bp := skipBuffers.Get().(*[]byte)
+	defer skipBuffers.Put(bp)
+	var done int64
+	for done < n {
+		k, err := r.br.Read((*bp)[:min(n-done, int64(len(*bp)))])
+		done += int64(k)
+		if err != nil {
+			return done, unexpectedEOF(err)
+		}
+	}
+	return done, nil
+}
+
+// line returns the next line without its CR LF. The bytes are valid until
+// the next read.
 func (r *h1Response) line() ([]byte, error) {
 	b, err := r.br.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
-		return nil, protocolError("a line is over %d bytes", r.br.Size())
+		long := append([]byte(nil), b...)
+		for err == bufio.ErrBufferFull && len(long) <= h1MaxLine {
+			b, err = r.br.ReadSlice('\n')
+			long = append(long, b...)
+		}
+		if len(long) > h1MaxLine {
+			return nil, protocolError("a line is over %d bytes", h1MaxLine)
+		}
+		b = long
 	}
 	if err != nil {
 		return nil, unexpectedEOF(err)
@@ -167,10 +198,10 @@ func (r *h1Response) chunks() error {
 				}
 			}
 		}
-		d, err := r.br.Discard(int(size))
-		r.n += int64(d)
+		d, err := r.skip(size)
+		r.n += d
 		if err != nil {
-			return unexpectedEOF(err)
+			return err
 		}
 		if b, err := r.line(); err != nil || len(b) != 0 {
 			if err != nil {
