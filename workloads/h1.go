@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -48,6 +49,7 @@ type h1 struct {
 // mu.
 type h1Conn struct {
 	net.Conn
+	w    io.Writer // the connection's writes (raw system calls for TCP)
 	br   *bufio.Reader
 	used bool // has answered a request: a silent failure may mean the server closed it while idle
 
@@ -233,7 +235,8 @@ func (h *h1) get(ctx context.Context, deadline time.Time) (*h1Conn, error) {
 		}
 		nc = tc
 	}
-	return &h1Conn{Conn: nc, br: bufio.NewReaderSize(nc, h1ReadBuffer)}, nil
+	rw := newRawIO(nc) // TLS keeps crypto/tls's own I/O
+	return &h1Conn{Conn: nc, w: rw, br: bufio.NewReaderSize(rw, h1ReadBuffer)}, nil
 }
 
 // begin marks c busy with a request under ctx, so that ctx's cancellation
@@ -322,7 +325,7 @@ func (h *h1) roundTrip(c *h1Conn, deadline time.Time, exact bool) (code int, n i
 		}
 		c.deadline = deadline
 	}
-	if _, err := c.Write(h.req); err != nil {
+	if _, err := c.w.Write(h.req); err != nil {
 		return 0, 0, false, false, err
 	}
 	if _, err := c.br.Peek(1); err != nil {

@@ -1,0 +1,11 @@
+//go:build !unix
+
+package workloads
+
+import (
+	"io"
+	"net"
+)
+
+// newRawIO returns c: raw system calls are used on Unix only.
+func newRawIO(c net.Conn) io.ReadWriter { return c }
