@@ -58,9 +58,10 @@ func New(spec Spec) (*Task, error) {
 }
 
 // Close releases what the workload keeps between tasks: a network
-// client's idle connections. Tasks still running finish normally, and
-// their connections are closed, not kept. It does not block and is safe
-// to call more than once.
+// client's idle connections. It is meant for when no task runs: the h1
+// engine also closes the connections of tasks still running as they end,
+// the other clients may keep them. It does not block and may be called
+// more than once.
 func (t *Task) Close() error {
 	if c, ok := t.base.(io.Closer); ok {
 		return c.Close()
