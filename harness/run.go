@@ -315,7 +315,7 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d tim
 	s := results.Summary{
 		Strategy:         strat.Name(),
 		Workload:         spec.Name,
-		Params:           spec.Params(),
+		Params:           spec.Describe(),
 		Tasks:            m.Tasks,
 		Concurrency:      concurrency(strat, cell, m.Tasks),
 		Slots:            strat.Slots(m.Tasks),

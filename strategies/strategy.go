@@ -83,7 +83,12 @@ var Names = []string{"sequential", "unbounded", "pool", "semaphore", "process"}
 
 // Bounded reports whether a strategy takes a concurrency limit; the others
 // ignore it, so a sweep over concurrency runs them once per task count.
-func Bounded(name string) bool { return name == "pool" || name == "semaphore" || name == "process" }
+func Bounded(name string) bool {
+	if d, ok := Lookup(name); ok {
+		return d.Bounded
+	}
+	return name == "pool" || name == "semaphore" || name == "process"
+}
 
 // New returns the strategy called name with concurrency limit conc (used by
 // the bounded strategies only; for process it is the number of workers,
@@ -108,5 +113,8 @@ func New(name string, conc int) (Strategy, error) {
 	case "semaphore":
 		return Semaphore{Limit: conc}, nil
 	}
-	return nil, fmt.Errorf("unknown strategy %q; want one of %s or all", name, strings.Join(Names, ", "))
+	if d, ok := Lookup(name); ok {
+		return d.New(Config{Concurrency: conc})
+	}
+	return nil, fmt.Errorf("unknown strategy %q; want one of %s or all", name, strings.Join(Registered(), ", "))
 }

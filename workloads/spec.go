@@ -10,19 +10,26 @@ package workloads
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/concbench/concbench/params"
 )
 
 // Spec describes a workload and the wrappers applied to each of its tasks.
 // Its zero value is not runnable: Name must be set. Parameter names in
 // errors and in Params match the CLI flags.
 type Spec struct {
-	Name string `json:"name"` // "sleep" or "cpu"
+	Name string `json:"name"` // a registered workload (Registered), or a built-in one
 	Seed int64  `json:"seed"`
+	// Params are the parameters of a registered workload, by flag name, as
+	// text (params.Values); the built-in workloads still use the fields below.
+	Params params.Values `json:"params,omitempty"`
 
 	// sleep
 	Latency   time.Duration   `json:"latency,omitempty"`   // mean (or fixed) duration
@@ -158,7 +165,9 @@ func (s *Spec) Validate() error {
 			return bad("size", strconv.Itoa(s.Size), fmt.Sprintf("must be within [1, %d]", MaxSize))
 		}
 	default:
-		return bad("workload", s.Name, "unknown workload; want one of "+strings.Join(Names, ", "))
+		if _, ok := Lookup(s.Name); !ok {
+			return bad("workload", s.Name, "unknown workload; want one of "+strings.Join(append(slices.Clone(Names), registeredOnly()...), ", "))
+		}
 	}
 	if !(s.FailRate >= 0 && s.FailRate <= 1) {
 		return bad("fail-rate", strconv.FormatFloat(s.FailRate, 'g', -1, 64), "must be within [0, 1]")
@@ -185,9 +194,9 @@ func (s *Spec) Validate() error {
 	return nil
 }
 
-// Params returns the spec's parameters as flag name -> value, leaving out
+// Describe returns the spec's parameters as flag name -> value, leaving out
 // the ones that do not apply, for tables and the JSON document.
-func (s *Spec) Params() map[string]string {
+func (s *Spec) Describe() map[string]string {
 	p := map[string]string{"seed": strconv.FormatInt(s.Seed, 10)}
 	switch s.Name {
 	case "sleep":
@@ -220,6 +229,19 @@ func (s *Spec) Params() map[string]string {
 		p["size"] = strconv.Itoa(s.Size)
 		if s.Persistent {
 			p["persistent"] = "on"
+		}
+	default:
+		if d, ok := Lookup(s.Name); ok {
+			var desc map[string]string
+			if d.Describe != nil {
+				desc = d.Describe(s.Params)
+			} else {
+				desc = map[string]string{}
+				for _, k := range s.Params.Names() {
+					desc[k] = s.Params[k]
+				}
+			}
+			maps.Copy(p, desc)
 		}
 	}
 	if s.FailRate > 0 {
@@ -263,4 +285,15 @@ func (s *Spec) dist() string {
 		return "fixed"
 	}
 	return s.Dist
+}
+
+// registeredOnly lists the registered workloads that are not built in.
+func registeredOnly() []string {
+	var out []string
+	for _, n := range Registered() {
+		if !slices.Contains(Names, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -47,6 +47,15 @@ func New(spec Spec) (*Task, error) {
 		t.base = b
 	case "tcp":
 		t.base = newTCP(&t.spec)
+	default:
+		d, _ := Lookup(spec.Name) // Validate checked it is registered
+		defs := d.Params
+		t.spec.Params = spec.Params.WithDefaults(defs)
+		doer, err := d.New(Config{Params: t.spec.Params.Clone(), Seed: spec.Seed, Conns: spec.Conns})
+		if err != nil {
+			return nil, err
+		}
+		t.base = registered{doer}
 	}
 	if len(spec.PanicAt) > 0 {
 		t.panicAt = make(map[int]bool, len(spec.PanicAt))
@@ -63,6 +72,12 @@ func New(spec Spec) (*Task, error) {
 // the other clients may keep them. It does not block and may be called
 // more than once.
 func (t *Task) Close() error {
+	if r, ok := t.base.(registered); ok {
+		if c, ok := r.Doer.(io.Closer); ok {
+			return c.Close()
+		}
+		return nil
+	}
 	if c, ok := t.base.(io.Closer); ok {
 		return c.Close()
 	}
@@ -225,11 +240,27 @@ func (t *Task) backoff(a int) time.Duration {
 // retries and backoffs included, and whether that is known. It is known for
 // the sleep workload, where durations are part of the spec.
 func (t *Task) Expected(i int) (time.Duration, bool) {
+	if r, ok := t.base.(registered); ok {
+		e, ok := r.Doer.(Estimator)
+		if !ok || t.panicAt[i] {
+			return 0, ok && t.panicAt[i]
+		}
+		return t.expected(i, func(int) (time.Duration, bool) { return e.Expected(i) })
+	}
 	s, ok := t.base.(sleep)
 	if !ok || t.panicAt[i] {
 		return 0, ok && t.panicAt[i]
 	}
-	d := s.duration(i)
+	return t.expected(i, func(i int) (time.Duration, bool) { return s.duration(i), true })
+}
+
+// expected adds the wrappers' effect (timeouts, injected failures and
+// retries with backoff) to one attempt's duration.
+func (t *Task) expected(i int, one func(int) (time.Duration, bool)) (time.Duration, bool) {
+	d, ok := one(i)
+	if !ok {
+		return 0, false
+	}
 	var total time.Duration
 	for a := 0; ; a++ {
 		fails := false
@@ -259,3 +290,8 @@ func (t *Task) ExpectedAll(n int) []time.Duration {
 	}
 	return out
 }
+
+// registered adapts a registered workload's Doer to base.
+type registered struct{ Doer }
+
+func (r registered) do(ctx context.Context, i int) (int64, error) { return r.Doer.Do(ctx, i) }

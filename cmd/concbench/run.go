@@ -175,14 +175,14 @@ func resumeFrom(path string, plan *harness.Plan) (map[harness.Cell]results.Summa
 	if err != nil {
 		return nil, usagef("--resume: %v", err)
 	}
-	want := comparable(plan.Spec.Params(), plan)
+	want := comparable(plan.Spec.Describe(), plan)
 	out := map[harness.Cell]results.Summary{}
 	for _, s := range doc.Runs {
 		got := comparable(s.Params, plan)
 		if s.Workload != plan.Spec.Name || !maps.Equal(got, want) || s.DurationSeconds != plan.Duration.Seconds() ||
 			(s.OpenLoop == nil) != (plan.Rate == 0) || s.OpenLoop != nil && s.OpenLoop.RateAsked != plan.Rate {
 			return nil, usagef("--resume %s: holds results of another plan (workload %s %s), not this one (workload %s %s)",
-				path, s.Workload, results.ParamText(&s, true), plan.Spec.Name, results.ParamText(&results.Summary{Params: plan.Spec.Params()}, true))
+				path, s.Workload, results.ParamText(&s, true), plan.Spec.Name, results.ParamText(&results.Summary{Params: plan.Spec.Describe()}, true))
 		}
 		if !s.Partial {
 			out[harness.CellOf(&s)] = s
