@@ -178,6 +178,17 @@ func (p *Plan) Cost(c Cell) float64 {
 	return math.Ceil(float64(c.Tasks) / float64(max(slots, 1)))
 }
 
+// DefaultLateAfter is how long after its due time an open-loop task may
+// start before it counts as late, when the plan does not say.
+const DefaultLateAfter = 10 * time.Millisecond
+
+func (p *Plan) lateAfter() time.Duration {
+	if p.LateAfter > 0 {
+		return p.LateAfter
+	}
+	return DefaultLateAfter
+}
+
 func processOK(workers int) bool { return workers <= strategies.MaxWorkers() }
 
 // Notes says which cells of the sweep Cells leaves out, and why: process

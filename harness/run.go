@@ -35,6 +35,7 @@ type Run struct {
 	Memory   results.Memory // this process's; worker processes are in Children
 	Children *strategies.ChildStats
 	Pacer    *strategies.PacerStats // open-loop runs
+	CPU      time.Duration          // this process's CPU time over the run; negative when unknown
 }
 
 // Once runs the n tasks of task under strat one time. It blocks until the
@@ -111,6 +112,7 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 		rec.Fold(counter, keepSamples, forget)
 	}
 	p := startProbe()
+	cpu0, cpuOK := processCPU()
 	begin := time.Now()
 	t0 := begin
 	src.Start(t0)
@@ -132,7 +134,10 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 	if n < 0 {
 		n = src.Issued()
 	}
-	r := Run{Wall: end.Sub(t0), Setup: t0.Sub(begin), Memory: p.stop(n), Children: job.Children}
+	r := Run{Wall: end.Sub(t0), Setup: t0.Sub(begin), Memory: p.stop(n), Children: job.Children, CPU: -1}
+	if cpu1, ok := processCPU(); ok && cpuOK {
+		r.CPU = cpu1 - cpu0
+	}
 	if pc, ok := src.(*strategies.Paced); ok {
 		st := pc.Stats()
 		r.Pacer = &st
@@ -202,7 +207,7 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 	}
 	defer task.Close() // the next cell's client opens connections of its own
 	total := plan.Warmup + max(plan.Repeat, 1)
-	countOpt := results.CountOptions{OpenLoop: plan.Rate > 0, Timeline: plan.Rate > 0 || plan.Duration > 0, LateAfter: plan.LateAfter, Interval: plan.Interval}
+	countOpt := results.CountOptions{OpenLoop: plan.Rate > 0, Timeline: plan.Rate > 0 || plan.Duration > 0, LateAfter: plan.lateAfter(), Interval: plan.Interval}
 	k := 0
 	once := func(opt *results.CountOptions) (Run, error) {
 		src, rec, n := plan.source(cell, spec.Seed)
@@ -274,7 +279,7 @@ func openLoop(plan *Plan, m measured) *results.OpenLoop {
 		CorrectedHistogram: m.Tally.CorrectedHistogram,
 		QueueLimit:         plan.MaxQueue,
 		Late:               m.Tally.Late,
-		LateAfterSeconds:   plan.LateAfter.Seconds(),
+		LateAfterSeconds:   plan.lateAfter().Seconds(),
 	}
 	if plan.Poisson {
 		o.Arrival = "poisson"
@@ -286,6 +291,7 @@ func openLoop(plan *Plan, m measured) *results.OpenLoop {
 			o.RateAchieved = float64(p.Issued-1) / p.LastRelease.Seconds()
 		}
 	}
+	o.GeneratorLimited = generatorLimit(o, m.Tally, m.Wall+m.Setup, m.CPU)
 	return o
 }
 

@@ -84,6 +84,9 @@ type Summary struct {
 	Timeline        []Step  `json:"timeline,omitempty"`
 
 	BytesReceived int64 `json:"bytes_received,omitempty"` // network workloads
+
+	// Thresholds are the --threshold checks evaluated on this cell.
+	Thresholds []Check `json:"thresholds,omitempty"`
 }
 
 // OpenLoop describes a run whose tasks arrived at a set rate. Latency
@@ -99,6 +102,12 @@ type OpenLoop struct {
 	QueueLimit         int         `json:"queue_limit,omitempty"` // --max-queue; 0: none
 	Late               int         `json:"late"`                  // tasks started more than LateAfterSeconds after due
 	LateAfterSeconds   float64     `json:"late_after_seconds"`
+	// GeneratorLimited says why the generator, not the target, set the
+	// pace of this run (rate short of the asked one, arrivals waiting for
+	// a slot or dropped, CPU saturated, failures of the generator's host);
+	// empty when nothing says so. Such a run is no measure of the target's
+	// capacity, and fails every threshold.
+	GeneratorLimited string `json:"generator_limited,omitempty"`
 }
 
 // TargetUse is what a run asked of the embedded target, as the target

@@ -92,6 +92,17 @@ var columns = []column{
 	{"recv", "bytes_received", func(s *Summary) string { return Bytes(float64(s.BytesReceived)) }, func(s *Summary) string { return strconv.FormatInt(s.BytesReceived, 10) }, received},
 	{"child rss", "child_rss_sum_bytes", procCol(Bytes, childRSS), procCol(whole, childRSS), hasProcesses},
 	{"child cpu", "child_cpu_seconds", procCol(Seconds, childCPU), procCol(f64, childCPU), hasProcesses},
+	{"gen-limited", "generator_limited", olCol(func(o *OpenLoop) string { return cmpOr(o.GeneratorLimited, "-") }), olCol(func(o *OpenLoop) string { return o.GeneratorLimited }), openLoop},
+	{"thresholds", "thresholds", ThresholdText, ThresholdText, hasThresholds},
+}
+
+func hasThresholds(s *Summary) bool { return len(s.Thresholds) > 0 }
+
+func cmpOr(s, otherwise string) string {
+	if s == "" {
+		return otherwise
+	}
+	return s
 }
 
 // connsText is the number of connections the run opened to the embedded

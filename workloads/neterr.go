@@ -18,6 +18,9 @@ const (
 	KindReset     = "reset"
 	KindDNS       = "dns"
 	KindTransport = "transport"
+	// KindLocal is a failure of the generator's own host: out of file
+	// descriptors or of ephemeral ports. It says nothing of the target.
+	KindLocal = "local"
 )
 
 // netError classifies a transport error. Timeouts come back wrapping
@@ -39,6 +42,8 @@ func netError(ctx context.Context, err error) error {
 		return fmt.Errorf("%w: %v", context.DeadlineExceeded, err)
 	case errors.As(err, &dns):
 		return &KindError{Kind: KindDNS, Msg: err.Error()}
+	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE), errors.Is(err, syscall.EADDRNOTAVAIL):
+		return &KindError{Kind: KindLocal, Msg: err.Error()}
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return &KindError{Kind: KindRefused, Msg: err.Error()}
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, io.EOF),

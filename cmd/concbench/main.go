@@ -22,6 +22,7 @@ const (
 	exitOK          = 0
 	exitFailure     = 1   // the run could not be carried out
 	exitUsage       = 2   // bad flags or arguments
+	exitThreshold   = 3   // a threshold failed; results were written
 	exitInterrupted = 130 // stopped by SIGINT/SIGTERM; results so far were written
 )
 
@@ -81,6 +82,9 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitInterrupted
 	}
 	fmt.Fprintf(stderr, "concbench: %v\n", err)
+	if errors.Is(err, errThresholds) {
+		return exitThreshold
+	}
 	var ue usageError
 	if errors.As(err, &ue) {
 		return exitUsage

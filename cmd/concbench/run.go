@@ -113,6 +113,7 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	doc.Runs = combine(plan, prior, runs)
 	interrupted := ctx.Err() != nil
 	doc.Partial = interrupted
+	thErr := checkThresholds(doc, f.thresholds.v)
 
 	// Whatever happened, what was measured is written.
 	var werr error
@@ -135,7 +136,7 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	case interrupted:
 		return errInterrupted
 	}
-	return nil
+	return thErr
 }
 
 // formatFor picks the --out file's format from its extension.

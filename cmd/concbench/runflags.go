@@ -51,6 +51,7 @@ type runFlags struct {
 	lateAfter, interval duration
 	stallAt, stallFor   duration
 	plot                *plotFlags
+	thresholds          thresholdList
 	fs                  *pflag.FlagSet
 }
 
@@ -112,6 +113,7 @@ func newRunFlags() *runFlags {
 	fs.StringVar(&f.plotDir, "plot", "", "after the run, write charts and report.md into this directory")
 	fs.StringVar(&f.resume, "resume", "", "skip the cells already measured in this results file (of the same plan); --out then holds them all")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on stderr")
+	fs.Var(&f.thresholds, "threshold", thresholdUsage())
 	f.plot = addPlotFlags(fs)
 	fs.Var(&f.panicAt, "panic-at", "fault injection: task indices that panic on every attempt")
 	fs.Var(&f.stallAt, "stall-at", "fault injection: start of a window in which every task blocks (see --stall-for)")
