@@ -250,6 +250,9 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 		return results.Summary{}, errors.Join(errNoRuns, runErr)
 	}
 	s := summarise(task, strat, cell, plan.Duration, runs)
+	if !strategies.Bounded(cell.Strategy) {
+		s.Limits = slices.Clone(plan.Concurrency)
+	}
 	m := runs[medianRun(runs)]
 	if plan.Rate > 0 {
 		s.OpenLoop = openLoop(plan, m)
@@ -313,6 +316,8 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d tim
 			ThroughputPerS: throughput(r),
 			P99Seconds:     r.Tally.Latency.P99,
 			PeakRSSBytes:   r.Memory.PeakRSSBytes,
+			P50Seconds:     &r.Tally.Latency.P50,
+			PeakGoroutines: r.Memory.PeakGoroutines,
 		}
 	}
 	med, ci := results.MedianCI(walls, 0.95)

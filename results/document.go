@@ -31,6 +31,9 @@ type Repetition struct {
 	ThroughputPerS float64 `json:"throughput_per_s"`
 	P99Seconds     float64 `json:"p99_seconds"`
 	PeakRSSBytes   uint64  `json:"peak_rss_bytes"`
+	// Added after v1's first release: absent from older documents.
+	P50Seconds     *float64 `json:"p50_seconds,omitempty"`
+	PeakGoroutines int      `json:"peak_goroutines,omitempty"`
 }
 
 // Summary describes one cell of a plan: a strategy, a workload and its
@@ -40,15 +43,19 @@ type Repetition struct {
 // middle one for an even count), so that every figure in a row comes from
 // one real run.
 type Summary struct {
-	Strategy        string            `json:"strategy"`
-	Source          int               `json:"source,omitempty"` // merged documents: 1-based index into Document.Sources
-	Workload        string            `json:"workload"`
-	Params          map[string]string `json:"params"`
-	Tasks           int               `json:"tasks"`                      // tasks issued
-	Concurrency     int               `json:"concurrency"`                // the limit asked for (sequential 1, unbounded the tasks)
-	Slots           int               `json:"slots"`                      // tasks that may run at once: the limit, capped by the tasks
-	DurationSeconds float64           `json:"duration_seconds,omitempty"` // duration mode: how long tasks were issued
-	Partial         bool              `json:"partial,omitempty"`
+	Strategy    string            `json:"strategy"`
+	Source      int               `json:"source,omitempty"` // merged documents: 1-based index into Document.Sources
+	Workload    string            `json:"workload"`
+	Params      map[string]string `json:"params"`
+	Tasks       int               `json:"tasks"`       // tasks issued
+	Concurrency int               `json:"concurrency"` // the limit asked for (sequential 1, unbounded the tasks)
+	// Limits are the concurrency limits of the sweep, for a strategy that
+	// ignores the limit and ran once for all of them (sequential,
+	// unbounded): its benchmark lines repeat under each.
+	Limits          []int   `json:"limits,omitempty"`
+	Slots           int     `json:"slots"`                      // tasks that may run at once: the limit, capped by the tasks
+	DurationSeconds float64 `json:"duration_seconds,omitempty"` // duration mode: how long tasks were issued
+	Partial         bool    `json:"partial,omitempty"`
 
 	WallSeconds    float64      `json:"wall_seconds"`
 	WallCI         *Interval    `json:"wall_ci_seconds"`

@@ -10,14 +10,87 @@ import (
 	"time"
 )
 
-// BenchName is a run's name in the Go benchmark format: sub-benchmark keys
-// for what varies between the rows of a sweep.
-func BenchName(s *Summary) string {
+// The custom units of a cell in the Go benchmark format, beside ns/op (the
+// wall time of one run of the cell's tasks). concbench.Benchmark and
+// `concbench run --format gobench` report exactly these, so benchstat
+// compares the output of either with the other; later metrics are added,
+// never renamed.
+const (
+	UnitThroughput     = "tasks/s"         // finished tasks per second of wall time
+	UnitP50            = "p50-ns"          // median service time
+	UnitP99            = "p99-ns"          // 99th percentile service time
+	UnitPeakGoroutines = "peak-goroutines" // sampled during the run
+	UnitPeakRSS        = "peak-rss-B"      // the process's high-water mark
+)
+
+// Units lists the custom units in the order they are written.
+var Units = []string{UnitThroughput, UnitP50, UnitP99, UnitPeakGoroutines, UnitPeakRSS}
+
+// Metric is one value of a benchmark line.
+type Metric struct {
+	Value float64
+	Unit  string
+}
+
+// Metrics returns the custom metrics of one recorded run, in the order of
+// Units. A figure the run does not have (a document written before it was
+// recorded, an OS without RSS) is left out, not reported as 0.
+func Metrics(r *Repetition) []Metric {
+	out := []Metric{{r.ThroughputPerS, UnitThroughput}}
+	if r.P50Seconds != nil {
+		out = append(out, Metric{*r.P50Seconds * 1e9, UnitP50})
+	}
+	out = append(out, Metric{r.P99Seconds * 1e9, UnitP99})
+	if r.PeakGoroutines > 0 {
+		out = append(out, Metric{float64(r.PeakGoroutines), UnitPeakGoroutines})
+	}
+	if r.PeakRSSBytes > 0 {
+		out = append(out, Metric{float64(r.PeakRSSBytes), UnitPeakRSS})
+	}
+	return out
+}
+
+// CellName is a cell's sub-benchmark name: tasks=N/conc=C/strategy=S, or
+// duration=D/conc=C/strategy=S for a run of fixed duration (d > 0). The
+// strategy comes last and conc is the limit asked for, also for the
+// strategies that ignore it, so that the rows of `benchstat -col
+// /strategy` hold every strategy side by side.
+func CellName(tasks int, d time.Duration, conc int, strategy string) string {
+	size := "tasks=" + strconv.Itoa(tasks)
+	if d > 0 {
+		size = "duration=" + d.String()
+	}
+	return fmt.Sprintf("%s/conc=%d/strategy=%s", size, conc, strategy)
+}
+
+// BenchName is a run's name in `concbench run --format gobench`:
+// BenchmarkConcbench/workload=W/ then its CellName, once for each
+// concurrency limit c it stands for (see Limits).
+func BenchName(s *Summary, c int) string {
+	return "BenchmarkConcbench/workload=" + s.Workload + "/" + CellName(s.Tasks, seconds(s.DurationSeconds), c, s.Strategy)
+}
+
+// Limits returns the concurrency limits a run stands for in benchmark
+// names: the limits of the sweep for a strategy that ignores the limit
+// (sequential, unbounded), else its own.
+func Limits(s *Summary) []int {
+	if len(s.Limits) > 0 {
+		return s.Limits
+	}
+	return []int{s.Concurrency}
+}
+
+func seconds(x float64) time.Duration { return time.Duration(x * float64(time.Second)) }
+
+// Key identifies a cell across results files (compare): its workload,
+// strategy, size, concurrency and open-loop settings, and its workload
+// parameters.
+func Key(s *Summary) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "BenchmarkConcbench/workload=%s/strategy=%s", s.Workload, s.Strategy)
 	switch {
 	case s.DurationSeconds > 0:
-		fmt.Fprintf(&b, "/duration=%s", time.Duration(s.DurationSeconds*float64(time.Second)))
+		fmt.Fprintf(&b, "/duration=%s", seconds(s.DurationSeconds))
 	default:
 		fmt.Fprintf(&b, "/tasks=%d", s.Tasks)
 	}
@@ -28,18 +101,16 @@ func BenchName(s *Summary) string {
 	if s.OpenLoop != nil {
 		fmt.Fprintf(&b, "/rate=%s/arrival=%s", strconv.FormatFloat(s.OpenLoop.RateAsked, 'g', -1, 64), s.OpenLoop.Arrival)
 	}
-	return b.String()
+	return b.String() + " " + ParamText(s, true)
 }
 
-// Key identifies a cell across results files: its benchmark name and its
-// workload parameters.
-func Key(s *Summary) string { return BenchName(s) + " " + ParamText(s, true) }
-
 // writeGobench writes doc in the Go benchmark format: the goos, goarch,
-// pkg and cpu header, the workload parameters as configuration lines, and
-// one line per repetition with ns/op (the run's wall time) and the custom
-// units tasks/s, p99-ns and peak-rss-B, so that benchstat compares two
-// concbench runs.
+// pkg and cpu header; the workload parameters (and per-process, rate and
+// arrival where they apply) as configuration lines; and for each
+// repetition one line per concurrency limit the run stands for (Limits),
+// with ns/op (the run's wall time) and the custom units of Metrics, so
+// that benchstat compares two concbench runs, or sets the strategies of
+// one side by side with -col /strategy.
 func writeGobench(w io.Writer, doc *Document) error {
 	var b strings.Builder
 	e := doc.Environment
@@ -47,21 +118,52 @@ func writeGobench(w io.Writer, doc *Document) error {
 	procs := max(e.GOMAXPROCS, 1)
 	var last map[string]string
 	for _, g := range groups(doc.Runs) {
-		params := g[0].Params
-		if !maps.Equal(params, last) {
-			// Configuration lines apply to the results that follow them.
-			for _, k := range slices.Sorted(maps.Keys(params)) {
-				fmt.Fprintf(&b, "%s: %s\n", k, strings.ReplaceAll(params[k], " ", "_"))
-			}
-			last = params
-		}
 		for _, s := range g {
+			config := gobenchConfig(s)
+			if !maps.Equal(config, last) {
+				// Configuration lines apply to the results that follow them.
+				for _, k := range slices.Sorted(maps.Keys(config)) {
+					fmt.Fprintf(&b, "%s: %s\n", k, strings.ReplaceAll(config[k], " ", "_"))
+				}
+				last = config
+			}
 			for _, r := range s.Repetitions {
-				fmt.Fprintf(&b, "%s-%d\t1\t%.0f ns/op\t%s tasks/s\t%.0f p99-ns\t%d peak-rss-B\n",
-					BenchName(s), procs, r.WallSeconds*1e9, strconv.FormatFloat(r.ThroughputPerS, 'f', 2, 64), r.P99Seconds*1e9, r.PeakRSSBytes)
+				for _, c := range Limits(s) {
+					fmt.Fprintf(&b, "%s-%d\t1\t%.0f ns/op", BenchName(s, c), procs, r.WallSeconds*1e9)
+					for _, m := range Metrics(&r) {
+						fmt.Fprintf(&b, "\t%s %s", formatMetric(m), m.Unit)
+					}
+					b.WriteByte('\n')
+				}
 			}
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// gobenchConfig returns the configuration lines of a run: its workload
+// parameters and the settings of the plan that are not in its name.
+// Every strategy of a plan gets the same lines, so that benchstat puts
+// them in one table.
+func gobenchConfig(s *Summary) map[string]string {
+	config := maps.Clone(s.Params)
+	if config == nil {
+		config = map[string]string{}
+	}
+	if s.OpenLoop != nil {
+		config["rate"] = strconv.FormatFloat(s.OpenLoop.RateAsked, 'g', -1, 64)
+		config["arrival"] = s.OpenLoop.Arrival
+	}
+	return config
+}
+
+// formatMetric writes throughput to 2 decimals and the other units, whole
+// numbers of nanoseconds, bytes or goroutines, without any.
+func formatMetric(m Metric) string {
+	prec := 0
+	if m.Unit == UnitThroughput {
+		prec = 2
+	}
+	return strconv.FormatFloat(m.Value, 'f', prec, 64)
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -123,7 +124,7 @@ func TestGobenchForBenchstat(t *testing.T) {
 	dir := t.TempDir()
 	var files []string
 	for _, name := range []string{"old.txt", "new.txt"} {
-		r := concbench(t, "run", "--durations", "2ms,1ms", "--tasks", "12", "--strategies", "pool,semaphore", "--concurrency", "2", "--repeat", "4", "-q", "--format", "gobench")
+		r := concbench(t, "run", "--durations", "2ms,1ms", "--tasks", "12", "--strategies", "sequential,pool,semaphore", "--concurrency", "2,3", "--repeat", "4", "-q", "--format", "gobench")
 		if r.code != 0 {
 			t.Fatal(r.stderr)
 		}
@@ -138,12 +139,14 @@ func TestGobenchForBenchstat(t *testing.T) {
 				t.Fatalf("%s: %v", name, rec)
 			case *benchfmt.Result:
 				n++
-				if _, ok := rec.Value("tasks/s"); !ok || len(rec.Values) != 4 || rec.GetConfig("goos") == "" {
+				if _, ok := rec.Value("tasks/s"); !ok || len(rec.Values) != 1+len(results.Units) || rec.GetConfig("goos") == "" {
 					t.Errorf("%s: %+v", name, rec)
 				}
 			}
 		}
-		if err := rd.Err(); err != nil || n != 8 {
+		// 4 repetitions of 2 limits of 3 strategies: sequential ran once,
+		// written under each limit
+		if err := rd.Err(); err != nil || n != 24 {
 			t.Fatalf("%s: %d results, %v", name, n, err)
 		}
 	}
@@ -159,6 +162,16 @@ func TestGobenchForBenchstat(t *testing.T) {
 		if !bytes.Contains(out, []byte(want)) {
 			t.Errorf("benchstat output lacks %q:\n%s", want, out)
 		}
+	}
+	// Side by side: every strategy is a column of the rows tasks=12/conc=C.
+	out, err = exec.Command(goBin, "tool", "benchstat", "-col", "/strategy", files[0]).CombinedOutput()
+	if err != nil {
+		t.Fatalf("benchstat -col /strategy: %v\n%s", err, out)
+	}
+	head := regexp.MustCompile(`(?m)^\s+│\s+sequential\s+│\s+pool\s+│\s+semaphore\s+│$`)
+	row := regexp.MustCompile(`(?m)^Concbench/workload=sleep/tasks=12/conc=[23]-\d+(\s+\S+ ± \S+.*){3}$`)
+	if !head.Match(out) || len(row.FindAll(out, -1)) < 2*(1+len(results.Units)) {
+		t.Errorf("benchstat -col /strategy does not set the strategies side by side:\n%s", out)
 	}
 }
 
