@@ -16,36 +16,36 @@ import (
 // compares the output of either with the other; later metrics are added,
 // never renamed.
 const (
-	UnitThroughput     = "tasks/s"         // finished tasks per second of wall time
-	UnitP50            = "p50-ns"          // median service time
-	UnitP99            = "p99-ns"          // 99th percentile service time
-	UnitPeakGoroutines = "peak-goroutines" // sampled during the run
-	UnitPeakRSS        = "peak-rss-B"      // the process's high-water mark
+	BenchTasksPerSec    = "tasks/s"         // finished tasks per second of wall time
+	BenchP50            = "p50-ns"          // median service time
+	BenchP99            = "p99-ns"          // 99th percentile service time
+	BenchPeakGoroutines = "peak-goroutines" // sampled during the run
+	BenchPeakRSS        = "peak-rss-B"      // the process's high-water mark
 )
 
-// Units lists the custom units in the order they are written.
-var Units = []string{UnitThroughput, UnitP50, UnitP99, UnitPeakGoroutines, UnitPeakRSS}
+// BenchUnits lists the custom units in the order they are written.
+var BenchUnits = []string{BenchTasksPerSec, BenchP50, BenchP99, BenchPeakGoroutines, BenchPeakRSS}
 
-// Metric is one value of a benchmark line.
-type Metric struct {
+// BenchMetric is one value of a benchmark line.
+type BenchMetric struct {
 	Value float64
 	Unit  string
 }
 
-// Metrics returns the custom metrics of one recorded run, in the order of
-// Units. A figure the run does not have (a document written before it was
+// BenchMetrics returns the custom metrics of one recorded run, in the order of
+// BenchUnits. A figure the run does not have (a document written before it was
 // recorded, an OS without RSS) is left out, not reported as 0.
-func Metrics(r *Repetition) []Metric {
-	out := []Metric{{r.ThroughputPerS, UnitThroughput}}
+func BenchMetrics(r *Repetition) []BenchMetric {
+	out := []BenchMetric{{r.ThroughputPerS, BenchTasksPerSec}}
 	if r.P50Seconds != nil {
-		out = append(out, Metric{*r.P50Seconds * 1e9, UnitP50})
+		out = append(out, BenchMetric{*r.P50Seconds * 1e9, BenchP50})
 	}
-	out = append(out, Metric{r.P99Seconds * 1e9, UnitP99})
+	out = append(out, BenchMetric{r.P99Seconds * 1e9, BenchP99})
 	if r.PeakGoroutines > 0 {
-		out = append(out, Metric{float64(r.PeakGoroutines), UnitPeakGoroutines})
+		out = append(out, BenchMetric{float64(r.PeakGoroutines), BenchPeakGoroutines})
 	}
 	if r.PeakRSSBytes > 0 {
-		out = append(out, Metric{float64(r.PeakRSSBytes), UnitPeakRSS})
+		out = append(out, BenchMetric{float64(r.PeakRSSBytes), BenchPeakRSS})
 	}
 	return out
 }
@@ -108,7 +108,7 @@ func Key(s *Summary) string {
 // pkg and cpu header; the workload parameters (and per-process, rate and
 // arrival where they apply) as configuration lines; and for each
 // repetition one line per concurrency limit the run stands for (Limits),
-// with ns/op (the run's wall time) and the custom units of Metrics, so
+// with ns/op (the run's wall time) and the custom units of BenchMetrics, so
 // that benchstat compares two concbench runs, or sets the strategies of
 // one side by side with -col /strategy.
 func writeGobench(w io.Writer, doc *Document) error {
@@ -130,7 +130,7 @@ func writeGobench(w io.Writer, doc *Document) error {
 			for _, r := range s.Repetitions {
 				for _, c := range Limits(s) {
 					fmt.Fprintf(&b, "%s-%d\t1\t%.0f ns/op", BenchName(s, c), procs, r.WallSeconds*1e9)
-					for _, m := range Metrics(&r) {
+					for _, m := range BenchMetrics(&r) {
 						fmt.Fprintf(&b, "\t%s %s", formatMetric(m), m.Unit)
 					}
 					b.WriteByte('\n')
@@ -160,9 +160,9 @@ func gobenchConfig(s *Summary) map[string]string {
 
 // formatMetric writes throughput to 2 decimals and the other units, whole
 // numbers of nanoseconds, bytes or goroutines, without any.
-func formatMetric(m Metric) string {
+func formatMetric(m BenchMetric) string {
 	prec := 0
-	if m.Unit == UnitThroughput {
+	if m.Unit == BenchTasksPerSec {
 		prec = 2
 	}
 	return strconv.FormatFloat(m.Value, 'f', prec, 64)

@@ -67,14 +67,14 @@ func TestGobenchLines(t *testing.T) {
 			got = append(got, line{strings.TrimSuffix(string(rec.Name.Full()), "-2"), units})
 		}
 	}
-	all := append([]string{"ns/op"}, Units...)
+	all := append([]string{"ns/op"}, BenchUnits...)
 	want := []line{
 		{"Concbench/workload=sleep/tasks=100/conc=2/strategy=sequential", all},
 		{"Concbench/workload=sleep/tasks=100/conc=4/strategy=sequential", all},
 		{"Concbench/workload=sleep/tasks=100/conc=2/strategy=sequential", all},
 		{"Concbench/workload=sleep/tasks=100/conc=4/strategy=sequential", all},
 		{"Concbench/workload=sleep/tasks=100/conc=2/strategy=pool", all},
-		{"Concbench/workload=sleep/tasks=100/conc=2/strategy=pool", []string{"ns/op", UnitThroughput, UnitP99}},
+		{"Concbench/workload=sleep/tasks=100/conc=2/strategy=pool", []string{"ns/op", BenchTasksPerSec, BenchP99}},
 		{"Concbench/workload=sleep/tasks=100/conc=4/strategy=pool", all},
 	}
 	if !slices.EqualFunc(got, want, func(a, b line) bool { return a.name == b.name && slices.Equal(a.units, b.units) }) {

@@ -96,9 +96,13 @@ var ErrInjected = &KindError{Kind: "injected", Msg: "injected failure"}
 type KindError struct {
 	Kind string
 	Msg  string
+	Err  error // the error it wraps, if any (not carried to another process)
 }
 
 func (e *KindError) Error() string { return e.Msg }
+
+// Unwrap returns the wrapped error, if any.
+func (e *KindError) Unwrap() error { return e.Err }
 
 // PanicError is the error of an attempt that panicked.
 type PanicError struct{ Value any }

@@ -139,7 +139,7 @@ func TestGobenchForBenchstat(t *testing.T) {
 				t.Fatalf("%s: %v", name, rec)
 			case *benchfmt.Result:
 				n++
-				if _, ok := rec.Value("tasks/s"); !ok || len(rec.Values) != 1+len(results.Units) || rec.GetConfig("goos") == "" {
+				if _, ok := rec.Value("tasks/s"); !ok || len(rec.Values) != 1+len(results.BenchUnits) || rec.GetConfig("goos") == "" {
 					t.Errorf("%s: %+v", name, rec)
 				}
 			}
@@ -170,7 +170,7 @@ func TestGobenchForBenchstat(t *testing.T) {
 	}
 	head := regexp.MustCompile(`(?m)^\s+│\s+sequential\s+│\s+pool\s+│\s+semaphore\s+│$`)
 	row := regexp.MustCompile(`(?m)^Concbench/workload=sleep/tasks=12/conc=[23]-\d+(\s+\S+ ± \S+.*){3}$`)
-	if !head.Match(out) || len(row.FindAll(out, -1)) < 2*(1+len(results.Units)) {
+	if !head.Match(out) || len(row.FindAll(out, -1)) < 2*(1+len(results.BenchUnits)) {
 		t.Errorf("benchstat -col /strategy does not set the strategies side by side:\n%s", out)
 	}
 }
