@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench"
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/strategies"
@@ -68,7 +69,7 @@ func mustRun(b *testing.B, task *workloads.Task, strat strategies.Strategy, n in
 
 // TestMain lets the test binary serve as a worker of the process strategy.
 func TestMain(m *testing.M) {
-	harness.ServeIfChild()
+	concbench.ServeWorkers()
 	serveBareEchoIfAsked()
 	os.Setenv("GORACE", "atexit_sleep_ms=0") // race-enabled workers would linger 1s at exit
 	os.Exit(m.Run())
@@ -158,6 +159,48 @@ func BenchmarkOverhead(b *testing.B) {
 			b.ReportMetric(hm/tasks*1e6, "harness-extra-µs/task")
 			b.ReportMetric(bm/tasks*1e6, "bare-extra-µs/task")
 			b.ReportMetric(hm/bm, "overhead-ratio")
+		})
+	}
+}
+
+// definedSleep is the built-in sleep workload's work written as a user
+// would write it.
+var definedSleep = concbench.Define("bench-sleep", func(ctx context.Context, i int) error {
+	time.Sleep(10 * time.Millisecond)
+	return nil
+})
+
+// BenchmarkDefined measures what a task defined with concbench.Define
+// costs against the same sleeps as the built-in sleep workload: for each
+// strategy it alternates runs of the two and reports their median wall
+// times and the ratio (defined/built-in; the target is <= 1.05).
+func BenchmarkDefined(b *testing.B) {
+	const tasks, conc, pairs = 10_000, 1000, 3
+	builtin, err := workloads.New(workloads.Spec{Name: "sleep", Latency: 10 * time.Millisecond})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defined, err := workloads.New(workloads.Spec{Name: definedSleep.Name()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer defined.Close()
+	for _, name := range []string{"unbounded", "pool", "semaphore"} {
+		strat, err := strategies.New(name, conc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("tasks=%d/conc=%d/strategy=%s", tasks, conc, name), func(b *testing.B) {
+			var d, bi []float64
+			for b.Loop() {
+				for range pairs {
+					d = append(d, mustRun(b, defined, strat, tasks).Wall.Seconds())
+					bi = append(bi, mustRun(b, builtin, strat, tasks).Wall.Seconds())
+				}
+			}
+			b.ReportMetric(median(d)*1e3, "defined-ms")
+			b.ReportMetric(median(bi)*1e3, "builtin-ms")
+			b.ReportMetric(median(d)/median(bi), "defined/builtin")
 		})
 	}
 }

@@ -27,6 +27,10 @@ func ServeIfChild() {
 	target.ServeIfChild()
 }
 
+// IsChild reports whether the harness started this process as a worker
+// or a child target: ServeIfChild serves in it and never returns.
+func IsChild() bool { return strategies.IsWorker() || target.IsChild() }
+
 // needsTarget reports whether the plan's workload talks to the network
 // and no address was given, so concbench starts its own target.
 func needsTarget(s *workloads.Spec) bool {

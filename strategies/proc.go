@@ -68,6 +68,7 @@ func (p Process) start(ctx context.Context, job *Job, id int) (*proc, error) {
 		timeout = 10 * time.Second
 	}
 	ready := make(chan error, 1)
+	silent := false // no answer within the timeout
 	go func() {
 		werr := writeHello(w.in, hello{Version: protoVersion, Spec: job.Spec, PerProcess: p.perProcess(), ID: id})
 		// Read the answer even if writing failed: a worker that refuses
@@ -84,7 +85,7 @@ func (p Process) start(ctx context.Context, job *Job, id int) (*proc, error) {
 	select {
 	case err = <-ready:
 	case <-timer.C:
-		err = fmt.Errorf("no answer within %v", timeout)
+		err, silent = fmt.Errorf("no answer within %v", timeout), true
 		defer func() { <-ready }() // ends once the kill below closes the pipes
 	case <-ctx.Done():
 		err = ctx.Err()
@@ -93,10 +94,18 @@ func (p Process) start(ctx context.Context, job *Job, id int) (*proc, error) {
 	if err != nil {
 		w.kill()
 		werr := w.cmd.Wait()
+		if silent || errors.Is(err, errBadMagic) || werr == nil && w.cmd.ProcessState.Success() {
+			// It ran as something else (a test suite, a main) instead.
+			return nil, fmt.Errorf("worker %d did not answer: %s (%v%s)", id, ServeHint, firstErr(err, werr), w.stderr.suffix())
+		}
 		return nil, fmt.Errorf("worker %d did not start (%s): %v%s", id, argv[0], firstErr(err, werr), w.stderr.suffix())
 	}
 	return w, nil
 }
+
+// ServeHint is what to do about a worker process that does not speak the
+// worker protocol: the binary was re-executed but did not serve.
+const ServeHint = "call concbench.ServeWorkers first in TestMain or main"
 
 func firstErr(err, exit error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {

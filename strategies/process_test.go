@@ -190,8 +190,9 @@ func TestProcessWorkerThatCannotStart(t *testing.T) {
 	}{
 		{[]string{"/nonexistent/worker"}, "cannot start"},
 		{[]string{"sh", "-c", "echo boom >&2; exit 3"}, "boom"},
-		{[]string{"sh", "-c", "exec sleep 60"}, "no answer within"},
-		{[]string{"sh", "-c", "printf XXXX"}, "bad magic"},
+		{[]string{"sh", "-c", "exec sleep 60"}, "did not answer: " + ServeHint + " (no answer within"},
+		{[]string{"sh", "-c", "printf XXXX"}, "did not answer: " + ServeHint + " (bad magic"},
+		{[]string{"sh", "-c", "echo PASS"}, "did not answer: " + ServeHint},
 	} {
 		t.Run(tc.cmd[len(tc.cmd)-1], func(t *testing.T) {
 			job, _ := newJob(workloads.Spec{Name: "cpu", Work: 1}, 10)

@@ -62,13 +62,16 @@ func readString(r *bufio.Reader) (string, error) {
 	return string(b), err
 }
 
+// errBadMagic: the other side does not speak the worker protocol.
+var errBadMagic = errors.New("bad magic")
+
 func readMagic(r *bufio.Reader) (uint64, error) {
 	var m [len(protoMagic)]byte
 	if _, err := io.ReadFull(r, m[:]); err != nil {
 		return 0, err
 	}
 	if string(m[:]) != protoMagic {
-		return 0, fmt.Errorf("bad magic %q: not a concbench worker stream", m[:])
+		return 0, fmt.Errorf("%w %q: not a concbench worker stream", errBadMagic, m[:])
 	}
 	return binary.ReadUvarint(r)
 }

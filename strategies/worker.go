@@ -21,12 +21,16 @@ import (
 // workerEnv marks a process started by Process as one of its workers.
 const workerEnv = "CONCBENCH_WORKER"
 
+// IsWorker reports whether the parent started this process as a Process
+// worker (whether or not it serves as one).
+func IsWorker() bool { return os.Getenv(workerEnv) == "1" }
+
 // ServeIfWorker turns this process into a Process worker and exits if the
 // parent started it as one; otherwise it returns at once. Call it first in
 // main, and in TestMain of any test binary that runs the process strategy,
 // so that re-executing the binary yields a worker.
 func ServeIfWorker() {
-	if os.Getenv(workerEnv) != "1" {
+	if !IsWorker() {
 		return
 	}
 	// SIGINT reaches workers from a terminal's Ctrl-C as well as from the

@@ -38,13 +38,17 @@ func Serve(ctx context.Context, httpAddr, tcpAddr string, out io.Writer) error {
 
 const childEnv = "CONCBENCH_TARGET"
 
+// IsChild reports whether StartChild started this process (whether or
+// not it serves as a target).
+func IsChild() bool { return os.Getenv(childEnv) == "1" }
+
 // ServeIfChild turns this process into a target and exits if StartChild
 // started it; otherwise it returns at once. Call it first in main and in
 // TestMain of test binaries that start a child target. The child stops
 // when its parent closes its stdin or sends SIGTERM; it ignores SIGINT,
 // so a Ctrl-C meant for the parent leaves the parent's requests served.
 func ServeIfChild() {
-	if os.Getenv(childEnv) != "1" {
+	if !IsChild() {
 		return
 	}
 	signal.Ignore(os.Interrupt)
