@@ -1,0 +1,62 @@
+package concbench_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench"
+	"github.com/concbench/concbench/results"
+)
+
+var shortSleep = concbench.Define("test-short-sleep", func(ctx context.Context, i int) error {
+	time.Sleep(time.Duration(1+i%3) * time.Millisecond)
+	return nil
+})
+
+// TestRunDocumentReports checks that what Run returns is a results
+// document that `concbench report` renders: charts and report.md.
+func TestRunDocumentReports(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH to run concbench report with")
+	}
+	doc, err := concbench.Run(context.Background(), shortSleep, concbench.Strategies("all"),
+		concbench.Concurrency(2, 4), concbench.Tasks(10, 20), concbench.Repeat(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2 task counts x (sequential, unbounded, then 3 bounded x 2 limits)
+	if len(doc.Runs) != 2*(2+3*2) || doc.Schema != results.Schema {
+		t.Fatalf("%d runs, schema %q", len(doc.Runs), doc.Schema)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "results.json")
+	if err := results.WriteFileAtomic(path, func(w io.Writer) error { return results.Write(w, "json", doc) }); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "report")
+	cmd := exec.Command(goBin, "run", "./cmd/concbench", "report", path, "--out", out)
+	cmd.Env = append(os.Environ(), "CONCBENCH_WORKER=", "CONCBENCH_TARGET=")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("concbench report: %v\n%s", err, b)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pngs, _ := filepath.Glob(filepath.Join(out, "*.png"))
+	if len(pngs) < 3 {
+		t.Errorf("%d charts: %v", len(pngs), pngs)
+	}
+	for _, want := range []string{"test-short-sleep", "sequential", "unbounded", "pool", "semaphore", "process", ".png"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q:\n%s", want, md)
+		}
+	}
+}
