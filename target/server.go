@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
@@ -169,13 +168,7 @@ func (s *Server) routes() http.Handler {
 		w.Header().Set("Content-Type", "text/plain")
 		w.Write(helloBody)
 	}))
-	mux.HandleFunc("/delay/{d}", count(handleDelay))
-	mux.HandleFunc("/status/{code}", count(handleStatus))
-	mux.HandleFunc("/bytes/{n}", count(handleBytes))
-	mux.HandleFunc("/json", count(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(jsonBody)
-	}))
+	httpbinRoutes(mux, count)
 	mux.HandleFunc("/stats", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(s.Stats())
@@ -183,50 +176,8 @@ func (s *Server) routes() http.Handler {
 	return mux
 }
 
-var jsonBody = []byte(`{"service":"concbench target","endpoints":["/","/delay/{duration}","/status/{code}","/bytes/{n}","/json","/stats"],"ok":true}` + "\n")
-
 func badRequest(w http.ResponseWriter, format string, a ...any) {
 	http.Error(w, fmt.Sprintf(format, a...), http.StatusBadRequest)
-}
-
-// handleDelay answers after the duration in the path, plus or minus a
-// uniform ?jitter=, cut short if the client goes away.
-func handleDelay(w http.ResponseWriter, r *http.Request) {
-	d, err := time.ParseDuration(r.PathValue("d"))
-	if err != nil || d < 0 || d > MaxDelay {
-		badRequest(w, "delay %q: want a duration from 0 to %v, e.g. /delay/10ms", r.PathValue("d"), MaxDelay)
-		return
-	}
-	if j := r.URL.Query().Get("jitter"); j != "" {
-		jd, err := time.ParseDuration(j)
-		if err != nil || jd < 0 || jd > MaxDelay {
-			badRequest(w, "jitter %q: want a duration from 0 to %v", j, MaxDelay)
-			return
-		}
-		d += time.Duration((2*rand.Float64() - 1) * float64(jd))
-	}
-	if d > 0 {
-		t := time.NewTimer(d)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
-	}
-	w.Header().Set("Content-Type", "text/plain")
-	w.Write(helloBody)
-}
-
-func handleStatus(w http.ResponseWriter, r *http.Request) {
-	code, err := strconv.Atoi(r.PathValue("code"))
-	if err != nil || code < 100 || code > 599 {
-		badRequest(w, "status %q: want a code from 100 to 599", r.PathValue("code"))
-		return
-	}
-	w.Header().Set("Content-Type", "text/plain")
-	w.WriteHeader(code)
-	fmt.Fprintf(w, "%d %s\n", code, http.StatusText(code))
 }
 
 // handleBytes sends n pseudo-random bytes, the same n bytes every time.

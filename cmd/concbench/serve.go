@@ -16,13 +16,20 @@ server and a TCP echo server. It prints the addresses it bound, one
 "name=host:port" line each, and serves until SIGINT or SIGTERM, then shuts
 down gracefully.
 
-HTTP endpoints:
+HTTP endpoints, for load generation:
   /                  a small fixed body
-  /delay/{duration}  answers after the duration, e.g. /delay/10ms (?jitter=2ms: +- uniform)
-  /status/{code}     answers with that status code (100-599)
+  /delay/{duration}  answers after a Go duration, e.g. /delay/10ms, uncapped up to 1m
+                     (?jitter=2ms: +- uniform), with the same small body
   /bytes/{n}         n deterministic pseudo-random bytes (at most 64 MiB)
-  /json              a small JSON document
   /stats             connections and requests counted so far
+and a local httpbin (https://httpbin.org), same statuses, content types and
+JSON shapes, for code written against it:
+  /delay/{seconds}   e.g. /delay/1 or /delay/0.5 (capped at 10 s, as httpbin does)
+  /status/{codes}    200-599; a list picks at random: /status/200,500 or weighted /status/200:3,500:1
+  /get /post /put /patch /delete /anything[/...]   echo args, headers, origin, url, form, data, json
+  /headers /user-agent /ip /uuid /json
+  /stream/{n}        min(n, 100) JSON lines
+  /drip              ?duration=2&numbytes=10&delay=0&code=200: bytes dripped over seconds
 Bad parameters get a 400 with a message.
 
 Examples:
