@@ -59,6 +59,11 @@ type Definition struct {
 	// builds the workload. It is called once per process and cell: in the
 	// parent and in every worker process.
 	New func(c Config) (Doer, error)
+	// Validate, if set, checks p (every declared parameter set, defaults
+	// filled in) the way New does, but builds nothing that outlasts it:
+	// Spec.Validate calls it, so that a bad value is reported before
+	// anything runs. Errors are *params.Error.
+	Validate func(p params.Values) error
 	// Describe, if set, returns the parameters that describe a run in
 	// tables and results (e.g. leaving out what does not apply). The
 	// default is every set parameter.

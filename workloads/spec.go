@@ -165,8 +165,14 @@ func (s *Spec) Validate() error {
 			return bad("size", strconv.Itoa(s.Size), fmt.Sprintf("must be within [1, %d]", MaxSize))
 		}
 	default:
-		if _, ok := Lookup(s.Name); !ok {
+		d, ok := Lookup(s.Name)
+		if !ok {
 			return bad("workload", s.Name, "unknown workload; want one of "+strings.Join(append(slices.Clone(Names), registeredOnly()...), ", "))
+		}
+		if d.Validate != nil {
+			if err := d.Validate(s.Params.WithDefaults(d.Params)); err != nil {
+				return err
+			}
 		}
 	}
 	if !(s.FailRate >= 0 && s.FailRate <= 1) {
