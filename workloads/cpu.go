@@ -15,21 +15,27 @@ var sink atomic.Uint64
 const checkEvery = 1 << 16
 
 func (w cpu) do(ctx context.Context, i int) (int64, error) {
-	x := draw(w.spec.Seed, i, 0, streamCPU) | 1
-	for done := 0; done < w.spec.Work; {
-		n := min(checkEvery, w.spec.Work-done)
+	return 0, spin(ctx, draw(w.spec.Seed, i, 0, streamCPU), w.spec.Work)
+}
+
+// spin runs rounds of xorshift mixing from x, looking at ctx every
+// checkEvery rounds, and returns ctx.Err() if it ended the work early.
+func spin(ctx context.Context, x uint64, rounds int) error {
+	x |= 1
+	for done := 0; done < rounds; {
+		n := min(checkEvery, rounds-done)
 		for range n {
 			x ^= x << 13
 			x ^= x >> 7
 			x ^= x << 17
 		}
 		done += n
-		if done < w.spec.Work {
+		if done < rounds {
 			if err := ctx.Err(); err != nil {
-				return 0, err
+				return err
 			}
 		}
 	}
 	sink.Add(x)
-	return 0, nil
+	return nil
 }
