@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"golang.org/x/perf/benchmath"
@@ -11,7 +12,7 @@ import (
 
 // Delta is the change of one metric of one cell between two results.
 type Delta struct {
-	Metric      string  // wall, throughput, p99, peak RSS
+	Metric      string  // a registered metric: wall, throughput, p99, rss
 	Old, New    float64 // medians over the repetitions
 	Change      float64 // (New-Old)/Old
 	P           float64 // Mann-Whitney U p-value over the repetitions
@@ -52,7 +53,7 @@ func Compare(a, b *Document) ([]CellDeltas, error) {
 			{"wall", func(r Repetition) float64 { return r.WallSeconds }},
 			{"throughput", func(r Repetition) float64 { return r.ThroughputPerS }},
 			{"p99", func(r Repetition) float64 { return r.P99Seconds }},
-			{"peak RSS", func(r Repetition) float64 { return float64(r.PeakRSSBytes) }},
+			{"rss", func(r Repetition) float64 { return float64(r.PeakRSSBytes) }},
 		} {
 			cd.Deltas = append(cd.Deltas, delta(m.name, values(na, m.get), values(nb, m.get)))
 		}
@@ -92,15 +93,8 @@ func WriteComparison(w io.Writer, cells []CellDeltas) error {
 	rows := [][]string{{"cell", "metric", "old", "new", "change", "p", "n"}}
 	for _, c := range cells {
 		for _, d := range c.Deltas {
-			show := func(x float64) string {
-				switch d.Metric {
-				case "wall", "p99":
-					return Seconds(x)
-				case "throughput":
-					return Rate(x)
-				}
-				return Bytes(x)
-			}
+			m, _ := LookupMetric(d.Metric)
+			show := m.Format
 			change := "~"
 			if d.Significant {
 				change = fmt.Sprintf("%+.1f%%", 100*d.Change)
@@ -113,4 +107,29 @@ func WriteComparison(w io.Writer, cells []CellDeltas) error {
 	b.WriteString("\nchange: difference of the medians where a Mann-Whitney U test over the repetitions gives p < 0.05; ~ otherwise (4+ repetitions a side are needed)\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// Worse reports whether d is a significant change for the worse by more
+// than limit (a share: 0.05 is 5%), in the metric's own direction.
+func (d Delta) Worse(limit float64) bool {
+	m, ok := LookupMetric(d.Metric)
+	if !ok || !d.Significant {
+		return false
+	}
+	return float64(-m.Better)*d.Change > limit
+}
+
+// Regressions lists, one line each, the significant changes for the worse
+// by more than limit in the metrics named (all compared ones if none).
+func Regressions(cells []CellDeltas, metrics []string, limit float64) []string {
+	var out []string
+	for _, c := range cells {
+		for _, d := range c.Deltas {
+			if (len(metrics) == 0 || slices.Contains(metrics, d.Metric)) && d.Worse(limit) {
+				m, _ := LookupMetric(d.Metric)
+				out = append(out, fmt.Sprintf("%s: %s %s -> %s (%+.1f%%, p=%.3f)", c.Key, d.Metric, m.Format(d.Old), m.Format(d.New), 100*d.Change, d.P))
+			}
+		}
+	}
+	return out
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"github.com/concbench/concbench/results"
 	"github.com/spf13/pflag"
@@ -19,9 +21,13 @@ shown where a Mann-Whitney U test over the repetitions (as benchstat does)
 gives p < 0.05, and "~" where it does not; that needs 4 or more
 repetitions a side (--repeat).
 
+With --fail-on, it exits 3 when a significant change for the worse larger
+than that share appears in one of --metrics (a CI gate on regressions).
+
 Examples:
   concbench run --repeat 6 --out old.json && (change things) && concbench run --repeat 6 --out new.json
   concbench compare old.json new.json
+  concbench compare old.json new.json --fail-on 5% --metrics wall,throughput,p99
 
 Flags:
 `
@@ -43,6 +49,10 @@ Flags:
 
 func compareCmd(_ context.Context, args []string, stdout io.Writer) error {
 	fs := pflag.NewFlagSet("compare", pflag.ContinueOnError)
+	var failOn share
+	metrics := choiceList{v: []string{"wall", "throughput"}, allowed: []string{"wall", "throughput", "p99", "rss"}}
+	fs.Var(&failOn, "fail-on", "exit 3 on a significant change for the worse larger than this share (e.g. 5%) in --metrics")
+	fs.Var(&metrics, "metrics", "the metrics --fail-on watches: wall, throughput, p99, rss")
 	if err := parseFlagsArgs(fs, args, stdout, compareUsage); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return nil
@@ -64,7 +74,49 @@ func compareCmd(_ context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s and %s: %w", fs.Arg(0), fs.Arg(1), err)
 	}
-	return results.WriteComparison(stdout, cells)
+	if err := results.WriteComparison(stdout, cells); err != nil {
+		return err
+	}
+	if fs.Changed("metrics") && !fs.Changed("fail-on") {
+		return usagef("--metrics applies with --fail-on")
+	}
+	if !fs.Changed("fail-on") {
+		return nil
+	}
+	if worse := results.Regressions(cells, metrics.v, failOn.v); len(worse) > 0 {
+		return &regressionError{worse, failOn.v}
+	}
+	return nil
+}
+
+// regressionError names the regressions compare --fail-on found: exit 3.
+type regressionError struct {
+	worse []string
+	limit float64
+}
+
+func (e *regressionError) Error() string {
+	return fmt.Sprintf("%d changes worse than %g%%: %s", len(e.worse), 100*e.limit, strings.Join(e.worse, "; "))
+}
+
+func (e *regressionError) Unwrap() error { return errThresholds }
+
+// share is a pflag.Value for a share written as 5% or 0.05.
+type share struct{ v float64 }
+
+func (s *share) String() string { return strconv.FormatFloat(100*s.v, 'g', -1, 64) + "%" }
+func (s *share) Type() string   { return "share" }
+func (s *share) Set(v string) error {
+	p, pct := strings.CutSuffix(v, "%")
+	f, err := strconv.ParseFloat(p, 64)
+	if pct {
+		f /= 100
+	}
+	if err != nil || !(f >= 0 && f < 100) {
+		return fmt.Errorf("want a share such as 5%% or 0.05")
+	}
+	s.v = f
+	return nil
 }
 
 func mergeCmd(_ context.Context, args []string, stdout io.Writer) error {
