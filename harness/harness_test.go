@@ -99,10 +99,13 @@ func TestAnalyticMakespans(t *testing.T) {
 // under every strategy and checks that each task meets the same fate.
 func TestSameSeedSameFate(t *testing.T) {
 	spec := workloads.Spec{
-		Name:      "sleep",
-		Seed:      42,
-		Durations: []time.Duration{ms, ms, 30 * ms, ms, 2 * ms}, // far from the timeout either way
-		Timeout:   15 * ms,
+		Name: "sleep",
+		Seed: 42,
+		// Far from the timeout either way: a short task would need a
+		// scheduling delay of 65 ms to time out, which even a busy 2-core
+		// machine does not give.
+		Durations: []time.Duration{5 * ms, 5 * ms, 150 * ms, 5 * ms, 10 * ms},
+		Timeout:   75 * ms,
 		FailRate:  0.3,
 		Retries:   1, // a final error then has p = 0.09 per task
 		Backoff:   ms,
