@@ -158,7 +158,7 @@ func (s *Spec) Validate() error {
 			return bad("method", s.Method, "want an upper-case HTTP method such as GET or POST")
 		}
 	case "tcp":
-		if _, port, err := net.SplitHostPort(s.Addr); err != nil || port == "" || port == "0" {
+		if _, port, err := net.SplitHostPort(s.Addr); err != nil || !validPort(port) {
 			return bad("addr", s.Addr, "want host:port, e.g. 127.0.0.1:9000")
 		}
 		if s.Size <= 0 || s.Size > MaxSize {
@@ -283,7 +283,18 @@ func checkURL(raw string) error {
 	case u.Host == "":
 		return errors.New("the URL has no host")
 	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("port %s is not in [1, 65535]", p)
+		}
+	}
 	return nil
+}
+
+// validPort reports whether port is a number a client can connect to.
+func validPort(port string) bool {
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 1 && n <= 65535
 }
 
 func (s *Spec) dist() string {

@@ -64,15 +64,15 @@ func compareCmd(_ context.Context, args []string, stdout io.Writer) error {
 	}
 	a, err := results.ReadFile(fs.Arg(0))
 	if err != nil {
-		return err
+		return inputError(err)
 	}
 	b, err := results.ReadFile(fs.Arg(1))
 	if err != nil {
-		return err
+		return inputError(err)
 	}
 	cells, err := results.Compare(a, b)
-	if err != nil {
-		return fmt.Errorf("%s and %s: %w", fs.Arg(0), fs.Arg(1), err)
+	if err != nil { // the two files do not fit together: bad input
+		return usagef("%s and %s: %w", fs.Arg(0), fs.Arg(1), err)
 	}
 	if err := results.WriteComparison(stdout, cells); err != nil {
 		return err
@@ -134,20 +134,27 @@ func mergeCmd(_ context.Context, args []string, stdout io.Writer) error {
 	if fs.NArg() < 2 {
 		return usagef("merge takes two or more results files; got %d", fs.NArg())
 	}
+	o, err := checkOutput("out", *out, stdout)
+	if err != nil {
+		return err
+	}
 	var docs []*results.Document
 	for _, p := range fs.Args() {
 		d, err := results.ReadFile(p)
 		if err != nil {
-			return err
+			return inputError(err)
 		}
 		docs = append(docs, d)
 	}
 	merged, err := results.Merge(docs)
 	if err != nil {
+		return inputError(err)
+	}
+	if err := o.write(stdout, func(w io.Writer) error { return results.Write(w, "json", merged) }); err != nil {
 		return err
 	}
-	if err := results.WriteFileAtomic(*out, func(w io.Writer) error { return results.Write(w, "json", merged) }); err != nil {
-		return err
+	if o.stdout {
+		return nil // stdout holds the document, and only it
 	}
 	_, err = fmt.Fprintf(stdout, "%s: %d runs from %d sources\n", *out, len(merged.Runs), len(merged.Sources))
 	return err

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/concbench/concbench/harness"
@@ -16,27 +18,6 @@ import (
 )
 
 const version = "0.1.0"
-
-// Exit codes.
-const (
-	exitOK          = 0
-	exitFailure     = 1   // the run could not be carried out
-	exitUsage       = 2   // bad flags or arguments
-	exitThreshold   = 3   // a threshold failed; results were written
-	exitInterrupted = 130 // stopped by SIGINT/SIGTERM; results so far were written
-)
-
-// usageError is bad input from the user: exit 2.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
-
-// errInterrupted means the run was stopped by a signal after writing what
-// it had measured.
-var errInterrupted = errors.New("interrupted")
 
 const topUsage = `concbench measures how to run many tasks at once: the same workload,
 task for task, under sequential, unbounded, pool, semaphore and process
@@ -70,32 +51,37 @@ func main() {
 	os.Exit(cli(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// cli runs one command and returns the exit code. Errors are printed to
-// stderr on one line.
-func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	err := dispatch(ctx, args, stdout)
+// cli runs one command and returns the exit code (exitcodes.go). Errors
+// are printed to stderr on one line. A panic in the command is a crash:
+// its trace goes to stderr and the exit code is 1, never 2.
+func cli(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(stderr, "concbench: internal error (a bug, please report it): %v\n%s", v, debug.Stack())
+			code = exitFailure
+		}
+	}()
+	err := dispatch(ctx, args, stdout, stderr)
+	// serve runs until a signal: that is how it ends well.
+	serve := len(args) > 0 && args[0] == "serve"
+	code = exitCode(err, ctx.Err() != nil && !serve)
 	switch {
-	case err == nil:
-		return exitOK
-	case errors.Is(err, errInterrupted):
+	case code == exitInterrupted && (err == nil || errors.Is(err, errInterrupted)):
 		fmt.Fprintln(stderr, "concbench: interrupted; results measured so far were written")
-		return exitInterrupted
+	case code == exitInterrupted:
+		fmt.Fprintf(stderr, "concbench: interrupted: %v\n", err)
+	case err != nil:
+		fmt.Fprintf(stderr, "concbench: %v\n", err)
 	}
-	fmt.Fprintf(stderr, "concbench: %v\n", err)
-	if errors.Is(err, errThresholds) {
-		return exitThreshold
-	}
-	var ue usageError
-	if errors.As(err, &ue) {
-		return exitUsage
-	}
-	return exitFailure
+	return code
 }
 
-func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		_, err := io.WriteString(stdout, topUsage)
-		return err
+		// As go and hyperfine do: no command is a usage error, the usage
+		// goes to stderr, and a script that forgot its arguments fails.
+		io.WriteString(stderr, topUsage)
+		return usageError{errors.New("no command given")}
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":
@@ -114,14 +100,26 @@ func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
 		_, err := fmt.Fprintf(stdout, "concbench %s\n", version)
 		return err
 	case "help", "-h", "--help":
-		if len(rest) > 0 {
-			return dispatch(ctx, []string{rest[0], "--help"}, stdout)
-		}
-		_, err := io.WriteString(stdout, topUsage)
-		return err
+		return helpCmd(ctx, rest, stdout, stderr)
 	default:
 		return usagef("unknown command %q; want run, serve, plot, report, compare, merge, version or help", cmd)
 	}
+}
+
+// helpCmd prints the usage of the command named in args, or the overview.
+// Help about help, or help given flags (help -h, --help --help), is the
+// overview: it never dispatches to itself.
+func helpCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || strings.HasPrefix(args[0], "-") {
+		_, err := io.WriteString(stdout, topUsage)
+		return err
+	}
+	switch args[0] {
+	case "version", "--version":
+		_, err := io.WriteString(stdout, "Usage: concbench version\n\nPrints the version.\n")
+		return err
+	}
+	return dispatch(ctx, []string{args[0], "--help"}, stdout, stderr)
 }
 
 // parseFlags parses args into fs for a command that takes no arguments

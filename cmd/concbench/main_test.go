@@ -239,7 +239,7 @@ func TestNetworkBadInput(t *testing.T) {
 		{[]string{"run", "--workload", "tcp", "--size", "0"}, "--size", 2},
 		{[]string{"run", "--duration", "1s", "--tasks", "5"}, "--duration", 2},
 		{[]string{"run", "--duration", "soon"}, "--duration", 2},
-		{[]string{"serve", "--http-addr", "127.0.0.1:99999"}, "99999", 1},
+		{[]string{"serve", "--http-addr", "127.0.0.1:99999"}, "99999", 2},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			r := concbench(t, tc.args...)

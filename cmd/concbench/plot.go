@@ -97,7 +97,7 @@ func readDocuments(paths []string) (*results.Document, error) {
 	for _, p := range paths {
 		d, err := results.ReadFile(p)
 		if err != nil {
-			return nil, err
+			return nil, inputError(err)
 		}
 		if doc == nil {
 			doc = d
@@ -126,6 +126,9 @@ func plotCmd(_ context.Context, args []string, stdout io.Writer, report bool) er
 	}
 	opt, err := pf.options()
 	if err != nil {
+		return err
+	}
+	if err := checkOutputDir("out", *out); err != nil {
 		return err
 	}
 	doc, err := readDocuments(fs.Args())

@@ -66,15 +66,25 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	if f.plotDir != "" {
-		if err := checkWritable(filepath.Join(f.plotDir, "x")); err != nil {
+		if err := checkOutputDir("plot", f.plotDir); err != nil {
+			return err
+		}
+		if _, err := results.CheckOutput(filepath.Join(f.plotDir, "report.md")); err != nil {
 			return usagef("--plot %q: %v", f.plotDir, err)
 		}
 	}
 	outFormat := formatFor(f.out)
+	var out output
 	if f.out != "" {
-		if err := checkWritable(f.out); err != nil {
-			return usagef("--out %q: %v", f.out, err)
+		if out, err = checkOutput("out", f.out, stdout); err != nil {
+			return err
 		}
+		if out.stdout && !f.quiet {
+			return usagef("--out %q is this command's stdout, which also gets the results table: add -q to have only --out's document there", f.out)
+		}
+	}
+	writeOut := func(doc *results.Document) error {
+		return out.write(stdout, func(w io.Writer) error { return results.Write(w, outFormat, doc) })
 	}
 
 	for _, n := range plan.Notes() {
@@ -92,8 +102,8 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		prog = newProgress(os.Stderr, isTerminal(os.Stderr), plan)
 		hooks = prog.hooks(skip)
 	}
-	// After every cell, --out is rewritten (atomically) with all measured
-	// so far: a sweep killed outright keeps its finished cells.
+	// After every cell, a regular --out file is rewritten (atomically) with
+	// all measured so far: a sweep killed outright keeps its finished cells.
 	var measured []results.Summary
 	cellDone := hooks.CellDone
 	hooks.CellDone = func(i, n int, s results.Summary) {
@@ -101,9 +111,9 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 			cellDone(i, n, s)
 		}
 		measured = append(measured, s)
-		if f.out != "" {
+		if f.out != "" && !out.stream && !out.stdout {
 			doc.Runs = combine(plan, prior, measured)
-			results.WriteFileAtomic(f.out, func(w io.Writer) error { return results.Write(w, outFormat, doc) })
+			writeOut(doc)
 		}
 	}
 	runs, runErr := harness.Execute(ctx, plan, hooks)
@@ -115,15 +125,14 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	doc.Partial = interrupted
 	thErr := checkThresholds(doc, f.thresholds.v)
 
-	// Whatever happened, what was measured is written.
+	// Whatever happened, what was measured is written; a results file is
+	// never replaced by one that holds nothing.
 	var werr error
-	if len(doc.Runs) > 0 || runErr == nil {
+	if (len(doc.Runs) > 0 || runErr == nil) && !out.stdout {
 		werr = results.Write(stdout, f.format.v, doc)
-		if f.out != "" {
-			werr = errors.Join(werr, results.WriteFileAtomic(f.out, func(w io.Writer) error {
-				return results.Write(w, outFormat, doc)
-			}))
-		}
+	}
+	if f.out != "" && len(doc.Runs) > 0 {
+		werr = errors.Join(werr, writeOut(doc))
 	}
 	if f.plotDir != "" && len(doc.Runs) > 0 {
 		werr = errors.Join(werr, chartDocument(doc, f.plotDir, plotOpt, true, os.Stderr, os.Stderr))
@@ -152,20 +161,6 @@ func formatFor(path string) string {
 	return "json"
 }
 
-// checkWritable fails early, before a long run, if path cannot be written.
-func checkWritable(path string) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, ".concbench-probe*")
-	if err != nil {
-		return fmt.Errorf("cannot write to %s: %w", dir, err)
-	}
-	f.Close()
-	return os.Remove(f.Name())
-}
-
 // resumeFrom reads the complete cells of a results file for plan, by cell.
 // A file of another schema or plan is an error, before anything runs.
 func resumeFrom(path string, plan *harness.Plan) (map[harness.Cell]results.Summary, error) {
@@ -174,7 +169,7 @@ func resumeFrom(path string, plan *harness.Plan) (map[harness.Cell]results.Summa
 	}
 	doc, err := results.ReadFile(path)
 	if err != nil {
-		return nil, usagef("--resume: %v", err)
+		return nil, usagef("--resume: %w", err)
 	}
 	want := comparable(plan.Spec.Describe(), plan)
 	out := map[harness.Cell]results.Summary{}

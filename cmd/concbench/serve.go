@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 
 	"github.com/concbench/concbench/target"
 	"github.com/spf13/pflag"
@@ -51,5 +53,24 @@ func serveCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return err
 	}
+	for _, a := range []struct{ flag, addr string }{{"http-addr", *httpAddr}, {"tcp-addr", *tcpAddr}} {
+		if err := checkListenAddr(a.addr); err != nil {
+			return usagef("--%s %q: %v", a.flag, a.addr, err)
+		}
+	}
 	return target.Serve(ctx, *httpAddr, *tcpAddr, stdout)
+}
+
+// checkListenAddr rejects an address no listener could bind, before
+// anything starts: a typo is a usage error (exit 2); a port in use is
+// found when listening, a runtime failure (exit 1).
+func checkListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("want host:port, e.g. 127.0.0.1:8080 (port 0 picks a free one)")
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil {
+		return fmt.Errorf("port %q: want a number in [0, 65535]", port)
+	}
+	return nil
 }

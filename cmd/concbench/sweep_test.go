@@ -189,7 +189,7 @@ func TestCompareAndMerge(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "strategy=pool") || strings.Count(r.stdout, "\n") < 5 {
 		t.Errorf("compare: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if r := concbench(t, "compare", paths["a"], paths["c"]); r.code != 1 || !strings.Contains(r.stderr, "no cell in common") {
+	if r := concbench(t, "compare", paths["a"], paths["c"]); r.code != 2 || !strings.Contains(r.stderr, "no cell in common") {
 		t.Errorf("compare without common cells: exit %d %q", r.code, r.stderr)
 	}
 
