@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -56,6 +57,35 @@ func concbench(t *testing.T, args ...string) outcome {
 		t.Fatal(err)
 	}
 	return outcome{cmd.ProcessState.ExitCode(), out.String(), errb.String()}
+}
+
+// startAfter starts cmd and returns once its stderr says what want says
+// (the progress line of a finished cell): interrupt tests wait for that,
+// not for a fixed time, which a busy machine may need more of. The
+// returned buffer holds all of stderr once cmd.Wait has returned.
+func startAfter(t *testing.T, cmd *exec.Cmd, want string) *bytes.Buffer {
+	t.Helper()
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var all bytes.Buffer
+	sc := bufio.NewScanner(pipe)
+	for sc.Scan() {
+		all.WriteString(sc.Text() + "\n")
+		if strings.Contains(sc.Text(), want) {
+			// Keep reading, so that the command never blocks on a full pipe.
+			rest := make(chan struct{})
+			go func() { defer close(rest); io.Copy(&all, pipe) }()
+			t.Cleanup(func() { <-rest })
+			return &all
+		}
+	}
+	t.Fatalf("the command ended before saying %q: %s", want, all.String())
+	return nil
 }
 
 func TestBadInputExitsTwoWithOneLine(t *testing.T) {
@@ -165,12 +195,12 @@ func TestRunWritesEveryFormat(t *testing.T) {
 func TestInterruptKeepsResults(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "r.json")
 	cmd := command("run", "--latency", "100ms", "--tasks", "40", "--strategies", "unbounded,sequential", "--format", "json", "--out", out)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(600 * time.Millisecond) // unbounded takes ~100ms, sequential 4s
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	stderr := startAfter(t, cmd, "cell 1/2 done") // unbounded takes ~100ms, sequential 4s
+	// Not synchronisation but slack: any moment in the sequential cell's
+	// 4 s after its first 100 ms task gives a finished and a partial cell.
+	time.Sleep(300 * time.Millisecond)
 	start := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)

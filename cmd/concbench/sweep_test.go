@@ -12,7 +12,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/results"
@@ -63,14 +62,9 @@ func TestProgressWeighsCellsByCost(t *testing.T) {
 func TestInterruptThenResume(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "r.json")
-	plan := []string{"run", "--latency", "40ms", "--tasks", "10", "--strategies", "sequential,pool,semaphore", "--concurrency", "2", "-q"}
+	plan := []string{"run", "--latency", "40ms", "--tasks", "10", "--strategies", "sequential,pool,semaphore", "--concurrency", "2"}
 	cmd := command(append(plan, "--out", out)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(650 * time.Millisecond) // sequential takes ~400ms, pool and semaphore ~200ms each
+	stderr := startAfter(t, cmd, "cell 1/3 done") // sequential takes ~400ms, pool and semaphore ~200ms each
 	cmd.Process.Signal(syscall.SIGINT)
 	cmd.Wait()
 	if code := cmd.ProcessState.ExitCode(); code != 130 {
@@ -91,7 +85,7 @@ func TestInterruptThenResume(t *testing.T) {
 	}
 
 	out2 := filepath.Join(dir, "r2.json")
-	r := concbench(t, append(plan, "--resume", out, "--out", out2)...)
+	r := concbench(t, append(plan, "-q", "--resume", out, "--out", out2)...)
 	if r.code != 0 {
 		t.Fatalf("resume: exit %d: %s", r.code, r.stderr)
 	}
