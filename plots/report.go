@@ -22,6 +22,7 @@ func WriteReport(doc *results.Document, dir string, charts []Chart, skipped []Sk
 	if doc.Partial {
 		b.WriteString("**The run was interrupted: rows marked * are partial.**\n\n")
 	}
+	conclusion(&b, doc)
 	b.WriteString("## Environment\n\n| | |\n|---|---|\n")
 	for _, kv := range [][2]string{
 		{"concbench", e.Version}, {"Go", e.GoVersion}, {"OS/arch", e.GOOS + "/" + e.GOARCH},
@@ -76,4 +77,34 @@ func ints(xs []int) string {
 		s[i] = fmt.Sprint(x)
 	}
 	return strings.Join(s, ", ")
+}
+
+// conclusion opens the report with its answer: the thresholds' outcome
+// where there were any, then each verdict.
+func conclusion(b *strings.Builder, doc *results.Document) {
+	var lines []string
+	checks, failed := 0, 0
+	for i := range doc.Runs {
+		for _, c := range doc.Runs[i].Thresholds {
+			checks++
+			if !c.Pass {
+				failed++
+				lines = append(lines, fmt.Sprintf("**FAIL** %s conc=%d: `%s`: %s", doc.Runs[i].Strategy, doc.Runs[i].Concurrency, c.Threshold, c.Reason))
+			}
+		}
+	}
+	if checks > 0 && failed == 0 {
+		lines = append(lines, fmt.Sprintf("**Every threshold holds** (%d checks).", checks))
+	}
+	for _, v := range results.Verdicts(doc.Runs) {
+		lines = append(lines, v.String())
+	}
+	if len(lines) == 0 {
+		return
+	}
+	b.WriteString("## Conclusion\n\n")
+	for _, l := range lines {
+		fmt.Fprintf(b, "- %s\n", l)
+	}
+	b.WriteString("\n")
 }

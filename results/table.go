@@ -242,6 +242,12 @@ func writeText(w io.Writer, doc *Document, markdown bool) error {
 		}
 		errorLines(&b, g, markdown)
 	}
+	if vs := Verdicts(doc.Runs); len(vs) > 0 {
+		b.WriteString("\n")
+		for _, v := range vs {
+			fmt.Fprintf(&b, "%s\n", v)
+		}
+	}
 	fmt.Fprintf(&b, "\nlatency = service time per task; wait = queue wait; percentiles: %s", doc.PercentileMethod)
 	if slices.ContainsFunc(doc.Runs, func(s Summary) bool { return s.PercentileMethod == HDRPercentileMethod }) {
 		fmt.Fprintf(&b, " (runs of over %d tasks: %s)", DefaultExactLimit, HDRPercentileMethod)
