@@ -82,6 +82,20 @@ func BenchmarkQuery(b *testing.B) {
 	concbench.Benchmark(b, Query, concbench.Strategies("all"), concbench.Concurrency(2), concbench.Tasks(20))
 }
 `,
+	// forgot benchmarks the process strategy without ServeWorkers.
+	"forgot/forgot_test.go": `package forgot
+
+import (
+	"testing"
+
+	"example.com/usertasks"
+	"github.com/concbench/concbench"
+)
+
+func BenchmarkForgot(b *testing.B) {
+	concbench.Benchmark(b, usertasks.Query, concbench.Strategies("process"), concbench.Concurrency(1), concbench.Tasks(2))
+}
+`,
 }
 
 // writeUserModule writes userModule to a new directory, requiring this
@@ -109,6 +123,9 @@ func writeUserModule(t *testing.T) string {
 	for name, text := range userModule {
 		files[name] = text
 	}
+	if err := os.Mkdir(filepath.Join(dir, "forgot"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
@@ -133,15 +150,19 @@ func TestUserModule(t *testing.T) {
 	pids := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	gocmd := func(args ...string) []byte {
+	run := func(args ...string) ([]byte, []byte, error) {
 		cmd := exec.CommandContext(ctx, goBin, args...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "PIDS="+pids, "GOFLAGS=-mod=mod", "GOPROXY=off", "CONCBENCH_WORKER=", "CONCBENCH_TARGET=")
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
+		return out, stderr.Bytes(), err
+	}
+	gocmd := func(args ...string) []byte {
+		out, stderr, err := run(args...)
 		if err != nil {
-			t.Fatalf("go %s: %v\n%s%s", strings.Join(args, " "), err, out, stderr.Bytes())
+			t.Fatalf("go %s: %v\n%s%s", strings.Join(args, " "), err, out, stderr)
 		}
 		return out
 	}
@@ -218,6 +239,21 @@ func TestUserModule(t *testing.T) {
 	}
 	if workers["user-parse"] != 2 || workers["user-query"] != 2 {
 		t.Errorf("worker processes per task %v, want 2 each (pids %v)", workers, ran)
+	}
+
+	// Without ServeWorkers, the process cell fails at once, with the hint
+	// (the worker ran the package's tests instead, and exited).
+	start := time.Now()
+	forgot, stderr, err := run("test", "-run", "^$", "-bench", ".", "-benchtime", "1x", "./forgot")
+	hint := "worker 0 did not answer: call concbench.ServeWorkers first in TestMain or main"
+	if err == nil || !bytes.Contains(forgot, []byte(hint)) {
+		t.Errorf("a benchmark without ServeWorkers: %v, want a failure saying %q:\n%s%s", err, hint, forgot, stderr)
+	}
+	if bytes.Contains(forgot, []byte("canceled before")) {
+		t.Errorf("the failure is not one line:\n%s", forgot)
+	}
+	if d := time.Since(start); d > 60*time.Second {
+		t.Errorf("a benchmark without ServeWorkers took %v to fail", d)
 	}
 
 	// benchstat: one column per strategy.

@@ -207,3 +207,11 @@ func (p *Plan) Notes() []string {
 
 // errNoRuns is returned for a cell canceled before any recorded run.
 var errNoRuns = errors.New("canceled before any recorded run")
+
+// noRuns is a strategy's error that left a cell with nothing to show: it
+// reads as that error alone, on one line, and is errNoRuns.
+type noRuns struct{ err error }
+
+func (e noRuns) Error() string        { return e.err.Error() }
+func (e noRuns) Unwrap() error        { return e.err }
+func (e noRuns) Is(target error) bool { return target == errNoRuns }

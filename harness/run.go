@@ -247,7 +247,10 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 		runs = runs[:len(runs)-1] // the failed run measured nothing
 	}
 	if len(runs) == 0 {
-		return results.Summary{}, errors.Join(errNoRuns, runErr)
+		if runErr != nil {
+			return results.Summary{}, noRuns{runErr}
+		}
+		return results.Summary{}, errNoRuns
 	}
 	s := summarise(task, strat, cell, plan.Duration, runs)
 	if !strategies.Bounded(cell.Strategy) {

@@ -94,7 +94,7 @@ func (p Process) start(ctx context.Context, job *Job, id int) (*proc, error) {
 	if err != nil {
 		w.kill()
 		werr := w.cmd.Wait()
-		if silent || errors.Is(err, errBadMagic) || werr == nil && w.cmd.ProcessState.Success() {
+		if silent || errors.Is(err, errBadMagic) || werr == nil {
 			// It ran as something else (a test suite, a main) instead.
 			return nil, fmt.Errorf("worker %d did not answer: %s (%v%s)", id, ServeHint, firstErr(err, werr), w.stderr.suffix())
 		}
