@@ -4,10 +4,13 @@ go 1.26.8
 
 require (
 	github.com/HdrHistogram/hdrhistogram-go v1.4.0
+	github.com/alitto/pond/v2 v2.7.1
 	github.com/montanaflynn/stats v0.14.0
+	github.com/panjf2000/ants/v2 v2.12.1
 	github.com/spf13/pflag v1.0.10
 	github.com/valyala/fasthttp v1.74.0
 	golang.org/x/perf v0.0.0-20260908200009-22c9c6c9d4da
+	golang.org/x/sync v0.25.0
 	gonum.org/v1/plot v0.17.0
 )
 

@@ -50,26 +50,35 @@ func mustStrategy(t *testing.T, name string, conc int) strategies.Strategy {
 func TestAnalyticMakespans(t *testing.T) {
 	durs := []time.Duration{30 * ms, 10 * ms, 50 * ms, 20 * ms, 40 * ms, 10 * ms, 30 * ms, 20 * ms}
 	task := mustTask(t, workloads.Spec{Name: "sleep", Durations: durs})
-	for _, tc := range []struct {
-		strategy string
-		conc     int
-		ideal    time.Duration // worked out by hand
-	}{
-		{"sequential", 0, 210 * ms},
-		{"unbounded", 0, 50 * ms},
-		{"pool", 3, 70 * ms},
-		{"semaphore", 3, 70 * ms},
-		{"pool", 2, 110 * ms},
-		{"semaphore", 2, 110 * ms},
-		{"process", 3, 70 * ms}, // wall counts from the end of worker start-up
-		{"process", 2, 110 * ms},
-	} {
+	// Worked out by hand, by slots: sequential has 1, unbounded 8 (every
+	// task), the bounded strategies their limit.
+	ideal := map[int]time.Duration{1: 210 * ms, 2: 110 * ms, 3: 70 * ms, 8: 50 * ms}
+	type cell struct {
+		strategy    string
+		conc, slots int
+	}
+	var cells []cell
+	for _, name := range strategies.Registered() { // every strategy, registered ones too
+		switch {
+		case name == "sequential":
+			cells = append(cells, cell{name, 0, 1})
+		case strategies.Bounded(name): // process: wall counts from the end of worker start-up
+			cells = append(cells, cell{name, 3, 3}, cell{name, 2, 2})
+		default:
+			cells = append(cells, cell{name, 0, len(durs)})
+		}
+	}
+	for _, tc := range cells {
 		t.Run(fmt.Sprintf("strategy=%s/conc=%d", tc.strategy, tc.conc), func(t *testing.T) {
 			strat := mustStrategy(t, tc.strategy, tc.conc)
-			if got := results.ListSchedule(task.ExpectedAll(len(durs)), strat.Slots(len(durs))); got != tc.ideal {
-				t.Fatalf("ideal makespan %v, worked out %v", got, tc.ideal)
+			if got := strat.Slots(len(durs)); got != tc.slots {
+				t.Fatalf("%d slots, want %d", got, tc.slots)
 			}
-			upper := tc.ideal + tc.ideal/10 + 25*ms
+			want := ideal[tc.slots]
+			if got := results.ListSchedule(task.ExpectedAll(len(durs)), tc.slots); got != want {
+				t.Fatalf("ideal makespan %v, worked out %v", got, want)
+			}
+			upper := want + want/10 + 25*ms
 			var walls []time.Duration
 			for range 3 {
 				r, err := Once(context.Background(), task, strat, len(durs))
@@ -82,15 +91,15 @@ func TestAnalyticMakespans(t *testing.T) {
 						t.Fatalf("task %d: %v, %d attempts, service %v", i, s.Outcome, s.Attempts, s.Service)
 					}
 				}
-				if wall < tc.ideal-ms {
-					t.Fatalf("wall %v is below the ideal %v: tasks overlapped more than %d slots allow", wall, tc.ideal, strat.Slots(len(durs)))
+				if wall < want-ms {
+					t.Fatalf("wall %v is below the ideal %v: tasks overlapped more than %d slots allow", wall, want, tc.slots)
 				}
 				walls = append(walls, wall)
 				if wall <= upper {
 					return
 				}
 			}
-			t.Errorf("walls %v, want one within [%v, %v]", walls, tc.ideal, upper)
+			t.Errorf("walls %v, want one within [%v, %v]", walls, want, upper)
 		})
 	}
 }
@@ -113,7 +122,7 @@ func TestSameSeedSameFate(t *testing.T) {
 	const n = 40
 	task := mustTask(t, spec)
 	var first []results.Sample
-	for _, name := range strategies.Names {
+	for _, name := range strategies.Registered() {
 		r, err := Once(context.Background(), task, mustStrategy(t, name, 4), n)
 		if err != nil {
 			t.Fatal(err)
@@ -138,7 +147,7 @@ func TestSameSeedSameFate(t *testing.T) {
 
 func TestPanicsAreRecordedAndTheRunGoesOn(t *testing.T) {
 	task := mustTask(t, workloads.Spec{Name: "cpu", Work: 1000, PanicAt: []int{3, 7}})
-	for _, name := range strategies.Names {
+	for _, name := range strategies.Registered() {
 		r, err := Once(context.Background(), task, mustStrategy(t, name, 4), 20)
 		if err != nil {
 			t.Fatal(err)

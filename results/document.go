@@ -151,6 +151,9 @@ type Environment struct {
 	Time       time.Time `json:"time"`
 	Version    string    `json:"concbench_version"`
 	Command    string    `json:"command,omitempty"`
+	// Libraries are the versions of the libraries that strategies of the
+	// runs are named after (errgroup, ants, pond), by module path.
+	Libraries map[string]string `json:"libraries,omitempty"`
 }
 
 // CurrentEnvironment describes this process and machine now.

@@ -23,13 +23,23 @@ func (p Pool) Slots(n int) int { return min(max(p.Workers, 1), n) }
 // Run starts the workers and waits for them. A worker stops when the queue
 // is empty or ctx is done.
 func (p Pool) Run(ctx context.Context, job *Job) error {
+	return drain(ctx, job, p.Slots(job.Tasks), nil)
+}
+
+// drain runs n workers that take task indices from the job's source until
+// it is empty or ctx is done, calling start (if not nil) first on each
+// worker's goroutine, and waits for them.
+func drain(ctx context.Context, job *Job, n int, start func()) error {
 	// The queue is the job's source: for a closed loop taking an index is
 	// one atomic add, with no channel and no lock.
 	var wg sync.WaitGroup
-	for range p.Slots(job.Tasks) {
+	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if start != nil {
+				start()
+			}
 			for {
 				i, ok := job.Next(ctx)
 				if !ok {

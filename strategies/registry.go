@@ -38,6 +38,10 @@ type Definition struct {
 	Rank int
 	// Params are the strategy's own flags.
 	Params []params.Param
+	// Library is the module path of the library the strategy is a thin
+	// use of, if any; its version goes in the results' environment
+	// (LibraryVersions).
+	Library string
 	// New builds the strategy; errors name the strategy and the flag.
 	New func(c Config) (Strategy, error)
 }

@@ -11,12 +11,13 @@ import (
 	"github.com/concbench/concbench/strategies"
 )
 
-// all returns the in-process strategies, which run Exec closures; the
-// process strategy rebuilds tasks from a spec and has its own tests.
+// all returns the in-process strategies, every registered one included,
+// which run Exec closures; the process strategy rebuilds tasks from a spec
+// and has its own tests.
 func all(t *testing.T, conc int) []strategies.Strategy {
 	t.Helper()
 	var out []strategies.Strategy
-	for _, name := range strategies.Names {
+	for _, name := range strategies.Registered() {
 		if name == "process" {
 			continue
 		}
@@ -80,23 +81,29 @@ func TestEveryIndexRunsExactlyOnce(t *testing.T) {
 // started (or a deadline passes, which fails the test).
 func TestConcurrencyReachesLimit(t *testing.T) {
 	const n, conc = 40, 5
-	want := map[string]int64{"sequential": 1, "unbounded": n, "pool": conc, "semaphore": conc}
 	for _, s := range all(t, conc) {
 		t.Run("strategy="+s.Name(), func(t *testing.T) {
+			want := int64(n) // unbounded: every task at once
+			switch {
+			case s.Name() == "sequential":
+				want = 1
+			case strategies.Bounded(s.Name()):
+				want = conc
+			}
 			var f inflight
 			job := &strategies.Job{Tasks: n, Exec: func(ctx context.Context, i int) {
 				f.enter()
 				defer f.leave()
 				deadline := time.Now().Add(2 * time.Second)
-				for f.peak.Load() < want[s.Name()] && time.Now().Before(deadline) {
+				for f.peak.Load() < want && time.Now().Before(deadline) {
 					time.Sleep(100 * time.Microsecond)
 				}
 			}}
 			if err := s.Run(context.Background(), job); err != nil {
 				t.Fatal(err)
 			}
-			if got := f.peak.Load(); got != want[s.Name()] {
-				t.Errorf("peak in flight = %d, want %d", got, want[s.Name()])
+			if got := f.peak.Load(); got != want {
+				t.Errorf("peak in flight = %d, want %d", got, want)
 			}
 		})
 	}

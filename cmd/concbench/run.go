@@ -12,6 +12,7 @@ import (
 
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/strategies"
 	"github.com/spf13/pflag"
 )
 
@@ -94,7 +95,9 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	doc := results.NewDocument(results.CurrentEnvironment(version))
+	env := results.CurrentEnvironment(version)
+	env.Libraries = strategies.LibraryVersions(plan.Strategies)
+	doc := results.NewDocument(env)
 	skip := func(c harness.Cell) bool { _, ok := prior[c]; return ok }
 	hooks := &harness.Hooks{Skip: skip}
 	var prog *progress

@@ -58,7 +58,7 @@ type runFlags struct {
 func newRunFlags() *runFlags {
 	f := &runFlags{
 		workload:   choice{v: "sleep", allowed: workloads.Names},
-		strategies: choiceList{v: strategies.Names, allowed: strategies.Names},
+		strategies: choiceList{v: strategies.Names, allowed: strategies.Registered()},
 		tasks:      intList{[]int{500}},
 		conc:       intList{[]int{10, 100}},
 		latency:    duration{10 * time.Millisecond},
