@@ -20,6 +20,7 @@ import (
 
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/strategies"
 )
 
 // The test binary doubles as concbench: with CONCBENCH_TEST_MAIN set it
@@ -166,8 +167,9 @@ func TestRunWritesEveryFormat(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	if n := strings.Count(r.stdout, "\n"); n != 6 {
-		t.Errorf("csv has %d lines, want header + 5 rows:\n%s", n, r.stdout)
+	all := strategies.Registered() // "all": the built-in ones, then the registered ones
+	if n := strings.Count(r.stdout, "\n"); n != len(all)+1 {
+		t.Errorf("csv has %d lines, want header + %d rows:\n%s", n, len(all), r.stdout)
 	}
 	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
 	if err != nil {
@@ -184,7 +186,15 @@ func TestRunWritesEveryFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(doc.Runs) != 5 || doc.Environment.GoVersion == "" || doc.Runs[2].IdealSeconds == nil || *doc.Runs[2].IdealSeconds != 0.008 ||
+	if got, want := len(doc.Environment.Libraries), len(strategies.LibraryVersions(all)); got != want || want == 0 {
+		t.Errorf("environment names %d libraries (%v), want %d", got, doc.Environment.Libraries, want)
+	}
+	for i, s := range doc.Runs {
+		if i >= len(all) || s.Strategy != all[i] {
+			t.Errorf("run %d is %s; all is %v", i, s.Strategy, all)
+		}
+	}
+	if len(doc.Runs) != len(all) || doc.Environment.GoVersion == "" || doc.Runs[2].IdealSeconds == nil || *doc.Runs[2].IdealSeconds != 0.008 ||
 		doc.Runs[4].Processes == nil || doc.Runs[4].Processes.Workers != 2 {
 		t.Errorf("document: %+v", doc.Runs)
 	}
