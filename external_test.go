@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/strategies"
 	"golang.org/x/perf/benchfmt"
 )
 
@@ -258,7 +259,11 @@ func TestUserModule(t *testing.T) {
 
 	// benchstat: one column per strategy.
 	table := gocmd("tool", "benchstat", "-col", "/strategy", bench)
-	head := regexp.MustCompile(`(?m)^\s+│\s+sequential\s+│\s+unbounded\s+│\s+pool\s+│\s+semaphore\s+│\s+process\s+│$`)
+	cols := ""
+	for _, name := range strategies.Registered() {
+		cols += `\s+` + regexp.QuoteMeta(name) + `\s+│`
+	}
+	head := regexp.MustCompile(`(?m)^\s+│` + cols + `$`)
 	if !head.Match(table) {
 		t.Errorf("benchstat -col /strategy has not a column per strategy:\n%s", table)
 	}

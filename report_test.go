@@ -12,6 +12,7 @@ import (
 
 	"github.com/concbench/concbench"
 	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/strategies"
 )
 
 var shortSleep = concbench.Define("test-short-sleep", func(ctx context.Context, i int) error {
@@ -31,8 +32,17 @@ func TestRunDocumentReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 2 task counts x (sequential, unbounded, then 3 bounded x 2 limits)
-	if len(doc.Runs) != 2*(2+3*2) || doc.Schema != results.Schema {
+	// 2 task counts x (one run per strategy that ignores the limit, two
+	// per bounded one: sequential, unbounded, then pool, semaphore, process
+	// and the registered ones x 2 limits)
+	want := 0
+	for _, name := range strategies.Registered() {
+		want += 2
+		if strategies.Bounded(name) {
+			want += 2
+		}
+	}
+	if len(doc.Runs) != want || doc.Schema != results.Schema {
 		t.Fatalf("%d runs, schema %q", len(doc.Runs), doc.Schema)
 	}
 	dir := t.TempDir()
