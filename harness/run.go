@@ -25,9 +25,9 @@ type measured struct {
 type Run struct {
 	Tasks int           // tasks the run accounted for: given, or issued by its source
 	Tally results.Tally // what its samples add up to
-	// Samples are by task index (tasks never started are canceled); nil
-	// for a run of unknown length past keepSamples, whose samples were
-	// counted as it went and not kept.
+	// Samples are by task index (tasks never started are canceled), kept
+	// by Once, OnceFor and OncePaced for runs of at most keepSamples tasks;
+	// nil otherwise (the Tally counted them as they finished).
 	Samples  []results.Sample
 	Wall     time.Duration  // from the end of set-up to the last task's end
 	Setup    time.Duration  // set-up before the first task (worker processes), else 0
@@ -39,40 +39,40 @@ type Run struct {
 }
 
 // Once runs the n tasks of task under strat one time. It blocks until the
-// strategy has returned. A canceled ctx is not an error (the samples say
+// strategy has returned. A canceled ctx is not an error (the tally says
 // what ran; tasks never started are canceled); a strategy that fails
 // returns its error with the run so far.
 func Once(ctx context.Context, task *workloads.Task, strat strategies.Strategy, n int) (Run, error) {
-	return run(ctx, task, strat, &strategies.Count{N: n}, results.NewRecorder(n), n, &results.CountOptions{})
+	src := &strategies.Count{N: n}
+	return run(ctx, task, strat, src, recording{max: n, keep: keepSamples}, n)
 }
 
 // OnceFor runs tasks of task under strat until d has passed (or max tasks
-// were issued), then lets the running ones finish. Samples cover the tasks
-// issued. Otherwise it is Once.
+// were issued), then lets the running ones finish. Otherwise it is Once.
 func OnceFor(ctx context.Context, task *workloads.Task, strat strategies.Strategy, d time.Duration, max int) (Run, error) {
-	return run(ctx, task, strat, strategies.NewUntil(d, max), results.NewGrowingRecorder(max), -1, &results.CountOptions{Timeline: true})
+	rc := recording{max: max, keep: keepSamples, opt: results.CountOptions{Timeline: true}}
+	return run(ctx, task, strat, strategies.NewUntil(d, max), rc, -1)
 }
 
 // OncePaced runs tasks of task under strat as they arrive from p (an
 // open-loop run), then lets the running ones finish. Dropped arrivals are
 // recorded as such. Otherwise it is Once.
 func OncePaced(ctx context.Context, task *workloads.Task, strat strategies.Strategy, p *strategies.Paced) (Run, error) {
-	return run(ctx, task, strat, p, pacedRecorder(p), -1, &results.CountOptions{OpenLoop: true, Timeline: true, LateAfter: 10 * time.Millisecond})
+	rc := recording{max: min(p.Tasks, MaxTasks), keep: keepSamples, opt: results.CountOptions{OpenLoop: true, Timeline: true, LateAfter: 10 * time.Millisecond}}
+	return run(ctx, task, strat, p, rc, -1)
 }
 
-// pacedRecorder returns a recorder for p's arrivals and has p record the
-// ones it drops in it.
-func pacedRecorder(p *strategies.Paced) *results.Recorder {
-	rec := results.NewGrowingRecorder(min(p.Tasks, MaxTasks))
-	p.Drop = func(i int, due time.Duration) {
-		rec.Set(i, results.Sample{Due: due, Start: due, Outcome: results.Dropped})
-	}
-	return rec
+// recording says how a run records its tasks: indices below max, the
+// samples of runs of at most keep tasks kept, opt counted.
+type recording struct {
+	max, keep int
+	opt       results.CountOptions
 }
 
-// source returns the source and recorder of one run of a cell, and its
-// task count (-1: as many as the source issues).
-func (plan *Plan) source(cell Cell, seed int64) (strategies.Source, *results.Recorder, int) {
+// source returns the source and recording of one run of a cell, and its
+// task count (-1: as many as the source issues). Runs of a plan keep no
+// samples: their memory does not grow with their tasks.
+func (plan *Plan) source(cell Cell, seed int64, opt results.CountOptions) (strategies.Source, recording, int) {
 	switch {
 	case plan.Rate > 0:
 		n := cell.Tasks
@@ -80,38 +80,37 @@ func (plan *Plan) source(cell Cell, seed int64) (strategies.Source, *results.Rec
 			n = MaxTasks
 		}
 		p := &strategies.Paced{Rate: plan.Rate, Poisson: plan.Poisson, Seed: seed, Tasks: n, Duration: plan.Duration, MaxQueue: plan.MaxQueue}
-		return p, pacedRecorder(p), -1
+		return p, recording{max: n, opt: opt}, -1
 	case plan.Duration > 0:
-		return strategies.NewUntil(plan.Duration, MaxTasks), results.NewGrowingRecorder(MaxTasks), -1
+		return strategies.NewUntil(plan.Duration, MaxTasks), recording{max: MaxTasks, opt: opt}, -1
 	}
-	return &strategies.Count{N: cell.Tasks}, results.NewRecorder(cell.Tasks), cell.Tasks
+	return &strategies.Count{N: cell.Tasks}, recording{max: cell.Tasks, opt: opt}, cell.Tasks
 }
 
 // maxConns caps a client's connection pool: one process cannot hold more
 // connections to one address than there are ephemeral ports.
 const maxConns = 1 << 16
 
-// keepSamples is the most samples a run of unknown length (duration mode,
-// open loop) keeps for Run.Samples: past it they are counted as the run
-// goes and dropped, so that memory does not grow with the run. A variable
-// so that tests can take the path of long runs in short ones.
+// keepSamples is the longest run of Once, OnceFor and OncePaced whose
+// samples Run.Samples holds one by one; a variable so that tests can take
+// the path of long runs in short ones.
 var keepSamples = 1 << 18
 
 // run carries out one run; n is the task count, or -1 for as many as the
-// source issued. opt says what its Tally counts; nil (a warmup) leaves the
-// Tally empty.
-func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, src strategies.Source, rec *results.Recorder, n int, opt *results.CountOptions) (Run, error) {
-	var counter *results.Counter
-	if rec.Growing() {
-		// Folding frees the pages, so even an uncounted run folds.
-		counter = results.NewCounter(workloads.Kind, *cmp.Or(opt, &results.CountOptions{}))
-		var forget func(from, to int)
-		if pc, ok := src.(*strategies.Paced); ok {
-			forget = pc.Forget
-		}
-		rec.Fold(counter, keepSamples, forget)
+// source issued.
+func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, src strategies.Source, rc recording, n int) (Run, error) {
+	ro := results.RecorderOptions{Count: rc.opt, Kind: workloads.Kind, Keep: rc.keep, Due: src.Due}
+	pc, paced := src.(*strategies.Paced)
+	if paced {
+		ro.Forget = pc.Forget
 	}
 	p := startProbe()
+	rec := results.NewRecorder(rc.max, ro)
+	if paced {
+		pc.Drop = func(i int, due time.Duration) {
+			rec.Set(i, results.Sample{Due: due, Start: due, Outcome: results.Dropped})
+		}
+	}
 	cpu0, cpuOK := processCPU()
 	begin := time.Now()
 	t0 := begin
@@ -134,11 +133,11 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 	if n < 0 {
 		n = src.Issued()
 	}
-	r := Run{Wall: end.Sub(t0), Setup: t0.Sub(begin), Memory: p.stop(n), Children: job.Children, CPU: -1}
+	r := Run{Wall: end.Sub(t0), Setup: t0.Sub(begin), Children: job.Children, CPU: -1}
 	if cpu1, ok := processCPU(); ok && cpuOK {
 		r.CPU = cpu1 - cpu0
 	}
-	if pc, ok := src.(*strategies.Paced); ok {
+	if paced {
 		st := pc.Stats()
 		r.Pacer = &st
 	}
@@ -154,14 +153,12 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 	if cause == nil {
 		cause = err
 	}
-	r.Samples, r.Tasks = rec.Finish(n, cause), n
-	switch {
-	case opt == nil:
-	case counter != nil:
-		r.Tally = counter.Tally()
-	default:
-		r.Tally = results.CountWith(r.Samples, workloads.Kind, *opt)
-	}
+	r.Tally, r.Samples = rec.Finish(n, cause)
+	r.Tasks = n
+	// The probe stops after the tally: the summary's work is part of what
+	// the run cost.
+	r.Memory = p.stop(n)
+	r.Memory.RecorderBytes = rec.PeakBytes()
 	return r, err
 }
 
@@ -209,16 +206,16 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 	total := plan.Warmup + max(plan.Repeat, 1)
 	countOpt := results.CountOptions{OpenLoop: plan.Rate > 0, Timeline: plan.Rate > 0 || plan.Duration > 0, LateAfter: plan.lateAfter(), Interval: plan.Interval}
 	k := 0
-	once := func(opt *results.CountOptions) (Run, error) {
-		src, rec, n := plan.source(cell, spec.Seed)
+	once := func() (Run, error) {
+		src, rc, n := plan.source(cell, spec.Seed, countOpt)
 		if hooks != nil && hooks.RunStart != nil {
 			hooks.RunStart(k, total, src)
 		}
 		k++
-		return run(ctx, task, strat, src, rec, n, opt)
+		return run(ctx, task, strat, src, rc, n)
 	}
 	for range plan.Warmup {
-		if _, err := once(nil); err != nil {
+		if _, err := once(); err != nil {
 			return results.Summary{}, fmt.Errorf("%s warmup: %w", cell.Strategy, err)
 		}
 		if ctx.Err() != nil {
@@ -229,8 +226,7 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 	var runErr error
 	for range max(plan.Repeat, 1) {
 		before, berr := tgt.read()
-		r, err := once(&countOpt)
-		r.Samples = nil // counted: repetitions need not hold them all at once
+		r, err := once()
 		m := measured{Run: r, partial: ctx.Err() != nil || err != nil}
 		if after, aerr := tgt.read(); berr == nil && aerr == nil && tgt != nil {
 			m.target = tgt.delta(before, after)
@@ -353,8 +349,8 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d tim
 	for _, r := range runs {
 		s.Partial = s.Partial || r.partial
 	}
-	if ds := task.ExpectedAll(s.Tasks); ds != nil && !s.Partial && d == 0 {
-		ideal := results.ListSchedule(ds, strat.Slots(s.Tasks)).Seconds()
+	if ideal, ok := results.ListScheduleOf(s.Tasks, strat.Slots(s.Tasks), task.Expected); ok && !s.Partial && d == 0 {
+		ideal := ideal.Seconds()
 		s.IdealSeconds = &ideal
 		if med > 0 {
 			eff := ideal / med

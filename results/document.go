@@ -22,6 +22,10 @@ type Memory struct {
 	AllocsPerTask   float64 `json:"allocs_per_task"`   // heap objects allocated per task
 	PeakGoroutines  int     `json:"peak_goroutines"`   // sampled
 	PeakRSSBytes    uint64  `json:"peak_rss_bytes"`    // the process's high-water mark for this run
+	// RecorderBytes is the most the harness's own recording held during
+	// the run (batches, histograms, exact values), part of the peaks
+	// above: subtract it to see the strategy's own.
+	RecorderBytes uint64 `json:"recorder_peak_bytes,omitempty"`
 }
 
 // Repetition is one recorded run of a cell.

@@ -1,6 +1,10 @@
 package results
 
 import (
+	"maps"
+	"math"
+	"math/bits"
+	"slices"
 	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
@@ -85,3 +89,66 @@ func (h *Histogram) CDF() (seconds, fraction []float64) {
 	}
 	return seconds, fraction
 }
+
+// stepHist is the small histogram of one timeline step: log-linear
+// buckets of 1/128 of a power of two (under 0.8% relative error), kept
+// sparsely, so that a long run's many steps cost what they hold, not an
+// HDR histogram's fixed ~260 KiB each.
+type stepHist struct {
+	counts map[uint16]uint32
+	total  int64
+}
+
+// stepSub is the number of linear sub-buckets per power of two.
+const stepSubBits = 7
+
+func stepBucket(v int64) uint16 {
+	if v < 1<<stepSubBits {
+		return uint16(max(v, 0))
+	}
+	e := bits.Len64(uint64(v)) - 1
+	sub := (v >> (e - stepSubBits)) & (1<<stepSubBits - 1)
+	return uint16((e-stepSubBits+1)<<stepSubBits) + uint16(sub)
+}
+
+// stepTop is the highest value of bucket b, as an HDR histogram reports a
+// bucket by its highest equivalent value.
+func stepTop(b uint16) int64 {
+	if b < 1<<stepSubBits {
+		return int64(b)
+	}
+	e := int(b>>stepSubBits) + stepSubBits - 1
+	sub := int64(b & (1<<stepSubBits - 1))
+	return (1<<stepSubBits+sub+1)<<(e-stepSubBits) - 1
+}
+
+func (h *stepHist) record(d time.Duration) {
+	if h.counts == nil {
+		h.counts = map[uint16]uint32{}
+	}
+	h.counts[stepBucket(min(max(int64(d), histLowest), histHighest))]++
+	h.total++
+}
+
+// quantiles returns the values at each fraction qs (ascending), each the
+// top of the bucket holding the value of that rank.
+func (h *stepHist) quantiles(qs ...float64) []time.Duration {
+	keys := slices.Sorted(maps.Keys(h.counts))
+	out := make([]time.Duration, len(qs))
+	var cum int64
+	k := 0
+	for j, q := range qs {
+		rank := max(int64(math.Ceil(q*float64(h.total))), 1)
+		for ; k < len(keys); k++ {
+			if cum+int64(h.counts[keys[k]]) >= rank {
+				break
+			}
+			cum += int64(h.counts[keys[k]])
+		}
+		out[j] = time.Duration(stepTop(keys[min(k, len(keys)-1)]))
+	}
+	return out
+}
+
+// bytes estimates the memory h holds.
+func (h *stepHist) bytes() int64 { return 48 + int64(len(h.counts))*8 }

@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -52,6 +51,21 @@ func TestListSchedule(t *testing.T) {
 		if got, want := ListSchedule(ds, slots), simulate(ds, slots); got != want {
 			t.Fatalf("%v on %d slots: %v, simulation says %v", ds, slots, got, want)
 		}
+	}
+}
+
+// TestListScheduleOfUnknown checks that a duration the workload cannot
+// tell makes the makespan unknown, whatever the slots.
+func TestListScheduleOfUnknown(t *testing.T) {
+	for _, slots := range []int{1, 3, 10} {
+		calls := 0
+		_, ok := ListScheduleOf(10, slots, func(i int) (time.Duration, bool) { calls++; return time.Duration(i), i != 4 })
+		if ok || calls != 5 {
+			t.Errorf("slots=%d: known %v after %d durations, want unknown after 5", slots, ok, calls)
+		}
+	}
+	if d, ok := ListScheduleOf(0, 4, nil); !ok || d != 0 {
+		t.Errorf("no tasks: %v %v, want 0, known", d, ok)
 	}
 }
 
@@ -102,11 +116,11 @@ func TestCountAddsUp(t *testing.T) {
 		{Start: 4, Service: 40, Attempts: 1, Outcome: Panic, Err: boom},
 		{},
 	}
-	r := NewRecorder(len(samples))
+	r := NewRecorder(len(samples), RecorderOptions{Kind: func(error) string { return "k" }})
 	for i, s := range samples[:4] {
 		r.Set(i, s)
 	}
-	tally := Count(r.Finish(len(samples), errors.New("stop")), func(error) string { return "k" })
+	tally, _ := r.Finish(len(samples), errors.New("stop"))
 	want := Outcomes{OK: 1, Error: 1, Timeout: 1, Panic: 1, Canceled: 1}
 	if tally.Outcomes != want || tally.Attempts != 7 || tally.Errors["k"].Count != 3 {
 		t.Errorf("got %+v", tally)
@@ -210,35 +224,5 @@ func TestUnits(t *testing.T) {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
 		}
-	}
-}
-
-func TestGrowingRecorder(t *testing.T) {
-	const n = 3<<pageBits + 5
-	r := NewGrowingRecorder(10 << pageBits)
-	var wg sync.WaitGroup
-	for w := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < n; i += 4 {
-				if i != 7 {
-					r.Set(i, Sample{Start: time.Duration(i), Outcome: OK})
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	got := r.Finish(n, errors.New("stop"))
-	if len(got) != n {
-		t.Fatalf("%d samples, want %d", len(got), n)
-	}
-	for i, s := range got {
-		if i == 7 && s.Outcome != Canceled || i != 7 && (s.Outcome != OK || s.Start != time.Duration(i)) {
-			t.Fatalf("sample %d: %+v", i, s)
-		}
-	}
-	if r.Cap() != 10<<pageBits {
-		t.Errorf("cap %d", r.Cap())
 	}
 }

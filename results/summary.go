@@ -124,26 +124,38 @@ func MedianCI(xs []float64, level float64) (float64, *Interval) {
 // frees first: what an ideal pool or semaphore achieves. One slot gives the
 // sum, len(durations) slots the maximum.
 func ListSchedule(durations []time.Duration, slots int) time.Duration {
-	if len(durations) == 0 {
-		return 0
+	d, _ := ListScheduleOf(len(durations), slots, func(i int) (time.Duration, bool) { return durations[i], true })
+	return d
+}
+
+// ListScheduleOf is ListSchedule for the n tasks whose durations dur
+// returns, streaming: it holds one time per slot (none with a slot per
+// task), not the durations. It returns false as soon as dur does.
+func ListScheduleOf(n, slots int, dur func(i int) (time.Duration, bool)) (time.Duration, bool) {
+	slots = min(max(slots, 1), n)
+	var h freeAt
+	if slots > 1 && slots < n {
+		h = make(freeAt, slots) // every slot free at 0
 	}
-	slots = min(max(slots, 1), len(durations))
-	switch slots {
-	case 1:
-		var sum time.Duration
-		for _, d := range durations {
+	var sum, peak time.Duration
+	for i := range n {
+		d, ok := dur(i)
+		switch {
+		case !ok:
+			return 0, false
+		case slots == 1:
 			sum += d
+		case slots == n:
+			peak = max(peak, d)
+		default:
+			h[0] += d
+			h.down()
 		}
-		return sum
-	case len(durations):
-		return slices.Max(durations)
 	}
-	h := make(freeAt, slots) // every slot free at 0
-	for _, d := range durations {
-		h[0] += d
-		h.down()
+	if h != nil {
+		return slices.Max(h), true
 	}
-	return slices.Max(h)
+	return max(sum, peak), true
 }
 
 // freeAt is a min-heap of the times the slots become free.

@@ -1,0 +1,258 @@
+package results
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+)
+
+// RecorderOptions say what a Recorder counts and keeps.
+type RecorderOptions struct {
+	Count CountOptions       // what the Tally holds
+	Kind  func(error) string // classifies failed tasks' errors; nil: all one kind
+	// Keep is the longest run whose samples Finish returns one by one
+	// (for tests and callers that look at single tasks); 0 keeps none.
+	// A run longer than Keep keeps only its Tally.
+	Keep int
+	// Due returns the due time of task i for a task never recorded, so
+	// that the timeline counts its arrival where it belongs; nil: 0.
+	Due func(i int) time.Duration
+	// Forget, if not nil, is told of each whole page of PageLen task
+	// indices once every one of them was recorded (for example to drop
+	// their due times). It is called from Set, on the writer's goroutine.
+	Forget func(from, to int)
+}
+
+// PageLen is how many consecutive task indices a Recorder tracks as one
+// page: it holds one bit per index of a page while the page has tasks not
+// yet recorded (8 KiB), and nothing once all are.
+const PageLen = 1 << 16
+
+// Recorder adds each task's sample to a Counter as the task finishes: the
+// sample waits in a small per-shard batch, and an owned goroutine folds
+// full batches into the Counter's histograms and counters. Its memory is
+// bounded by the batches (a few hundred KiB), the Counter (histograms,
+// exact values up to CountOptions.ExactLimit) and one bit per task of the
+// index pages still open; it does not grow with the task count.
+//
+// Set may be called concurrently for distinct indices; callers must not
+// write the same index twice. Finish is called once, after every Set.
+type Recorder struct {
+	opt     RecorderOptions
+	cap     int
+	counter *Counter
+	marks   []atomic.Pointer[marks]
+	shards  [nShards]shard
+	full    chan []Sample // batches for the folder
+	free    chan []Sample // emptied batches for reuse
+	done    chan struct{} // closed when the folder has exited
+	kept    []atomic.Pointer[[keepPage]Sample]
+
+	batches   atomic.Int64 // sample batches allocated
+	openMarks atomic.Int64 // mark pages allocated and not yet dropped
+	peak      atomic.Int64 // the most bytes the recorder held, as the folder saw
+}
+
+// Batching: a writer takes its shard's lock only to append; a full batch
+// goes to the folder whole.
+const (
+	nShards     = 16
+	batchLen    = 256
+	foldBacklog = 64 // full batches waiting before Set blocks
+	keepPage    = 4096
+)
+
+type shard struct {
+	mu  sync.Mutex
+	buf []Sample
+	_   [40]byte // one cache line each
+}
+
+// marks is one page's record of which indices were set.
+type marks struct {
+	bits [PageLen / 64]atomic.Uint64
+	n    atomic.Int32
+}
+
+// complete stands for a page whose every index was recorded.
+var complete = new(marks)
+
+// NewRecorder returns a Recorder for task indices below max and starts
+// its folding goroutine; Finish waits for that goroutine.
+func NewRecorder(max int, opt RecorderOptions) *Recorder {
+	if opt.Kind == nil {
+		opt.Kind = func(error) string { return "error" }
+	}
+	r := &Recorder{
+		opt:     opt,
+		cap:     max,
+		counter: NewCounter(opt.Kind, opt.Count),
+		marks:   make([]atomic.Pointer[marks], (max+PageLen-1)/PageLen),
+		full:    make(chan []Sample, foldBacklog),
+		free:    make(chan []Sample, foldBacklog+2*nShards),
+		done:    make(chan struct{}),
+	}
+	if k := min(opt.Keep, max); k > 0 {
+		r.kept = make([]atomic.Pointer[[keepPage]Sample], (k+keepPage-1)/keepPage)
+	}
+	go r.fold()
+	return r
+}
+
+// Cap returns the bound on task indices.
+func (r *Recorder) Cap() int { return r.cap }
+
+// Set records the sample of task i. It blocks only while the folder is
+// foldBacklog batches behind.
+func (r *Recorder) Set(i int, s Sample) {
+	if k := i / keepPage; k < len(r.kept) {
+		p := r.kept[k].Load()
+		if p == nil {
+			// Writers may race to allocate a page: the loser adopts the
+			// winner's.
+			p = new([keepPage]Sample)
+			if !r.kept[k].CompareAndSwap(nil, p) {
+				p = r.kept[k].Load()
+			}
+		}
+		p[i%keepPage] = s
+	}
+	r.mark(i)
+	sh := &r.shards[i%nShards]
+	sh.mu.Lock()
+	if sh.buf == nil {
+		sh.buf = r.batch()
+	}
+	sh.buf = append(sh.buf, s)
+	var full []Sample
+	if len(sh.buf) == batchLen {
+		full, sh.buf = sh.buf, nil
+	}
+	sh.mu.Unlock()
+	if full != nil {
+		r.full <- full
+	}
+}
+
+// mark notes that task i was recorded, and drops its page's marks once
+// the page is complete.
+func (r *Recorder) mark(i int) {
+	k := i / PageLen
+	ps := &r.marks[k]
+	m := ps.Load()
+	if m == nil {
+		m = new(marks)
+		if ps.CompareAndSwap(nil, m) {
+			r.openMarks.Add(1)
+		} else {
+			m = ps.Load()
+		}
+	}
+	j := i % PageLen
+	m.bits[j/64].Or(1 << (j % 64))
+	if m.n.Add(1) == PageLen {
+		ps.Store(complete)
+		r.openMarks.Add(-1)
+		if r.opt.Forget != nil {
+			r.opt.Forget(k*PageLen, (k+1)*PageLen)
+		}
+	}
+}
+
+// batch returns an empty batch, reused if one is free.
+func (r *Recorder) batch() []Sample {
+	select {
+	case b := <-r.free:
+		return b
+	default:
+		r.batches.Add(1)
+		return make([]Sample, 0, batchLen)
+	}
+}
+
+// fold adds full batches to the counter until Finish closes r.full.
+func (r *Recorder) fold() {
+	defer close(r.done)
+	for b := range r.full {
+		r.add(b)
+	}
+}
+
+func (r *Recorder) add(b []Sample) {
+	for j := range b {
+		r.counter.Add(&b[j])
+	}
+	clear(b) // drop the errors
+	select {
+	case r.free <- b[:0]:
+	default:
+	}
+	r.peak.Store(max(r.peak.Load(), r.bytes()))
+}
+
+// bytes returns an estimate of the memory the recorder holds now: its
+// batches, open mark pages, kept samples and its counter's histograms and
+// exact values. Only the folder (or Finish, once it is done) calls it: it
+// reads the counter.
+func (r *Recorder) bytes() int64 {
+	sample := int64(unsafe.Sizeof(Sample{}))
+	b := r.batches.Load()*batchLen*sample + r.openMarks.Load()*int64(unsafe.Sizeof(marks{}))
+	b += int64(len(r.marks))*8 + int64(len(r.kept))*8
+	for k := range r.kept {
+		if r.kept[k].Load() != nil {
+			b += keepPage * sample
+		}
+	}
+	return b + r.counter.Bytes()
+}
+
+// PeakBytes returns the most memory the recorder held (batches, open mark
+// pages, kept samples, its counter's histograms and exact values) over the run; call it after Finish.
+func (r *Recorder) PeakBytes() uint64 { return uint64(r.peak.Load()) }
+
+// Finish adds the samples still batched to the count, counts every task
+// of 0..n-1 never recorded as Canceled (with cause as its error, due at
+// opt.Due), and returns the Tally. With a run of at most opt.Keep tasks
+// it also returns the samples by index; otherwise nil. The Recorder may
+// not be used after.
+func (r *Recorder) Finish(n int, cause error) (Tally, []Sample) {
+	for k := range r.shards {
+		if b := r.shards[k].buf; b != nil {
+			r.full <- b
+			r.shards[k].buf = nil
+		}
+	}
+	close(r.full)
+	<-r.done
+	keep := n <= min(r.opt.Keep, r.cap)
+	var out []Sample
+	if keep {
+		out = make([]Sample, n)
+	}
+	for k := 0; k*PageLen < n; k++ {
+		m := r.marks[k].Load()
+		if m == complete && !keep {
+			continue
+		}
+		for i := k * PageLen; i < min(n, (k+1)*PageLen); i++ {
+			j := i % PageLen
+			if m == complete || m != nil && m.bits[j/64].Load()&(1<<(j%64)) != 0 {
+				if keep {
+					out[i] = r.kept[i/keepPage].Load()[i%keepPage]
+				}
+				continue
+			}
+			s := Sample{Outcome: Canceled, Err: cause}
+			if r.opt.Due != nil {
+				s.Due = r.opt.Due(i)
+			}
+			r.counter.Add(&s)
+			if keep {
+				out[i] = s
+			}
+		}
+	}
+	r.peak.Store(max(r.peak.Load(), r.bytes()))
+	return r.counter.Tally(), out
+}
