@@ -34,7 +34,7 @@ func TestBadOptions(t *testing.T) {
 		{[]concbench.Option{concbench.Repeat(0)}, "concbench.Repeat: 0 is not within"},
 		{[]concbench.Option{concbench.PerProcess(0)}, "concbench.PerProcess: 0 is not within"},
 		{[]concbench.Option{concbench.Strategies("pool"), concbench.PerProcess(2)}, "concbench.PerProcess: applies to the process strategy"},
-		{[]concbench.Option{nil}, "concbench: a nil Option"},
+		{[]concbench.Option{{}}, "concbench: a zero Option"},
 	} {
 		t.Run(c.want, func(t *testing.T) {
 			_, err := concbench.Run(context.Background(), task, c.opts...)
