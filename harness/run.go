@@ -291,9 +291,14 @@ func openLoop(plan *Plan, m measured) *results.OpenLoop {
 		// arrivals 0..n-1 are due at 0 .. (n-1)/rate: n-1 gaps
 		if p.Issued > 1 && p.LastRelease > 0 {
 			o.RateAchieved = float64(p.Issued-1) / p.LastRelease.Seconds()
+			// The last task started at most its wait after its release:
+			// when slots are too few the wait, and this span, grow.
+			if started := p.Issued - m.Tally.Outcomes.Dropped; started > 1 {
+				o.RateStarted = float64(started-1) / (p.LastRelease.Seconds() + m.Tally.QueueWait.Max)
+			}
 		}
 	}
-	o.GeneratorLimited = generatorLimit(o, m.Tally, m.Wall+m.Setup, m.CPU)
+	o.GeneratorLimited, o.HostLimited = generatorLimit(o, m.Tally, m.Wall+m.Setup, m.CPU)
 	return o
 }
 

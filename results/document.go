@@ -103,9 +103,14 @@ type Summary struct {
 // (service time, end minus start) and Corrected (end minus due time: what
 // a user of the system would see) are reported side by side.
 type OpenLoop struct {
-	Arrival            string      `json:"arrival"` // uniform or poisson
-	RateAsked          float64     `json:"rate_asked_per_s"`
-	RateAchieved       float64     `json:"rate_achieved_per_s"` // arrivals released per second by the pacer
+	Arrival      string  `json:"arrival"` // uniform or poisson
+	RateAsked    float64 `json:"rate_asked_per_s"`
+	RateAchieved float64 `json:"rate_achieved_per_s"` // arrivals released per second by the pacer
+	// RateStarted is tasks started per second: the arrivals not dropped,
+	// over the span from the first release to the last start (bounded by
+	// the last release plus the longest queue wait). Below RateAchieved
+	// when the strategy's slots could not keep up.
+	RateStarted        float64     `json:"rate_started_per_s,omitempty"`
 	Corrected          Percentiles `json:"corrected_latency_seconds"`
 	CorrectedHistogram *Histogram  `json:"corrected_latency_histogram,omitempty"`
 	MaxQueueDepth      int         `json:"max_queue_depth"`
@@ -118,6 +123,10 @@ type OpenLoop struct {
 	// empty when nothing says so. Such a run is no measure of the target's
 	// capacity, and fails every threshold.
 	GeneratorLimited string `json:"generator_limited,omitempty"`
+	// HostLimited is set when the generator's host, not the strategy's
+	// slots, was the limit: the pacer fell behind, the CPUs were
+	// saturated, or the host ran out of descriptors or ports.
+	HostLimited bool `json:"host_limited,omitempty"`
 }
 
 // TargetUse is what a run asked of the embedded target, as the target

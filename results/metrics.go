@@ -189,12 +189,16 @@ func init() {
 			}
 			return float64(s.Outcomes.Failed()) / float64(n), true
 		}})
-	RegisterMetric(Metric{Name: "rate", Unit: UnitFraction, Better: HigherIsBetter, Doc: "open loop: achieved arrival rate over the rate asked",
+	RegisterMetric(Metric{Name: "rate", Unit: UnitFraction, Better: HigherIsBetter, Doc: "open loop: achieved rate (arrivals released, or tasks started if fewer) over the rate asked",
 		Get: openLoopOnly(func(o *OpenLoop) float64 {
 			if o.RateAsked <= 0 {
 				return 0
 			}
-			return o.RateAchieved / o.RateAsked
+			got := o.RateAchieved
+			if o.RateStarted > 0 {
+				got = min(got, o.RateStarted)
+			}
+			return got / o.RateAsked
 		})})
 	RegisterMetric(Metric{Name: "dropped", Unit: UnitFraction, Better: LowerIsBetter, Doc: "open loop: share of arrivals dropped by --max-queue",
 		Get: func(s *Summary) (float64, bool) {

@@ -372,3 +372,7 @@ func writeCSV(w io.Writer, doc *Document) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// AlignedTable writes rows as columns aligned with spaces, the first row
+// a header, for other commands' tables.
+func AlignedTable(b *strings.Builder, rows [][]string) { alignedTable(b, rows) }
