@@ -240,6 +240,13 @@ func TestFromAsyncio(t *testing.T) {
 			}
 			near(t, "semaphore = rounds x latency", best(runs["semaphore"]), time.Duration(rounds)*l, rounds, n)
 		},
+		"run_in_executor": func(t *testing.T, args []string, runs map[string]results.Summary) {
+			n, k, l := intFlag(t, args, "tasks"), intFlag(t, args, "concurrency"), durFlag(t, args, "latency")
+			rounds := (n + k - 1) / k // 20 blocking calls on 8 threads: 3
+			for _, st := range []string{"threads", "pool"} {
+				near(t, st+" = rounds x latency", best(runs[st]), time.Duration(rounds)*l, rounds, n)
+			}
+		},
 		"queue": func(t *testing.T, args []string, runs map[string]results.Summary) {
 			ds, k := durations(args), intFlag(t, args, "concurrency")
 			near(t, "queue workers = list schedule", best(runs["pool"]), listSchedule(ds, k), len(ds), len(ds))
