@@ -35,7 +35,7 @@ func cells() []cell {
 	cpu := workloads.Spec{Name: "cpu", Work: 100_000}
 	var out []cell
 	add := func(spec workloads.Spec, tasks, conc int) {
-		for _, s := range strategies.Names {
+		for _, s := range strategies.Registered() {
 			if s == "sequential" && (spec.Name == "sleep" && tasks > 100) {
 				continue // 10ms each: too slow to be worth it
 			}
@@ -43,7 +43,7 @@ func cells() []cell {
 			if !strategies.Bounded(s) {
 				c = 0
 			}
-			if s == "process" && c > strategies.MaxWorkers() {
+			if d, ok := strategies.Lookup(s); ok && d.MaxConcurrency > 0 && c > d.MaxConcurrency {
 				continue // more worker processes than New accepts
 			}
 			name := fmt.Sprintf("workload=%s/strategy=%s/tasks=%d/conc=%d", spec.Name, s, tasks, c)
@@ -82,7 +82,7 @@ func BenchmarkHarness(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			strat, err := strategies.New(c.strategy, c.conc)
+			strat, err := strategies.NewWith(c.strategy, strategies.Config{Concurrency: c.conc, Workload: c.workload})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/process"
 	"github.com/concbench/concbench/strategies"
 	"github.com/concbench/concbench/workloads"
 )
@@ -93,7 +94,7 @@ func BenchmarkProcessStartup(b *testing.B) {
 		}
 		var total time.Duration
 		for b.Loop() {
-			r, err := harness.Once(context.Background(), task, strategies.Process{Workers: 1}, 1)
+			r, err := harness.Once(context.Background(), task, process.Process{Workers: 1, Spec: task.Spec()}, 1)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -150,7 +151,7 @@ func BenchmarkProcessDispatch(b *testing.B) {
 		})
 		for _, impl := range []string{"harness", "pool"} {
 			b.Run(fmt.Sprintf("impl=%s/workers=%d", impl, p), func(b *testing.B) {
-				var strat strategies.Strategy = strategies.Process{Workers: p}
+				var strat strategies.Strategy = process.Process{Workers: p, Spec: task.Spec()}
 				if impl == "pool" {
 					strat = strategies.Pool{Workers: p}
 				}

@@ -2,12 +2,12 @@ package concbench
 
 import (
 	"github.com/concbench/concbench/harness"
-	"github.com/concbench/concbench/strategies"
+	"github.com/concbench/concbench/process"
 )
 
 // hint is what a process started as a worker says when it was not made to
 // serve: the binary runs its tests or its main instead.
-const hint = strategies.ServeHint
+const hint = process.ServeHint
 
 // ServeWorkers serves and exits if this process is a worker: the binary
 // re-executed by the process strategy (it then runs the tasks its parent

@@ -31,9 +31,11 @@ func mustTask(t *testing.T, s workloads.Spec) *workloads.Task {
 	return task
 }
 
-func mustStrategy(t *testing.T, name string, conc int) strategies.Strategy {
+// mustStrategy builds a strategy for task's workload (which the process
+// strategy rebuilds in its workers).
+func mustStrategy(t *testing.T, task *workloads.Task, name string, conc int) strategies.Strategy {
 	t.Helper()
-	s, err := strategies.New(name, conc)
+	s, err := strategies.NewWith(name, strategies.Config{Concurrency: conc, Workload: task.Spec()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +72,7 @@ func TestAnalyticMakespans(t *testing.T) {
 	}
 	for _, tc := range cells {
 		t.Run(fmt.Sprintf("strategy=%s/conc=%d", tc.strategy, tc.conc), func(t *testing.T) {
-			strat := mustStrategy(t, tc.strategy, tc.conc)
+			strat := mustStrategy(t, task, tc.strategy, tc.conc)
 			if got := strat.Slots(len(durs)); got != tc.slots {
 				t.Fatalf("%d slots, want %d", got, tc.slots)
 			}
@@ -123,7 +125,7 @@ func TestSameSeedSameFate(t *testing.T) {
 	task := mustTask(t, spec)
 	var first []results.Sample
 	for _, name := range strategies.Registered() {
-		r, err := Once(context.Background(), task, mustStrategy(t, name, 4), n)
+		r, err := Once(context.Background(), task, mustStrategy(t, task, name, 4), n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +150,7 @@ func TestSameSeedSameFate(t *testing.T) {
 func TestPanicsAreRecordedAndTheRunGoesOn(t *testing.T) {
 	task := mustTask(t, workloads.Spec{Name: "cpu", Work: 1000, PanicAt: []int{3, 7}})
 	for _, name := range strategies.Registered() {
-		r, err := Once(context.Background(), task, mustStrategy(t, name, 4), 20)
+		r, err := Once(context.Background(), task, mustStrategy(t, task, name, 4), 20)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -214,7 +216,7 @@ func TestLongRunCountsWithoutSamples(t *testing.T) {
 	defer func(k int) { keepSamples = k }(keepSamples)
 	keepSamples = 0
 	task := mustTask(t, workloads.Spec{Name: "cpu", Work: 10, FailRate: 0.1})
-	r, err := OnceFor(context.Background(), task, mustStrategy(t, "pool", 2), 300*ms, MaxTasks)
+	r, err := OnceFor(context.Background(), task, mustStrategy(t, task, "pool", 2), 300*ms, MaxTasks)
 	if err != nil {
 		t.Fatal(err)
 	}

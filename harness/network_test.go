@@ -4,14 +4,17 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/params"
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/strategies"
 	"github.com/concbench/concbench/target"
 	"github.com/concbench/concbench/workloads"
+	"github.com/concbench/concbench/workloads/network"
 )
 
 func execute(t *testing.T, p *Plan) []results.Summary {
@@ -31,8 +34,8 @@ func TestHTTPUnderEveryStrategy(t *testing.T) {
 	for _, tc := range []struct{ engine, mode string }{{"h1", TargetChild}, {"fasthttp", TargetInproc}, {"std", TargetChild}} {
 		t.Run("engine="+tc.engine+"/target="+tc.mode, func(t *testing.T) {
 			runs := execute(t, &Plan{
-				Spec:        workloads.Spec{Name: "http", Latency: time.Millisecond, Engine: tc.engine},
-				Strategies:  strategies.Names,
+				Spec:        workloads.Spec{Name: "http", Params: params.Values{"latency": "1ms", "http-engine": tc.engine}},
+				Strategies:  strategies.Registered(),
 				Tasks:       []int{n},
 				Concurrency: []int{conc},
 				Target:      tc.mode,
@@ -62,8 +65,8 @@ func TestHTTPStatusCodesAndNoKeepalive(t *testing.T) {
 	defer srv.Close(context.Background())
 	const n = 120
 	runs := execute(t, &Plan{
-		Spec:        workloads.Spec{Name: "http", URL: "http://" + srv.HTTPAddr + "/status/500", NoKeepalive: true},
-		Strategies:  strategies.Names,
+		Spec:        workloads.Spec{Name: "http", Params: params.Values{"url": "http://" + srv.HTTPAddr + "/status/500", "no-keepalive": "true"}},
+		Strategies:  strategies.Registered(),
 		Tasks:       []int{n},
 		Concurrency: []int{4},
 	})
@@ -82,8 +85,8 @@ func TestTCPUnderEveryStrategy(t *testing.T) {
 	for _, persistent := range []bool{false, true} {
 		t.Run(fmt.Sprintf("persistent=%v", persistent), func(t *testing.T) {
 			runs := execute(t, &Plan{
-				Spec:        workloads.Spec{Name: "tcp", Size: 3000, Persistent: persistent},
-				Strategies:  strategies.Names,
+				Spec:        workloads.Spec{Name: "tcp", Params: params.Values{"size": "3000", "tcp-persistent": strconv.FormatBool(persistent)}},
+				Strategies:  strategies.Registered(),
 				Tasks:       []int{n},
 				Concurrency: []int{conc},
 				Target:      TargetInproc,
@@ -118,8 +121,8 @@ func closedPort(t *testing.T) string {
 func TestUnreachableTargetIsOneError(t *testing.T) {
 	addr := closedPort(t)
 	for _, spec := range []workloads.Spec{
-		{Name: "http", URL: "http://" + addr + "/"},
-		{Name: "tcp", Addr: addr, Size: 10},
+		{Name: "http", Params: params.Values{"url": "http://" + addr + "/"}},
+		{Name: "tcp", Params: params.Values{"addr": addr, "size": "10"}},
 	} {
 		_, err := Execute(context.Background(), &Plan{Spec: spec, Strategies: []string{"pool"}, Tasks: []int{10}, Concurrency: []int{2}}, nil)
 		if err == nil || !strings.Contains(err.Error(), "unreachable") || !strings.Contains(err.Error(), "connection refused") {
@@ -138,7 +141,7 @@ func TestTargetDyingMidRun(t *testing.T) {
 	time.AfterFunc(150*time.Millisecond, func() { srv.Close(context.Background()) })
 	start := time.Now()
 	runs := execute(t, &Plan{
-		Spec:        workloads.Spec{Name: "http", URL: "http://" + srv.HTTPAddr + "/delay/5ms"},
+		Spec:        workloads.Spec{Name: "http", Params: params.Values{"url": "http://" + srv.HTTPAddr + "/delay/5ms"}},
 		Strategies:  []string{"pool"},
 		Duration:    600 * time.Millisecond,
 		Concurrency: []int{8},
@@ -147,7 +150,7 @@ func TestTargetDyingMidRun(t *testing.T) {
 		t.Errorf("took %v", d)
 	}
 	s := runs[0]
-	transport := s.Errors[workloads.KindRefused].Count + s.Errors[workloads.KindReset].Count + s.Errors[workloads.KindTransport].Count
+	transport := s.Errors[network.KindRefused].Count + s.Errors[network.KindReset].Count + s.Errors[network.KindTransport].Count
 	if s.Outcomes.OK == 0 || transport == 0 || s.DurationSeconds != 0.6 || s.Tasks != s.Outcomes.Total() {
 		t.Errorf("ok %d, transport errors %d (%+v), tasks %d", s.Outcomes.OK, transport, s.Errors, s.Tasks)
 	}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/concbench/concbench/params"
 	"github.com/concbench/concbench/strategies"
 	"github.com/concbench/concbench/workloads"
 )
@@ -64,7 +65,7 @@ func (e *ValueError) Error() string { return fmt.Sprintf("--%s %q: %s", e.Flag, 
 func (p *Plan) Validate() error {
 	spec := p.Spec
 	if needsTarget(&spec) { // the embedded target's address is filled in when it starts
-		spec.URL, spec.Addr = "http://127.0.0.1:1/", "127.0.0.1:1"
+		spec.Params = networkOf(&spec).Point(spec.Params, "127.0.0.1:1", "127.0.0.1:1")
 	}
 	if err := spec.Validate(); err != nil {
 		return err
@@ -78,7 +79,10 @@ func (p *Plan) Validate() error {
 		return &ValueError{"strategies", "", "no strategy given"}
 	}
 	for _, s := range p.Strategies {
-		if _, err := strategies.New(s, 1); err != nil {
+		if _, err := strategies.NewWith(s, p.strategyConfig(1)); err != nil {
+			if pe, ok := err.(*params.Error); ok {
+				return pe
+			}
 			return &ValueError{"strategies", s, err.Error()}
 		}
 	}
@@ -111,10 +115,12 @@ func (p *Plan) Validate() error {
 	if len(p.Spec.CrashAt) > 0 && !slices.Contains(p.Strategies, "process") {
 		return &ValueError{"crash-at", fmt.Sprint(p.Spec.CrashAt), "applies to the process strategy only"}
 	}
-	if slices.Contains(p.Strategies, "process") && !slices.ContainsFunc(p.Concurrency, processOK) {
-		c := slices.Max(p.Concurrency)
-		_, err := strategies.New("process", c)
-		return &ValueError{"concurrency", strconv.Itoa(c), err.Error()}
+	for _, s := range p.Strategies {
+		if !slices.ContainsFunc(p.Concurrency, func(c int) bool { return withinLimit(s, c) }) {
+			c := slices.Max(p.Concurrency)
+			_, err := strategies.NewWith(s, p.strategyConfig(c))
+			return &ValueError{"concurrency", strconv.Itoa(c), err.Error()}
+		}
 	}
 	if p.Rate < 0 || math.IsNaN(p.Rate) || math.IsInf(p.Rate, 0) {
 		return &ValueError{"rate", fmt.Sprint(p.Rate), "must be a positive number of tasks per second"}
@@ -147,7 +153,7 @@ func (p *Plan) Cells() []Cell {
 				continue
 			}
 			for _, c := range p.Concurrency {
-				if s == "process" && !processOK(c) {
+				if !withinLimit(s, c) {
 					continue // see Notes
 				}
 				cells = append(cells, Cell{s, n, c})
@@ -169,7 +175,7 @@ func (p *Plan) Cost(c Cell) float64 {
 		return float64(c.Tasks) // arrivals set the pace, whatever the slots
 	}
 	slots := 1
-	if s, err := strategies.New(c.Strategy, max(c.Concurrency, 1)); err == nil {
+	if s, err := strategies.NewWith(c.Strategy, p.strategyConfig(max(c.Concurrency, 1))); err == nil {
 		slots = s.Slots(c.Tasks)
 	}
 	if p.Spec.Name == "cpu" {
@@ -189,16 +195,33 @@ func (p *Plan) lateAfter() time.Duration {
 	return DefaultLateAfter
 }
 
-func processOK(workers int) bool { return workers <= strategies.MaxWorkers() }
+// withinLimit reports whether concurrency c is within strategy s's
+// declared limit, if any.
+func withinLimit(s string, c int) bool {
+	d, ok := strategies.Lookup(s)
+	return !ok || d.MaxConcurrency <= 0 || c <= d.MaxConcurrency
+}
 
-// Notes says which cells of the sweep Cells leaves out, and why: process
-// cells whose worker count is over the limit, when the sweep has others.
+// strategyConfig is what the plan's strategies are built from at
+// concurrency c.
+func (p *Plan) strategyConfig(c int) strategies.Config {
+	var ps params.Values
+	if p.PerProcess > 0 {
+		ps = ps.Set("per-process", strconv.Itoa(p.PerProcess))
+	}
+	return strategies.Config{Concurrency: c, Params: ps, Workload: p.Spec}
+}
+
+// Notes says which cells of the sweep Cells leaves out, and why: cells
+// whose concurrency is over their strategy's limit (worker processes),
+// when the sweep has others.
 func (p *Plan) Notes() []string {
 	var notes []string
-	if slices.Contains(p.Strategies, "process") {
+	for _, s := range p.Strategies {
 		for _, c := range p.Concurrency {
-			if !processOK(c) {
-				notes = append(notes, fmt.Sprintf("process strategy skipped at concurrency %d: over the limit of %d worker processes (64 per core, 4 times over)", c, strategies.MaxWorkers()))
+			if !withinLimit(s, c) {
+				d, _ := strategies.Lookup(s)
+				notes = append(notes, fmt.Sprintf("%s strategy skipped at concurrency %d: over its limit of %d", s, c, d.MaxConcurrency))
 			}
 		}
 	}

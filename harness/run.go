@@ -123,17 +123,24 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 			s.Due = src.Due(i)
 			rec.Set(i, s)
 		},
-		Spec:   task.Spec(),
 		Record: func(i int, s results.Sample) { s.Due = src.Due(i); rec.Set(i, s) },
 		Ready:  func() time.Time { t0 = time.Now(); src.Start(t0); return t0 },
 	}
-	err := strat.Run(ctx, job)
+	var children *strategies.ChildStats
+	var err error
+	if sp, ok := strat.(strategies.Spawner); ok {
+		var c strategies.ChildStats
+		c, err = sp.Spawn(ctx, job)
+		children = &c
+	} else {
+		err = strat.Run(ctx, job)
+	}
 	end := time.Now()
 	src.Stop()
 	if n < 0 {
 		n = src.Issued()
 	}
-	r := Run{Wall: end.Sub(t0), Setup: t0.Sub(begin), Children: job.Children, CPU: -1}
+	r := Run{Wall: end.Sub(t0), Setup: t0.Sub(begin), Children: children, CPU: -1}
 	if cpu1, ok := processCPU(); ok && cpuOK {
 		r.CPU = cpu1 - cpu0
 	}
@@ -141,7 +148,7 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 		st := pc.Stats()
 		r.Pacer = &st
 	}
-	if c := job.Children; c != nil {
+	if c := children; c != nil {
 		// Worker processes take a while to exit after their last answer;
 		// that is teardown, counted in the end-to-end time only.
 		r.Wall, r.Teardown = c.Wall, end.Sub(t0)-c.Wall
@@ -164,12 +171,7 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 
 // newStrategy builds the strategy of a cell with the plan's options.
 func newStrategy(plan *Plan, cell Cell) (strategies.Strategy, error) {
-	s, err := strategies.New(cell.Strategy, cell.Concurrency)
-	if p, ok := s.(strategies.Process); ok {
-		p.PerProcess = plan.PerProcess
-		s = p
-	}
-	return s, err
+	return strategies.NewWith(cell.Strategy, plan.strategyConfig(cell.Concurrency))
 }
 
 // RunCell runs one cell: plan.Warmup unrecorded runs, then plan.Repeat
@@ -195,8 +197,8 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 		n = MaxTasks
 	}
 	spec.Conns = min(strat.Slots(n), maxConns)
-	if p, ok := strat.(strategies.Process); ok {
-		spec.Conns = max(p.PerProcess, 1)
+	if _, ok := strat.(strategies.Spawner); ok {
+		spec.Conns = 1 // the tasks run in other processes, with clients of their own
 	}
 	task, err := workloads.New(spec)
 	if err != nil {
@@ -425,7 +427,7 @@ func Execute(ctx context.Context, plan *Plan, hooks *Hooks) ([]results.Summary, 
 			return nil, err
 		}
 		defer tgt.stop()
-	case p.Spec.Name == "http" || p.Spec.Name == "tcp":
+	case networkOf(&p.Spec) != nil:
 		if err := preflight(ctx, &p.Spec); err != nil {
 			return nil, err
 		}

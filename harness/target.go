@@ -4,11 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/url"
 	"time"
 
+	"github.com/concbench/concbench/process"
 	"github.com/concbench/concbench/results"
-	"github.com/concbench/concbench/strategies"
 	"github.com/concbench/concbench/target"
 	"github.com/concbench/concbench/workloads"
 )
@@ -23,18 +22,28 @@ const (
 // child target if the harness started it as one, and exits; otherwise it
 // returns at once. Call it first in main and in TestMain.
 func ServeIfChild() {
-	strategies.ServeIfWorker()
+	process.ServeIfWorker()
 	target.ServeIfChild()
 }
 
 // IsChild reports whether the harness started this process as a worker
 // or a child target: ServeIfChild serves in it and never returns.
-func IsChild() bool { return strategies.IsWorker() || target.IsChild() }
+func IsChild() bool { return process.IsWorker() || target.IsChild() }
+
+// networkOf returns how the spec's workload talks to a server, nil if it
+// does not.
+func networkOf(s *workloads.Spec) *workloads.Network {
+	if d, ok := workloads.Lookup(s.Name); ok {
+		return d.Network
+	}
+	return nil
+}
 
 // needsTarget reports whether the plan's workload talks to the network
 // and no address was given, so concbench starts its own target.
 func needsTarget(s *workloads.Spec) bool {
-	return s.Name == "http" && s.URL == "" || s.Name == "tcp" && s.Addr == ""
+	n := networkOf(s)
+	return n != nil && n.Target(s.Params)
 }
 
 // embedded is a running target and how to read its counters.
@@ -46,9 +55,9 @@ type embedded struct {
 	fetchConns int64
 }
 
-// startTarget starts the embedded target in mode and points spec at it:
-// http at /delay/{Latency} (or / for no latency), tcp at the echo server.
-// It blocks until the target answers.
+// startTarget starts the embedded target in mode and points spec at it
+// (the workload's Network.Point says how: http at /delay/{latency}, tcp at
+// the echo server). It blocks until the target answers.
 func startTarget(ctx context.Context, mode string, spec *workloads.Spec) (*embedded, error) {
 	var e *embedded
 	var httpAddr, tcpAddr string
@@ -74,32 +83,16 @@ func startTarget(ctx context.Context, mode string, spec *workloads.Spec) (*embed
 		httpAddr, tcpAddr = c.HTTPAddr, c.TCPAddr
 		e = &embedded{mode: TargetChild, stats: c.Stats, stop: c.Stop, fetchConns: 1}
 	}
-	switch spec.Name {
-	case "http":
-		path := "/"
-		if spec.Latency > 0 {
-			path = "/delay/" + spec.Latency.String()
-		}
-		spec.URL = "http://" + httpAddr + path
-	case "tcp":
-		spec.Addr = tcpAddr
-	}
+	spec.Params = networkOf(spec).Point(spec.Params, httpAddr, tcpAddr)
 	return e, nil
 }
 
 // preflight checks that a target the user named accepts connections, so a
 // wrong address is one clear error instead of a run of failed tasks.
 func preflight(ctx context.Context, spec *workloads.Spec) error {
-	addr := spec.Addr
-	if spec.Name == "http" {
-		u, err := url.Parse(spec.URL)
-		if err != nil {
-			return err
-		}
-		addr = u.Host
-		if u.Port() == "" {
-			addr = net.JoinHostPort(u.Hostname(), map[string]string{"http": "80", "https": "443"}[u.Scheme])
-		}
+	addr, err := networkOf(spec).Address(spec.Params)
+	if err != nil {
+		return err
 	}
 	d := net.Dialer{Timeout: 5 * time.Second}
 	c, err := d.DialContext(ctx, "tcp", addr)

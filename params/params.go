@@ -25,6 +25,32 @@ type Param struct {
 	// Sweep reports whether a comma-separated list of values runs one cell
 	// per value (a sweep) rather than being one value.
 	Sweep bool
+	// Type names the value's kind for --help ("duration", "int", "size",
+	// "string", ...); "bool" also makes a flag that needs no value.
+	Type string
+	// Repeat reports whether the flag may be given more than once (e.g.
+	// --header); the values are then joined by newlines, in order.
+	Repeat bool
+	// Excludes names parameters that must not be given together with this
+	// one (when both are given, Check fails naming them).
+	Excludes []string
+}
+
+// Check reports, as an *Error, the first pair of given parameters that a
+// declaration in ps excludes. given holds what the user set, before
+// defaults.
+func Check(ps []Param, given Values) error {
+	for _, p := range ps {
+		if !given.Has(p.Name) {
+			continue
+		}
+		for _, x := range p.Excludes {
+			if given.Has(x) {
+				return Errorf(x, given[x], "conflicts with --"+p.Name+": give one or the other")
+			}
+		}
+	}
+	return nil
 }
 
 // Values holds parameter values by name, as text. A missing name and an

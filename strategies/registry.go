@@ -36,6 +36,9 @@ type Definition struct {
 	// Rank orders the strategies in listings and in "all" (lower first;
 	// ties by name). The built-in ones use 0-99.
 	Rank int
+	// MaxConcurrency, if positive, is the highest concurrency New accepts;
+	// a sweep leaves out the cells above it, with a note.
+	MaxConcurrency int
 	// Params are the strategy's own flags.
 	Params []params.Param
 	// Library is the module path of the library the strategy is a thin

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/results"
-	"github.com/concbench/concbench/workloads"
 )
 
 // Func runs task i in the calling goroutine and records its sample. It
@@ -28,8 +27,9 @@ type Func func(ctx context.Context, i int)
 
 // Job is the work a strategy schedules. Strategies take task indices from
 // Next, in order, and run each where they choose: in-process strategies
-// call Exec; strategies that run tasks elsewhere rebuild them from Spec and
-// store what comes back with Record.
+// call Exec; strategies that run tasks elsewhere rebuild them from the
+// workload they were built with (Config.Workload) and store what comes
+// back with Record.
 type Job struct {
 	// Tasks bounds the indices: every index is below it. With a nil
 	// Source it is also the number of tasks, all due at once.
@@ -37,7 +37,6 @@ type Job struct {
 	Source Source
 	Exec   Func
 
-	Spec workloads.Spec
 	// Record stores the sample of task i measured in another process;
 	// Start must be an offset from the time Ready returned. Safe for
 	// concurrent use with distinct i.
@@ -46,8 +45,6 @@ type Job struct {
 	// processes) once set-up is done, before the first task; it returns
 	// the time task offsets count from.
 	Ready func() time.Time
-	// Children is filled by strategies that run worker processes.
-	Children *ChildStats
 
 	count Count // the source when Source is nil
 }
@@ -78,8 +75,27 @@ type Strategy interface {
 	Run(ctx context.Context, job *Job) error
 }
 
-// Names lists the strategies New knows, in the order "all" runs them.
-var Names = []string{"sequential", "unbounded", "pool", "semaphore", "process"}
+// Spawner is a Strategy that runs the tasks in other processes: Spawn is
+// its Run, also returning what those processes cost (as far as measured
+// when it fails).
+type Spawner interface {
+	Strategy
+	Spawn(ctx context.Context, job *Job) (ChildStats, error)
+}
+
+// ChildStats is what the worker processes of one run cost.
+type ChildStats struct {
+	Workers, PerProcess int
+	Startup             time.Duration // until every first-generation worker answered
+	Wall                time.Duration // from the end of start-up to the last task's answer
+	PeakRSS             []uint64      // per worker process, replacements included (rusage)
+	UserCPU, SysCPU     time.Duration // summed over the workers
+	Restarts            int
+}
+
+// Names lists the strategies built into this package, in the order "all"
+// runs them; Registered lists every strategy.
+var Names = []string{"sequential", "unbounded", "pool", "semaphore"}
 
 // Bounded reports whether a strategy takes a concurrency limit; the others
 // ignore it, so a sweep over concurrency runs them once per task count.
@@ -87,23 +103,26 @@ func Bounded(name string) bool {
 	if d, ok := Lookup(name); ok {
 		return d.Bounded
 	}
-	return name == "pool" || name == "semaphore" || name == "process"
+	return name == "pool" || name == "semaphore"
 }
 
 // New returns the strategy called name with concurrency limit conc (used by
-// the bounded strategies only; for process it is the number of workers,
-// each running one task at a time). It returns an error naming the
-// strategy if it is unknown or conc is out of range.
+// the bounded strategies only) and its declared defaults. It returns an
+// error naming the strategy if it is unknown or conc is out of range.
 func New(name string, conc int) (Strategy, error) {
+	return NewWith(name, Config{Concurrency: conc})
+}
+
+// NewWith returns the strategy called name built from c, whose Params
+// are the user's (the declared defaults fill the rest). It returns an
+// error naming the strategy (and the flag, as a *params.Error) if it is
+// unknown or c is out of range.
+func NewWith(name string, c Config) (Strategy, error) {
+	conc := c.Concurrency
 	if Bounded(name) && conc <= 0 {
 		return nil, fmt.Errorf("strategy %s: concurrency %d must be positive", name, conc)
 	}
-	if name == "process" && conc > MaxWorkers() {
-		return nil, fmt.Errorf("strategy process: %d worker processes is over the limit of %d (64 per core, 4 times over)", conc, MaxWorkers())
-	}
 	switch name {
-	case "process":
-		return Process{Workers: conc}, nil
 	case "sequential":
 		return Sequential{}, nil
 	case "unbounded":
@@ -114,7 +133,8 @@ func New(name string, conc int) (Strategy, error) {
 		return Semaphore{Limit: conc}, nil
 	}
 	if d, ok := Lookup(name); ok {
-		return d.New(Config{Concurrency: conc})
+		c.Params = c.Params.WithDefaults(d.Params)
+		return d.New(c)
 	}
 	return nil, fmt.Errorf("unknown strategy %q; want one of %s or all", name, strings.Join(Registered(), ", "))
 }

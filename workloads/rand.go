@@ -38,3 +38,8 @@ func normal(seed int64, task int) float64 {
 	u2 := unit(draw(seed, task, 0, streamDuration2))
 	return math.Sqrt(-2*math.Log(u1)) * math.Cos(2*math.Pi*u2)
 }
+
+// Draw returns a pseudo-random value that depends only on (seed, task, k):
+// the same in every process and under every strategy. A workload draws
+// what is random about task i from it; distinct k give independent values.
+func Draw(seed int64, task, k int) uint64 { return draw(seed, task, k, streamCPU) }

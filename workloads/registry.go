@@ -116,7 +116,7 @@ func Lookup(name string) (*Definition, bool) {
 func Registered() []string {
 	registryMu.RLock()
 	defer registryMu.RUnlock()
-	var out []string
+	out := slices.Clone(Names)
 	for n := range registry {
 		out = append(out, n)
 	}

@@ -8,12 +8,9 @@
 package workloads
 
 import (
-	"errors"
 	"fmt"
+	"io"
 	"maps"
-	"net"
-	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,8 +24,9 @@ import (
 type Spec struct {
 	Name string `json:"name"` // a registered workload (Registered), or a built-in one
 	Seed int64  `json:"seed"`
-	// Params are the parameters of a registered workload, by flag name, as
-	// text (params.Values); the built-in workloads still use the fields below.
+	// Params are the parameters of a registered workload as the user gave
+	// them, by flag name, as text (params.Values): New applies the declared
+	// defaults. The built-in sleep and cpu still use the fields below.
 	Params params.Values `json:"params,omitempty"`
 
 	// sleep
@@ -39,19 +37,6 @@ type Spec struct {
 
 	// cpu
 	Work int `json:"work,omitempty"` // mixing rounds per task
-
-	// http
-	URL         string   `json:"url,omitempty"`
-	Method      string   `json:"method,omitempty"`  // GET by default
-	Headers     []string `json:"headers,omitempty"` // "Name: value"
-	Body        []byte   `json:"body,omitempty"`
-	NoKeepalive bool     `json:"no_keepalive,omitempty"`
-	Engine      string   `json:"engine,omitempty"` // h1 (default), fasthttp or std
-
-	// tcp
-	Addr       string `json:"addr,omitempty"`
-	Size       int    `json:"size,omitempty"` // bytes sent and echoed per task
-	Persistent bool   `json:"persistent,omitempty"`
 
 	// Conns sizes a network client's connection pool: the tasks one
 	// process may run at once. The harness sets it per cell.
@@ -76,14 +61,9 @@ type Spec struct {
 // Distributions the sleep workload accepts.
 var Dists = []string{"fixed", "uniform", "normal", "exp"}
 
-// Names lists the workloads New can build.
-var Names = []string{"sleep", "cpu", "http", "tcp"}
-
-// Engines lists the HTTP client engines.
-var Engines = []string{"h1", "fasthttp", "std"}
-
-// MaxSize bounds the tcp workload's message size.
-const MaxSize = 16 << 20
+// Names lists the workloads built into this package; the others are
+// registered (Registered lists them all).
+var Names = []string{"sleep", "cpu"}
 
 // Limits that keep a typo from becoming an hour-long run or an overflow.
 const (
@@ -91,31 +71,26 @@ const (
 	MaxDuration = 24 * time.Hour
 )
 
-// ParamError says which parameter is wrong and why.
-type ParamError struct {
-	Param  string // the parameter, named as its CLI flag
-	Value  string
-	Reason string
-}
+// ParamError says which parameter is wrong and why: a *params.Error,
+// whose text names the flag.
+type ParamError = params.Error
 
-func (e *ParamError) Error() string {
-	return fmt.Sprintf("--%s %q: %s", e.Param, e.Value, e.Reason)
-}
+// bad returns the error of a parameter out of range.
+func bad(p, v, why string) error { return params.Errorf(p, v, why) }
 
-func durStr(d time.Duration) string { return d.String() }
+// checkDur checks a duration parameter against [0, MaxDuration].
+func checkDur(p string, d time.Duration) error {
+	if d < 0 {
+		return bad(p, d.String(), "must not be negative")
+	}
+	if d > MaxDuration {
+		return bad(p, d.String(), "must be at most "+MaxDuration.String())
+	}
+	return nil
+}
 
 // Validate reports the first parameter that is out of range, as a *ParamError.
 func (s *Spec) Validate() error {
-	bad := func(p, v, why string) error { return &ParamError{p, v, why} }
-	checkDur := func(p string, d time.Duration) error {
-		if d < 0 {
-			return bad(p, durStr(d), "must not be negative")
-		}
-		if d > MaxDuration {
-			return bad(p, durStr(d), "must be at most "+MaxDuration.String())
-		}
-		return nil
-	}
 	switch s.Name {
 	case "sleep":
 		if len(s.Durations) == 0 {
@@ -140,41 +115,34 @@ func (s *Spec) Validate() error {
 		if s.Work <= 0 {
 			return bad("work", strconv.Itoa(s.Work), "must be a positive number of rounds")
 		}
-	case "http":
-		if err := checkURL(s.URL); err != nil {
-			return bad("url", s.URL, err.Error())
-		}
-		switch s.Engine {
-		case "", "h1", "fasthttp", "std":
-		default:
-			return bad("http-engine", s.Engine, "unknown engine; want one of "+strings.Join(Engines, ", "))
-		}
-		for _, h := range s.Headers {
-			if k, _, ok := strings.Cut(h, ":"); !ok || strings.TrimSpace(k) == "" || strings.ContainsAny(k, " \t") {
-				return bad("header", h, `want "Name: value"`)
-			}
-		}
-		if s.Method != "" && strings.ToUpper(s.Method) != s.Method || strings.ContainsAny(s.Method, " /:") {
-			return bad("method", s.Method, "want an upper-case HTTP method such as GET or POST")
-		}
-	case "tcp":
-		if _, port, err := net.SplitHostPort(s.Addr); err != nil || !validPort(port) {
-			return bad("addr", s.Addr, "want host:port, e.g. 127.0.0.1:9000")
-		}
-		if s.Size <= 0 || s.Size > MaxSize {
-			return bad("size", strconv.Itoa(s.Size), fmt.Sprintf("must be within [1, %d]", MaxSize))
-		}
 	default:
 		d, ok := Lookup(s.Name)
 		if !ok {
-			return bad("workload", s.Name, "unknown workload; want one of "+strings.Join(append(slices.Clone(Names), registeredOnly()...), ", "))
+			return bad("workload", s.Name, "unknown workload; want one of "+strings.Join(Registered(), ", "))
+		}
+		if err := params.Check(d.Params, s.Params); err != nil {
+			return err
 		}
 		if d.Validate != nil {
 			if err := d.Validate(s.Params.WithDefaults(d.Params)); err != nil {
 				return err
 			}
+			break
+		}
+		// Without Validate, build the workload and release it at once.
+		doer, err := s.build(d)
+		if err != nil {
+			return err
+		}
+		if c, ok := doer.(io.Closer); ok {
+			c.Close()
 		}
 	}
+	return s.validateWrappers()
+}
+
+// validateWrappers checks the parameters every workload shares.
+func (s *Spec) validateWrappers() error {
 	if !(s.FailRate >= 0 && s.FailRate <= 1) {
 		return bad("fail-rate", strconv.FormatFloat(s.FailRate, 'g', -1, 64), "must be within [0, 1]")
 	}
@@ -221,30 +189,16 @@ func (s *Spec) Describe() map[string]string {
 		}
 	case "cpu":
 		p["work"] = strconv.Itoa(s.Work)
-	case "http":
-		p["url"] = s.URL
-		p["engine"] = s.engine()
-		if s.Method != "" && s.Method != "GET" {
-			p["method"] = s.Method
-		}
-		if s.NoKeepalive {
-			p["keepalive"] = "off"
-		}
-	case "tcp":
-		p["addr"] = s.Addr
-		p["size"] = strconv.Itoa(s.Size)
-		if s.Persistent {
-			p["persistent"] = "on"
-		}
 	default:
 		if d, ok := Lookup(s.Name); ok {
 			var desc map[string]string
+			all := s.Params.WithDefaults(d.Params)
 			if d.Describe != nil {
-				desc = d.Describe(s.Params)
+				desc = d.Describe(all)
 			} else {
 				desc = map[string]string{}
-				for _, k := range s.Params.Names() {
-					desc[k] = s.Params[k]
+				for _, k := range all.Names() {
+					desc[k] = all[k]
 				}
 			}
 			maps.Copy(p, desc)
@@ -263,40 +217,6 @@ func (s *Spec) Describe() map[string]string {
 	return p
 }
 
-func (s *Spec) engine() string {
-	if s.Engine == "" {
-		return "h1"
-	}
-	return s.Engine
-}
-
-// checkURL accepts absolute http and https URLs with a host.
-func checkURL(raw string) error {
-	u, err := url.Parse(raw)
-	switch {
-	case raw == "":
-		return errors.New("no URL given")
-	case err != nil:
-		return fmt.Errorf("malformed URL: %v", errors.Unwrap(err))
-	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Errorf("unsupported scheme %q; want http or https", u.Scheme)
-	case u.Host == "":
-		return errors.New("the URL has no host")
-	}
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return fmt.Errorf("port %s is not in [1, 65535]", p)
-		}
-	}
-	return nil
-}
-
-// validPort reports whether port is a number a client can connect to.
-func validPort(port string) bool {
-	n, err := strconv.Atoi(port)
-	return err == nil && n >= 1 && n <= 65535
-}
-
 func (s *Spec) dist() string {
 	if s.Dist == "" {
 		return "fixed"
@@ -304,13 +224,11 @@ func (s *Spec) dist() string {
 	return s.Dist
 }
 
-// registeredOnly lists the registered workloads that are not built in.
-func registeredOnly() []string {
-	var out []string
-	for _, n := range Registered() {
-		if !slices.Contains(Names, n) {
-			out = append(out, n)
-		}
+// build checks the given parameters against d's declarations and builds
+// the registered workload with the declared defaults applied.
+func (s *Spec) build(d *Definition) (Doer, error) {
+	if err := params.Check(d.Params, s.Params); err != nil {
+		return nil, err
 	}
-	return out
+	return d.New(Config{Params: s.Params.WithDefaults(d.Params), Seed: s.Seed, Conns: s.Conns})
 }

@@ -29,29 +29,24 @@ type Task struct {
 // New builds the tasks a spec describes. It returns a *ParamError if the
 // spec is invalid.
 func New(spec Spec) (*Task, error) {
-	if err := spec.Validate(); err != nil {
+	d, registeredName := Lookup(spec.Name)
+	if registeredName {
+		if err := spec.validateWrappers(); err != nil {
+			return nil, err
+		}
+	} else if err := spec.Validate(); err != nil {
 		return nil, err
 	}
 	spec.Durations = slices.Clone(spec.Durations)
+	spec.Params = spec.Params.Clone()
 	t := &Task{spec: spec}
 	switch spec.Name {
 	case "sleep":
 		t.base = sleep{&t.spec}
 	case "cpu":
 		t.base = cpu{&t.spec}
-	case "http":
-		b, err := newHTTP(&t.spec)
-		if err != nil {
-			return nil, err
-		}
-		t.base = b
-	case "tcp":
-		t.base = newTCP(&t.spec)
 	default:
-		d, _ := Lookup(spec.Name) // Validate checked it is registered
-		defs := d.Params
-		t.spec.Params = spec.Params.WithDefaults(defs)
-		doer, err := d.New(Config{Params: t.spec.Params.Clone(), Seed: spec.Seed, Conns: spec.Conns})
+		doer, err := t.spec.build(d)
 		if err != nil {
 			return nil, err
 		}

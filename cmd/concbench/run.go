@@ -13,6 +13,7 @@ import (
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/strategies"
+	"github.com/concbench/concbench/workloads"
 	"github.com/spf13/pflag"
 )
 
@@ -194,10 +195,8 @@ func resumeFrom(path string, plan *harness.Plan) (map[harness.Cell]results.Summa
 // port differs from run to run.
 func comparable(params map[string]string, plan *harness.Plan) map[string]string {
 	p := maps.Clone(params)
-	if plan.Spec.URL == "" {
+	if d, ok := workloads.Lookup(plan.Spec.Name); ok && d.Network != nil && d.Network.Target(plan.Spec.Params) {
 		delete(p, "url")
-	}
-	if plan.Spec.Addr == "" {
 		delete(p, "addr")
 	}
 	return p

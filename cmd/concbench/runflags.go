@@ -1,15 +1,17 @@
 package main
 
 import (
-	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/params"
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/strategies"
 	"github.com/concbench/concbench/workloads"
+	"github.com/concbench/concbench/workloads/network"
 	"github.com/spf13/pflag"
 )
 
@@ -57,8 +59,8 @@ type runFlags struct {
 
 func newRunFlags() *runFlags {
 	f := &runFlags{
-		workload:   choice{v: "sleep", allowed: workloads.Names},
-		strategies: choiceList{v: strategies.Names, allowed: strategies.Registered()},
+		workload:   choice{v: "sleep", allowed: workloads.Registered()},
+		strategies: choiceList{v: strategies.Registered(), allowed: strategies.Registered()},
 		tasks:      intList{[]int{500}},
 		conc:       intList{[]int{10, 100}},
 		latency:    duration{10 * time.Millisecond},
@@ -67,7 +69,7 @@ func newRunFlags() *runFlags {
 		backoff:    duration{10 * time.Millisecond},
 		repeat:     count{1},
 		format:     choice{v: "table", allowed: results.Formats},
-		engine:     choice{v: "h1", allowed: workloads.Engines},
+		engine:     choice{v: "h1", allowed: network.Engines},
 		size:       count{1024},
 		target:     choice{v: harness.TargetChild, allowed: []string{harness.TargetChild, harness.TargetInproc}},
 		arrival:    choice{v: "uniform", allowed: []string{"uniform", "poisson"}},
@@ -75,7 +77,7 @@ func newRunFlags() *runFlags {
 		interval:   duration{time.Second},
 	}
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	fs.Var(&f.workload, "workload", "workload: "+strings.Join(workloads.Names, ", "))
+	fs.Var(&f.workload, "workload", "workload: "+strings.Join(workloads.Registered(), ", "))
 	fs.Var(&f.strategies, "strategies", "strategies to compare, comma-separated, or all")
 	fs.Var(&f.tasks, "tasks", "number of tasks per run; a list sweeps (default 500, or the length of --durations)")
 	fs.Var(&f.duration, "duration", "instead of --tasks: issue tasks for this long (a load test), then let the running ones finish")
@@ -265,18 +267,12 @@ func (f *runFlags) network(spec *workloads.Spec, set func(string) bool) error {
 		if f.url != "" && set("target") {
 			return usagef("--target applies to the embedded target; --url names another")
 		}
-		spec.URL, spec.Method, spec.Headers = f.url, f.method, f.headers
-		spec.NoKeepalive, spec.Engine = f.noKeepalive, f.engine.v
+		p := params.Values{"url": f.url, "method": f.method, "header": strings.Join(f.headers, "\n"),
+			"no-keepalive": strconv.FormatBool(f.noKeepalive), "http-engine": f.engine.v, "body-file": f.bodyFile}
 		if f.url == "" {
-			spec.Latency = f.latency.v
+			p["latency"] = f.latency.v.String()
 		}
-		if f.bodyFile != "" {
-			b, err := os.ReadFile(f.bodyFile)
-			if err != nil {
-				return usagef("--body-file: %v", err)
-			}
-			spec.Body = b
-		}
+		spec.Params = p
 	case "tcp":
 		if set("latency") {
 			return usagef("--latency applies to --workload sleep or http, not tcp")
@@ -287,7 +283,7 @@ func (f *runFlags) network(spec *workloads.Spec, set func(string) bool) error {
 		if f.size.v == 0 {
 			return usagef("--size \"0\": must be at least 1")
 		}
-		spec.Addr, spec.Size, spec.Persistent = f.addr, f.size.v, f.persistent
+		spec.Params = params.Values{"addr": f.addr, "size": strconv.Itoa(f.size.v), "tcp-persistent": strconv.FormatBool(f.persistent)}
 	}
 	return nil
 }

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package workloads
+package network
 
 import (
 	"io"

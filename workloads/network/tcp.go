@@ -1,4 +1,4 @@
-package workloads
+package network
 
 import (
 	"context"
@@ -6,17 +6,19 @@ import (
 	"io"
 	"net"
 	"time"
+
+	"github.com/concbench/concbench/workloads"
 )
 
 // tcp sends Size bytes to an echo server and checks that the same bytes
 // come back: over a new connection per task, or over connections kept
 // between tasks (Persistent), about one per task running at once.
 type tcp struct {
-	spec *Spec
+	spec *spec
 	idle chan net.Conn // persistent connections not in use
 }
 
-func newTCP(s *Spec) *tcp {
+func newTCP(s *spec) *tcp {
 	t := &tcp{spec: s}
 	if s.Persistent {
 		t.idle = make(chan net.Conn, max(s.Conns, 1))
@@ -24,7 +26,7 @@ func newTCP(s *Spec) *tcp {
 	return t
 }
 
-func (t *tcp) do(ctx context.Context, i int) (n int64, err error) {
+func (t *tcp) Do(ctx context.Context, i int) (n int64, err error) {
 	c, err := t.conn(ctx)
 	if err != nil {
 		return 0, netError(ctx, err)
@@ -61,7 +63,7 @@ func (t *tcp) do(ctx context.Context, i int) (n int64, err error) {
 	}
 	for k := range back {
 		if back[k] != msg[k] {
-			return int64(got), &KindError{Kind: "mismatch", Msg: fmt.Sprintf("echo differs at byte %d of %d", k, len(msg))}
+			return int64(got), &workloads.KindError{Kind: "mismatch", Msg: fmt.Sprintf("echo differs at byte %d of %d", k, len(msg))}
 		}
 	}
 	keep = t.idle != nil
@@ -97,7 +99,7 @@ func (t *tcp) conn(ctx context.Context) (net.Conn, error) {
 // fillMessage writes task i's deterministic payload.
 func fillMessage(b []byte, seed int64, i int) {
 	for k := 0; k < len(b); k += 8 {
-		x := draw(seed, i, k, streamCPU)
+		x := workloads.Draw(seed, i, k)
 		for j := 0; j < 8 && k+j < len(b); j++ {
 			b[k+j] = byte(x >> (8 * j))
 		}

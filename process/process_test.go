@@ -1,4 +1,4 @@
-package strategies
+package process
 
 import (
 	"bufio"
@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/strategies"
 	"github.com/concbench/concbench/workloads"
 )
 
@@ -32,11 +33,10 @@ type collect struct {
 	samples map[int][]results.Sample
 }
 
-func newJob(spec workloads.Spec, n int) (*Job, *collect) {
+func newJob(n int) (*strategies.Job, *collect) {
 	c := &collect{samples: map[int][]results.Sample{}}
-	return &Job{
+	return &strategies.Job{
 		Tasks: n,
-		Spec:  spec,
 		Record: func(i int, s results.Sample) {
 			c.mu.Lock()
 			c.samples[i] = append(c.samples[i], s)
@@ -65,15 +65,15 @@ func TestProcessExactlyOnce(t *testing.T) {
 	spec := workloads.Spec{Name: "sleep", Latency: time.Millisecond, Dist: "uniform", Jitter: time.Millisecond, Seed: 5}
 	for _, tc := range []struct{ workers, per, tasks int }{{1, 1, 50}, {2, 1, 200}, {8, 1, 300}, {2, 4, 300}, {8, 1, 3}} {
 		t.Run(fmt.Sprintf("workers=%d/per=%d/tasks=%d", tc.workers, tc.per, tc.tasks), func(t *testing.T) {
-			job, c := newJob(spec, tc.tasks)
-			if err := (Process{Workers: tc.workers, PerProcess: tc.per}).Run(context.Background(), job); err != nil {
+			job, c := newJob(tc.tasks)
+			st, err := (Process{Spec: spec, Workers: tc.workers, PerProcess: tc.per}).Spawn(context.Background(), job)
+			if err != nil {
 				t.Fatal(err)
 			}
 			if got := c.once(t, tc.tasks)[results.OK]; got != tc.tasks {
 				t.Errorf("%d ok of %d", got, tc.tasks)
 			}
-			st := job.Children
-			if st == nil || st.Workers != min(tc.workers, tc.tasks) || len(st.PeakRSS) != st.Workers || st.PeakRSS[0] < 1<<20 || st.Startup <= 0 {
+			if st.Workers != min(tc.workers, tc.tasks) || len(st.PeakRSS) != st.Workers || st.PeakRSS[0] < 1<<20 || st.Startup <= 0 {
 				t.Errorf("child stats %+v", st)
 			}
 		})
@@ -82,12 +82,13 @@ func TestProcessExactlyOnce(t *testing.T) {
 
 func TestProcessHybridRunsTasksAtOnce(t *testing.T) {
 	// 8 tasks of 100ms on 2 workers x 4 slots: one round, not four.
-	job, c := newJob(workloads.Spec{Name: "sleep", Latency: 100 * time.Millisecond}, 8)
-	if err := (Process{Workers: 2, PerProcess: 4}).Run(context.Background(), job); err != nil {
+	job, c := newJob(8)
+	st, err := (Process{Spec: workloads.Spec{Name: "sleep", Latency: 100 * time.Millisecond}, Workers: 2, PerProcess: 4}).Spawn(context.Background(), job)
+	if err != nil {
 		t.Fatal(err)
 	}
 	c.once(t, 8)
-	if d := job.Children.Wall; d < 100*time.Millisecond || d > 300*time.Millisecond {
+	if d := st.Wall; d < 100*time.Millisecond || d > 300*time.Millisecond {
 		t.Errorf("took %v after start-up; 8 slots should take about 100ms", d)
 	}
 }
@@ -106,8 +107,9 @@ func TestProcessCrashFailsOnlyTheTaskHeld(t *testing.T) {
 				spec = workloads.Spec{Name: "sleep", Durations: []time.Duration{time.Millisecond}, CrashAt: tc.crashAt}
 				tc.per = 1
 			}
-			job, c := newJob(spec, n)
-			if err := (Process{Workers: tc.workers, PerProcess: tc.per}).Run(context.Background(), job); err != nil {
+			job, c := newJob(n)
+			st, err := (Process{Spec: spec, Workers: tc.workers, PerProcess: tc.per}).Spawn(context.Background(), job)
+			if err != nil {
 				t.Fatal(err)
 			}
 			counts := c.once(t, n)
@@ -122,7 +124,7 @@ func TestProcessCrashFailsOnlyTheTaskHeld(t *testing.T) {
 			}
 			// A replacement whose first task is also a crash dies before
 			// finishing one and, as a crash loop guard, is not replaced.
-			if r := job.Children.Restarts; r < 1 || r > len(tc.crashAt) {
+			if r := st.Restarts; r < 1 || r > len(tc.crashAt) {
 				t.Errorf("%d restarts for %d crashes", r, len(tc.crashAt))
 			}
 		})
@@ -152,7 +154,7 @@ func children(t *testing.T) []int {
 func TestProcessCancelLeavesNoChild(t *testing.T) {
 	for _, per := range []int{1, 3} {
 		t.Run(fmt.Sprintf("per=%d", per), func(t *testing.T) {
-			job, c := newJob(workloads.Spec{Name: "sleep", Latency: 10 * time.Second}, 50)
+			job, c := newJob(50)
 			ctx, cancel := context.WithCancel(context.Background())
 			var seen []int
 			job.Ready = func() time.Time {
@@ -161,7 +163,7 @@ func TestProcessCancelLeavesNoChild(t *testing.T) {
 				return time.Now()
 			}
 			start := time.Now()
-			err := Process{Workers: 4, PerProcess: per}.Run(ctx, job)
+			err := Process{Spec: workloads.Spec{Name: "sleep", Latency: 10 * time.Second}, Workers: 4, PerProcess: per}.Run(ctx, job)
 			if !errors.Is(err, context.Canceled) {
 				t.Errorf("Run returned %v", err)
 			}
@@ -195,9 +197,9 @@ func TestProcessWorkerThatCannotStart(t *testing.T) {
 		{[]string{"sh", "-c", "echo PASS"}, "did not answer: " + ServeHint},
 	} {
 		t.Run(tc.cmd[len(tc.cmd)-1], func(t *testing.T) {
-			job, _ := newJob(workloads.Spec{Name: "cpu", Work: 1}, 10)
+			job, _ := newJob(10)
 			start := time.Now()
-			err := Process{Workers: 2, Command: tc.cmd, StartTimeout: 300 * time.Millisecond}.Run(context.Background(), job)
+			err := Process{Spec: workloads.Spec{Name: "cpu", Work: 1}, Workers: 2, Command: tc.cmd, StartTimeout: 300 * time.Millisecond}.Run(context.Background(), job)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
 				t.Errorf("error %q, want one line with %q", err, tc.want)
 			}
@@ -240,10 +242,10 @@ func TestProtocolVersionMismatch(t *testing.T) {
 }
 
 func TestProcessLimit(t *testing.T) {
-	if _, err := New("process", MaxWorkers()+1); err == nil {
+	if _, err := strategies.New("process", MaxWorkers()+1); err == nil {
 		t.Error("accepted more workers than the limit")
 	}
-	if _, err := New("process", 2); err != nil {
+	if _, err := strategies.New("process", 2); err != nil {
 		t.Error(err)
 	}
 }

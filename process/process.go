@@ -1,4 +1,4 @@
-package strategies
+package process
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/strategies"
+	"github.com/concbench/concbench/workloads"
 )
 
 // MaxWorkers is the most worker processes Process accepts: 64 per core,
@@ -26,23 +28,19 @@ func MaxWorkers() int { return 4 * runtime.NumCPU() * 64 }
 // before finishing a task is not. Zero values: one worker, one task per
 // worker, this executable, a 10 s start timeout.
 type Process struct {
+	// Spec is the workload each worker rebuilds (its Conns is set to
+	// PerProcess).
+	Spec         workloads.Spec
 	Workers      int
 	PerProcess   int
 	Command      []string      // the worker command line; nil means this executable
 	StartTimeout time.Duration // for a worker's start and handshake
 }
 
-var _ Strategy = Process{}
+var _ strategies.Spawner = Process{}
 
 // ChildStats is what the worker processes of one run cost.
-type ChildStats struct {
-	Workers, PerProcess int
-	Startup             time.Duration // until every first-generation worker answered
-	Wall                time.Duration // from the end of start-up to the last task's answer
-	PeakRSS             []uint64      // per worker process, replacements included (rusage)
-	UserCPU, SysCPU     time.Duration // summed over the workers
-	Restarts            int
-}
+type ChildStats = strategies.ChildStats
 
 // Name returns "process".
 func (Process) Name() string { return "process" }
@@ -53,21 +51,27 @@ func (p Process) Slots(n int) int { return min(p.workers()*p.perProcess(), n) }
 func (p Process) workers() int    { return max(p.Workers, 1) }
 func (p Process) perProcess() int { return max(p.PerProcess, 1) }
 
-// Run starts the workers, calls job.Ready, dispatches every task and
-// records each result with job.Record, filling job.Children. It blocks
+// Run is Spawn without the workers' figures.
+func (p Process) Run(ctx context.Context, job *strategies.Job) error {
+	_, err := p.Spawn(ctx, job)
+	return err
+}
+
+// Spawn starts the workers, calls job.Ready, dispatches every task,
+// records each result with job.Record, and returns what the workers
+// cost (what was measured so far if it fails). It blocks
 // until every worker has exited. It fails if a first-generation worker
 // cannot start; once running, dead workers only fail their own tasks. If
 // ctx ends, workers get SIGINT (their tasks end as canceled), then SIGKILL
 // after a grace period.
-func (p Process) Run(ctx context.Context, job *Job) error {
+func (p Process) Spawn(ctx context.Context, job *strategies.Job) (ChildStats, error) {
 	if job.Record == nil {
-		return errors.New("process strategy: the job has no Record function")
+		return ChildStats{}, errors.New("process strategy: the job has no Record function")
 	}
 	nw := min(p.workers(), job.Tasks)
 	stats := &ChildStats{Workers: nw, PerProcess: p.perProcess()}
-	job.Children = stats
 	if nw == 0 {
-		return ctx.Err()
+		return *stats, ctx.Err()
 	}
 	start := time.Now()
 	procs := make([]*proc, nw)
@@ -77,7 +81,7 @@ func (p Process) Run(ctx context.Context, job *Job) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			procs[id], errs[id] = p.start(ctx, job, id)
+			procs[id], errs[id] = p.start(ctx, id)
 		}()
 	}
 	wg.Wait()
@@ -90,7 +94,7 @@ func (p Process) Run(ctx context.Context, job *Job) error {
 				w.wait(&mu, stats)
 			}
 		}
-		return fmt.Errorf("process strategy: %w", err)
+		return *stats, fmt.Errorf("process strategy: %w", err)
 	}
 
 	d := &dispatch{job: job, t0: time.Now(), stats: stats}
@@ -106,12 +110,12 @@ func (p Process) Run(ctx context.Context, job *Job) error {
 	}
 	wg.Wait()
 	stats.Wall = time.Duration(d.last.Load())
-	return ctx.Err()
+	return *stats, ctx.Err()
 }
 
 // dispatch is the state the workers of one run share.
 type dispatch struct {
-	job       *Job
+	job       *strategies.Job
 	t0        time.Time
 	exhausted atomic.Bool  // the source said no more
 	last      atomic.Int64 // offset from t0 of the latest answer, in ns
@@ -150,7 +154,7 @@ func (p Process) drive(ctx context.Context, d *dispatch, w *proc) {
 		if !crashed || ctx.Err() != nil || !d.remaining() || w.finished == 0 && w.gen > 0 {
 			return
 		}
-		next, err := p.start(ctx, d.job, w.id)
+		next, err := p.start(ctx, w.id)
 		if err != nil {
 			return // the surviving workers take the remaining tasks
 		}

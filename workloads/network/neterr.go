@@ -1,4 +1,4 @@
-package workloads
+package network
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"os"
 	"syscall"
 
+	"github.com/concbench/concbench/workloads"
 	"github.com/valyala/fasthttp"
 )
 
@@ -41,20 +42,20 @@ func netError(ctx context.Context, err error) error {
 		errors.As(err, &ne) && ne.Timeout():
 		return fmt.Errorf("%w: %v", context.DeadlineExceeded, err)
 	case errors.As(err, &dns):
-		return &KindError{Kind: KindDNS, Msg: err.Error()}
+		return &workloads.KindError{Kind: KindDNS, Msg: err.Error()}
 	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE), errors.Is(err, syscall.EADDRNOTAVAIL):
-		return &KindError{Kind: KindLocal, Msg: err.Error()}
+		return &workloads.KindError{Kind: KindLocal, Msg: err.Error()}
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return &KindError{Kind: KindRefused, Msg: err.Error()}
+		return &workloads.KindError{Kind: KindRefused, Msg: err.Error()}
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, io.EOF),
 		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, fasthttp.ErrConnectionClosed):
-		return &KindError{Kind: KindReset, Msg: err.Error()}
+		return &workloads.KindError{Kind: KindReset, Msg: err.Error()}
 	}
-	return &KindError{Kind: KindTransport, Msg: err.Error()}
+	return &workloads.KindError{Kind: KindTransport, Msg: err.Error()}
 }
 
 // statusError is the error of an HTTP response outside 2xx: its kind
 // names the code, so summaries count failures per status code.
 func statusError(code int) error {
-	return &KindError{Kind: fmt.Sprintf("http %d", code), Msg: fmt.Sprintf("HTTP status %d", code)}
+	return &workloads.KindError{Kind: fmt.Sprintf("http %d", code), Msg: fmt.Sprintf("HTTP status %d", code)}
 }

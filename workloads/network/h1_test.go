@@ -1,4 +1,4 @@
-package workloads
+package network
 
 import (
 	"bufio"
@@ -17,6 +17,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/concbench/concbench/params"
+	"github.com/concbench/concbench/workloads"
 )
 
 // cannedServer answers each request on a connection with the next of its
@@ -105,12 +108,15 @@ func readRequest(tp *textproto.Reader) (request, error) {
 
 func (s *cannedServer) url() string { return "http://" + s.ln.Addr().String() }
 
-func h1For(t *testing.T, s Spec) *h1 {
+func h1For(t *testing.T, s spec) *h1 {
 	t.Helper()
-	s.Name, s.Engine = "http", "h1"
-	task := mustNew(t, s)
-	t.Cleanup(func() { task.Close() })
-	return task.base.(*h1)
+	s.Engine = "h1"
+	d, err := newHTTP(&s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.(*h1).Close() })
+	return d.(*h1)
 }
 
 func TestH1Framing(t *testing.T) {
@@ -153,12 +159,12 @@ func TestH1Framing(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := serve(t, func(int, request) (string, bool) { return tc.answer, tc.close })
-			w := h1For(t, Spec{URL: srv.url() + "/x", Method: tc.method, Conns: 1})
+			w := h1For(t, spec{URL: srv.url() + "/x", Method: tc.method, Conns: 1})
 			const n = 3
 			for range n {
-				got, err := w.do(context.Background(), 0)
-				if got != tc.bytes || Kind(err) != tc.kind {
-					t.Fatalf("%d bytes, error %v (kind %q); want %d bytes, kind %q", got, err, Kind(err), tc.bytes, tc.kind)
+				got, err := w.Do(context.Background(), 0)
+				if got != tc.bytes || workloads.Kind(err) != tc.kind {
+					t.Fatalf("%d bytes, error %v (kind %q); want %d bytes, kind %q", got, err, workloads.Kind(err), tc.bytes, tc.kind)
 				}
 			}
 			want := int64(n)
@@ -175,21 +181,21 @@ func TestH1Framing(t *testing.T) {
 func TestH1Request(t *testing.T) {
 	srv := serve(t, func(int, request) (string, bool) { return "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false })
 	for _, tc := range []struct {
-		spec                Spec
+		spec                spec
 		line, host, ua, cls string
 		body                string
 		extra               [2]string
 	}{
-		{spec: Spec{URL: srv.url() + "/a/b?q=1&r=%20"}, line: "GET /a/b?q=1&r=%20 HTTP/1.1", host: srv.ln.Addr().String(), ua: "concbench"},
-		{spec: Spec{URL: srv.url(), Method: "POST", Body: []byte("payload"), Headers: []string{"X-Test: yes", "User-Agent: mine"}, NoKeepalive: true},
+		{spec: spec{URL: srv.url() + "/a/b?q=1&r=%20"}, line: "GET /a/b?q=1&r=%20 HTTP/1.1", host: srv.ln.Addr().String(), ua: "concbench"},
+		{spec: spec{URL: srv.url(), Method: "POST", Body: []byte("payload"), Headers: []string{"X-Test: yes", "User-Agent: mine"}, NoKeepalive: true},
 			line: "POST / HTTP/1.1", host: srv.ln.Addr().String(), ua: "mine", cls: "close", body: "payload", extra: [2]string{"X-Test", "yes"}},
-		{spec: Spec{URL: srv.url() + "/", Headers: []string{"Host: example.test"}}, line: "GET / HTTP/1.1", host: "example.test", ua: "concbench"},
+		{spec: spec{URL: srv.url() + "/", Headers: []string{"Host: example.test"}}, line: "GET / HTTP/1.1", host: "example.test", ua: "concbench"},
 	} {
 		srv.mu.Lock()
 		srv.reqs = nil
 		srv.mu.Unlock()
 		tc.spec.Conns = 1
-		if _, err := h1For(t, tc.spec).do(context.Background(), 0); err != nil {
+		if _, err := h1For(t, tc.spec).Do(context.Background(), 0); err != nil {
 			t.Fatal(err)
 		}
 		srv.mu.Lock()
@@ -213,13 +219,13 @@ func TestH1StaleConnection(t *testing.T) {
 		kind   string
 	}{{"GET", ""}, {"POST", KindReset}} {
 		srv := serve(t, func(int, request) (string, bool) { return ok, true })
-		w := h1For(t, Spec{URL: srv.url(), Method: tc.method, Conns: 1})
-		if _, err := w.do(context.Background(), 0); err != nil {
+		w := h1For(t, spec{URL: srv.url(), Method: tc.method, Conns: 1})
+		if _, err := w.Do(context.Background(), 0); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(20 * time.Millisecond) // let the close arrive
-		_, err := w.do(context.Background(), 1)
-		if Kind(err) != tc.kind {
+		_, err := w.Do(context.Background(), 1)
+		if workloads.Kind(err) != tc.kind {
 			t.Errorf("%s on a stale connection: %v, want kind %q", tc.method, err, tc.kind)
 		}
 	}
@@ -229,12 +235,12 @@ func TestH1CancelAndTimeout(t *testing.T) {
 	block := make(chan struct{})
 	defer close(block)
 	srv := serve(t, func(int, request) (string, bool) { <-block; return "", true })
-	w := h1For(t, Spec{URL: srv.url(), Conns: 2})
+	w := h1For(t, spec{URL: srv.url(), Conns: 2})
 
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
-	if _, err := w.do(ctx, 0); !errors.Is(err, context.Canceled) {
+	if _, err := w.Do(ctx, 0); !errors.Is(err, context.Canceled) {
 		t.Errorf("canceled mid-request: %v", err)
 	}
 	if d := time.Since(start); d > 5*time.Second {
@@ -243,8 +249,8 @@ func TestH1CancelAndTimeout(t *testing.T) {
 
 	ctx, cancel2 := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel2()
-	if _, err := w.do(ctx, 0); !errors.Is(err, context.DeadlineExceeded) || Kind(err) != "timeout" {
-		t.Errorf("past its deadline: %v (kind %q)", err, Kind(err))
+	if _, err := w.Do(ctx, 0); !errors.Is(err, context.DeadlineExceeded) || workloads.Kind(err) != "timeout" {
+		t.Errorf("past its deadline: %v (kind %q)", err, workloads.Kind(err))
 	}
 }
 
@@ -255,14 +261,14 @@ func TestH1ConnectionCap(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 		return "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false
 	})
-	w := h1For(t, Spec{URL: srv.url(), Conns: 3})
+	w := h1For(t, spec{URL: srv.url(), Conns: 3})
 	var wg sync.WaitGroup
 	var failed atomic.Int64
 	for i := range 12 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := w.do(context.Background(), i); err != nil {
+			if _, err := w.Do(context.Background(), i); err != nil {
 				failed.Add(1)
 			}
 		}()
@@ -317,15 +323,15 @@ func TestH1TLS(t *testing.T) {
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is expected
 	srv.StartTLS()
 	defer srv.Close()
-	w := h1For(t, Spec{URL: srv.URL + "/", Conns: 1})
+	w := h1For(t, spec{URL: srv.URL + "/", Conns: 1})
 	// The test server's certificate is its own: unknown, it is refused.
-	if _, err := w.do(context.Background(), 0); Kind(err) != KindTransport || !strings.Contains(err.Error(), "certificate") {
+	if _, err := w.Do(context.Background(), 0); workloads.Kind(err) != KindTransport || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("unknown certificate: %v", err)
 	}
 	w.tls.RootCAs = x509.NewCertPool()
 	w.tls.RootCAs.AddCert(srv.Certificate())
 	for range 3 {
-		if n, err := w.do(context.Background(), 0); n != 6 || err != nil {
+		if n, err := w.Do(context.Background(), 0); n != 6 || err != nil {
 			t.Fatalf("%d bytes, %v", n, err)
 		}
 	}
@@ -336,7 +342,7 @@ func TestH1TLS(t *testing.T) {
 // still be reused, and a canceled context must not reach the next request.
 func TestH1KeepsConnectionsAcrossContexts(t *testing.T) {
 	srv := serve(t, func(int, request) (string, bool) { return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false })
-	task := mustNew(t, Spec{Name: "http", Engine: "h1", URL: srv.url(), Conns: 1, Timeout: time.Second})
+	task := mustNew(t, workloads.Spec{Name: "http", Params: params.Values{"http-engine": "h1", "url": srv.url()}, Conns: 1, Timeout: time.Second})
 	defer task.Close()
 	for i := range 20 {
 		if s := task.Run(context.Background(), i, time.Now()); s.Err != nil {

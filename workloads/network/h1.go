@@ -1,4 +1,4 @@
-package workloads
+package network
 
 import (
 	"bufio"
@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/concbench/concbench/workloads"
 )
 
 // h1 is concbench's own HTTP/1.1 client, the default engine. On loopback a
@@ -84,7 +86,7 @@ const (
 const KindProtocol = "protocol"
 
 func protocolError(format string, a ...any) error {
-	return &KindError{Kind: KindProtocol, Msg: "malformed response: " + fmt.Sprintf(format, a...)}
+	return &workloads.KindError{Kind: KindProtocol, Msg: "malformed response: " + fmt.Sprintf(format, a...)}
 }
 
 func newH1(u *url.URL, method string, headers [][2]string, body []byte, noKeepalive bool, conns int) *h1 {
@@ -139,7 +141,7 @@ func h1Request(u *url.URL, method string, headers [][2]string, body []byte, noKe
 // response is read, the context's deadline (or maxRequestTime) passes or
 // the context is done. It returns the body's size and a classified error:
 // a status outside 2xx, a transport failure or a malformed response.
-func (h *h1) do(ctx context.Context, _ int) (int64, error) {
+func (h *h1) Do(ctx context.Context, _ int) (int64, error) {
 	deadline, exact := ctx.Deadline()
 	if !exact {
 		deadline = time.Now().Add(maxRequestTime)
@@ -177,7 +179,7 @@ func (h *h1) do(ctx context.Context, _ int) (int64, error) {
 			if reused && !replied && h.retryable && ctx.Err() == nil {
 				continue
 			}
-			var ke *KindError
+			var ke *workloads.KindError
 			if errors.As(err, &ke) {
 				return n, err
 			}

@@ -1,4 +1,4 @@
-package strategies
+package process
 
 import (
 	"bufio"
@@ -34,7 +34,7 @@ type proc struct {
 	finished   int                   // results received
 }
 
-func (p Process) start(ctx context.Context, job *Job, id int) (*proc, error) {
+func (p Process) start(ctx context.Context, id int) (*proc, error) {
 	argv := p.Command
 	if len(argv) == 0 {
 		exe, err := os.Executable()
@@ -70,7 +70,7 @@ func (p Process) start(ctx context.Context, job *Job, id int) (*proc, error) {
 	ready := make(chan error, 1)
 	silent := false // no answer within the timeout
 	go func() {
-		werr := writeHello(w.in, hello{Version: protoVersion, Spec: job.Spec, PerProcess: p.perProcess(), ID: id})
+		werr := writeHello(w.in, hello{Version: protoVersion, Spec: p.spec(), PerProcess: p.perProcess(), ID: id})
 		// Read the answer even if writing failed: a worker that refuses
 		// (or is not a worker at all) may exit before reading everything,
 		// and what it said is the better message.

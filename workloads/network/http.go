@@ -1,4 +1,4 @@
-package workloads
+package network
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concbench/concbench/workloads"
 	"github.com/valyala/fasthttp"
 )
 
@@ -27,7 +28,7 @@ const dialTimeout = 10 * time.Second
 // run at once. h1, concbench's own HTTP/1.1 client, is the default engine;
 // fasthttp is a well-kept fast HTTP/1.1 library; net/http ("std") has
 // HTTP/2 and full semantics. h1 and std honour cancellation mid-request.
-func newHTTP(s *Spec) (base, error) {
+func newHTTP(s *spec) (workloads.Doer, error) {
 	method := s.Method
 	if method == "" {
 		method = http.MethodGet
@@ -90,7 +91,7 @@ type fastHTTP struct {
 	client      *fasthttp.HostClient
 }
 
-func (w *fastHTTP) do(ctx context.Context, _ int) (int64, error) {
+func (w *fastHTTP) Do(ctx context.Context, _ int) (int64, error) {
 	req := fasthttp.AcquireRequest()
 	resp := fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseRequest(req)
@@ -141,7 +142,7 @@ func (w *stdHTTP) Close() error {
 	return nil
 }
 
-func (w *stdHTTP) do(ctx context.Context, _ int) (int64, error) {
+func (w *stdHTTP) Do(ctx context.Context, _ int) (int64, error) {
 	var body io.Reader
 	if w.body != nil {
 		body = bytes.NewReader(w.body)
@@ -153,7 +154,7 @@ func (w *stdHTTP) do(ctx context.Context, _ int) (int64, error) {
 	}
 	req, err := http.NewRequestWithContext(ctx, w.method, w.url, body)
 	if err != nil {
-		return 0, &KindError{Kind: KindTransport, Msg: err.Error()}
+		return 0, &workloads.KindError{Kind: KindTransport, Msg: err.Error()}
 	}
 	for _, h := range w.headers {
 		req.Header.Set(h[0], h[1])

@@ -1,7 +1,8 @@
-package workloads
+package network
 
 import (
 	"context"
+	"io"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -22,14 +23,17 @@ func BenchmarkHTTP(b *testing.B) {
 	const inFlight = 64
 	for _, engine := range Engines {
 		b.Run("engine="+engine, func(b *testing.B) {
-			task := mustNew(b, Spec{Name: "http", URL: "http://" + srv.HTTPAddr + "/", Engine: engine, Conns: inFlight})
-			defer task.Close()
+			task, err := newHTTP(&spec{URL: "http://" + srv.HTTPAddr + "/", Engine: engine, Conns: inFlight})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer task.(io.Closer).Close()
 			b.SetParallelism(max(inFlight/runtime.GOMAXPROCS(0), 1))
 			b.ReportAllocs()
 			var failed atomic.Int64
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					if _, err := task.base.do(context.Background(), 0); err != nil {
+					if _, err := task.Do(context.Background(), 0); err != nil {
 						failed.Add(1)
 					}
 				}
