@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/concbench/concbench/results"
-	"github.com/concbench/concbench/strategies"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 )
@@ -30,7 +29,16 @@ type group struct {
 	runs  []*results.Summary
 }
 
-func bounded(s *results.Summary) bool { return strategies.Bounded(s.Strategy) }
+// bounded reports whether a run's strategy takes a concurrency limit.
+// plots depends on no strategy: a document may come from a binary with
+// strategies of its own, so only the two that ignore the limit are named.
+func bounded(s *results.Summary) bool {
+	return s.Strategy != "sequential" && s.Strategy != "unbounded"
+}
+
+// canonical is the order of the usual strategies in charts; others follow
+// in the order the document lists them (which is their rank's).
+var canonical = []string{"sequential", "unbounded", "pool", "semaphore", "process"}
 
 func distinct(runs []*results.Summary, f func(*results.Summary) int) []int {
 	var xs []int
@@ -52,10 +60,10 @@ func strategyOrder(runs []*results.Summary) []string {
 		}
 	}
 	rank := func(n string) int {
-		if i := slices.Index(strategies.Names, n); i >= 0 {
+		if i := slices.Index(canonical, n); i >= 0 {
 			return i
 		}
-		return len(strategies.Names)
+		return len(canonical)
 	}
 	slices.SortStableFunc(names, func(a, b string) int { return cmp.Compare(rank(a), rank(b)) })
 	return names
