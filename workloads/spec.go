@@ -9,7 +9,6 @@ package workloads
 
 import (
 	"fmt"
-	"io"
 	"maps"
 	"strconv"
 	"strings"
@@ -123,19 +122,12 @@ func (s *Spec) Validate() error {
 		if err := params.Check(d.Params, s.Params); err != nil {
 			return err
 		}
+		// Without Validate, New reports bad values when the first cell
+		// builds the workload: building it here would run a user's set-up.
 		if d.Validate != nil {
 			if err := d.Validate(s.Params.WithDefaults(d.Params)); err != nil {
 				return err
 			}
-			break
-		}
-		// Without Validate, build the workload and release it at once.
-		doer, err := s.build(d)
-		if err != nil {
-			return err
-		}
-		if c, ok := doer.(io.Closer); ok {
-			c.Close()
 		}
 	}
 	return s.validateWrappers()

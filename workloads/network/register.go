@@ -68,8 +68,12 @@ func init() {
 			{Name: "no-keepalive", Type: "bool", Usage: "a new connection per request, to measure connection set-up"},
 			{Name: "http-engine", Type: "string", Default: "h1", Sweep: true, Usage: "client engine: h1 (concbench's own HTTP/1.1 client, fastest), fasthttp (HTTP/1.1 library) or std (net/http: HTTP/2, full semantics)"},
 		},
+		Validate: func(p params.Values) error {
+			_, err := httpSpec(workloads.Config{Params: p}, false)
+			return err
+		},
 		New: func(c workloads.Config) (workloads.Doer, error) {
-			s, err := httpSpec(c)
+			s, err := httpSpec(c, true)
 			if err != nil {
 				return nil, err
 			}
@@ -116,6 +120,10 @@ func init() {
 			{Name: "size", Type: "int", Default: "1024", Sweep: true, Usage: "bytes sent and echoed back per task"},
 			{Name: "tcp-persistent", Type: "bool", Usage: "keep connections between tasks (about one per task running at once)"},
 		},
+		Validate: func(p params.Values) error {
+			_, err := tcpSpec(workloads.Config{Params: p})
+			return err
+		},
 		New: func(c workloads.Config) (workloads.Doer, error) {
 			s, err := tcpSpec(c)
 			if err != nil {
@@ -140,9 +148,9 @@ func init() {
 	})
 }
 
-// httpSpec parses and checks the http workload's parameters, reading the
-// body file.
-func httpSpec(c workloads.Config) (*spec, error) {
+// httpSpec parses and checks the http workload's parameters, and reads
+// the body file if read is set (else checks only that it can be read).
+func httpSpec(c workloads.Config, read bool) (*spec, error) {
 	p := c.Params
 	s := &spec{URL: p["url"], Method: p["method"], Engine: p["http-engine"], Seed: c.Seed, Conns: c.Conns}
 	if err := checkURL(s.URL); err != nil {
@@ -172,22 +180,28 @@ func httpSpec(c workloads.Config) (*spec, error) {
 		return nil, err
 	}
 	if path := p["body-file"]; path != "" {
-		if s.Body, err = readBody(path); err != nil {
+		if s.Body, err = readBody(path, read); err != nil {
 			return nil, params.Errorf("body-file", path, err.Error())
 		}
 	}
 	return s, nil
 }
 
-// readBody reads a request body of at most MaxBody bytes.
-func readBody(path string) ([]byte, error) {
+// readBody reads a request body of at most MaxBody bytes; with read
+// unset it only opens the file and checks its size.
+func readBody(path string, read bool) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, errors.Unwrap(err)
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxBody {
-		return nil, fmt.Errorf("%s is over the limit of %s", params.FormatSize(st.Size()), params.FormatSize(MaxBody))
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, errors.New("a directory, not a file")
+	} else if err == nil && st.Mode().IsRegular() && st.Size() > MaxBody {
+		return nil, fmt.Errorf("%s bytes is over the limit of %s", strconv.FormatInt(st.Size(), 10), params.FormatSize(MaxBody))
+	}
+	if !read {
+		return nil, nil
 	}
 	b, err := io.ReadAll(io.LimitReader(f, MaxBody+1))
 	if err != nil {
