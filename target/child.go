@@ -83,7 +83,11 @@ func StartChild(ctx context.Context) (*Child, error) {
 	}
 	c := &Child{cmd: exec.Command(exe)}
 	c.cmd.Env = append(os.Environ(), childEnv+"=1")
-	c.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	// No Pdeathsig: the kernel sends it when the *thread* that started
+	// the child exits, and a goroutine that ends locked to its thread
+	// (the threads strategy) ends that thread, killing the target in the
+	// middle of a sweep. The child exits when its stdin reaches EOF, which
+	// the parent's death causes as well.
 	c.cmd.Stderr = &c.stderr
 	if c.stdin, err = c.cmd.StdinPipe(); err != nil {
 		return nil, err
