@@ -290,6 +290,9 @@ func openLoop(plan *Plan, m measured) *results.OpenLoop {
 	}
 	if p := m.Pacer; p != nil {
 		o.MaxQueueDepth = p.MaxQueue
+		if p.Waited > 0 {
+			o.SendLateness, o.SendWaited = &p.Lateness, p.Waited
+		}
 		// arrivals 0..n-1 are due at 0 .. (n-1)/rate: n-1 gaps
 		if p.Issued > 1 && p.LastRelease > 0 {
 			o.RateAchieved = float64(p.Issued-1) / p.LastRelease.Seconds()

@@ -117,6 +117,12 @@ type OpenLoop struct {
 	QueueLimit         int         `json:"queue_limit,omitempty"` // --max-queue; 0: none
 	Late               int         `json:"late"`                  // tasks started more than LateAfterSeconds after due
 	LateAfterSeconds   float64     `json:"late_after_seconds"`
+	// SendLateness is the generator's own lateness: when it released an
+	// arrival it waited for minus when that arrival was due (SendWaited
+	// of them; arrivals due while every slot was busy are queue wait).
+	// A 0 s task's corrected latency, less this, is the hand-off to a task.
+	SendLateness *Percentiles `json:"send_lateness_seconds,omitempty"`
+	SendWaited   int          `json:"send_waited,omitempty"`
 	// GeneratorLimited says why the generator, not the target, set the
 	// pace of this run (rate short of the asked one, arrivals waiting for
 	// a slot or dropped, CPU saturated, failures of the generator's host);

@@ -152,3 +152,22 @@ func (h *stepHist) quantiles(qs ...float64) []time.Duration {
 
 // bytes estimates the memory h holds.
 func (h *stepHist) bytes() int64 { return 48 + int64(len(h.counts))*8 }
+
+// Durations is a distribution of durations in an HDR histogram (0.1%
+// relative error; values below 1 ns count as 1 ns), with its exact max
+// and mean. It is not safe for concurrent use.
+type Durations struct {
+	s series
+}
+
+// NewDurations returns an empty Durations.
+func NewDurations() *Durations { return &Durations{s: newSeries()} }
+
+// Record adds d.
+func (d *Durations) Record(x time.Duration) { d.s.add(x, false) }
+
+// Count returns the number of durations recorded.
+func (d *Durations) Count() int64 { return int64(d.s.n) }
+
+// Describe returns the percentiles (from the histogram), max and mean.
+func (d *Durations) Describe() Percentiles { return d.s.describe(false) }

@@ -72,6 +72,9 @@ var columns = []column{
 	}), olCol(func(o *OpenLoop) string { return f64(o.RateAchieved) }), openLoop},
 	{"corr p50", "corrected_p50_seconds", olCol(func(o *OpenLoop) string { return Seconds(o.Corrected.P50) }), olCol(func(o *OpenLoop) string { return f64(o.Corrected.P50) }), openLoop},
 	{"corr p99", "corrected_p99_seconds", olCol(func(o *OpenLoop) string { return Seconds(o.Corrected.P99) }), olCol(func(o *OpenLoop) string { return f64(o.Corrected.P99) }), openLoop},
+	{"send p50", "send_lateness_p50_seconds", olCol(func(o *OpenLoop) string { return sendCol(o, Seconds, 50) }), olCol(func(o *OpenLoop) string { return sendCol(o, f64, 50) }), openLoop},
+	{"send p99", "send_lateness_p99_seconds", olCol(func(o *OpenLoop) string { return sendCol(o, Seconds, 99) }), olCol(func(o *OpenLoop) string { return sendCol(o, f64, 99) }), openLoop},
+	{"send max", "send_lateness_max_seconds", olCol(func(o *OpenLoop) string { return sendCol(o, Seconds, 100) }), olCol(func(o *OpenLoop) string { return sendCol(o, f64, 100) }), openLoop},
 	{"late", "late", olCol(func(o *OpenLoop) string { return itoa(o.Late) }), nil, openLoop},
 	{"max q", "max_queue_depth", olCol(func(o *OpenLoop) string { return itoa(o.MaxQueueDepth) }), nil, openLoop},
 	{"drop", "dropped", func(s *Summary) string { return itoa(s.Outcomes.Dropped) }, nil, openLoop},
@@ -94,6 +97,22 @@ var columns = []column{
 	{"child cpu", "child_cpu_seconds", procCol(Seconds, childCPU), procCol(f64, childCPU), hasProcesses},
 	{"gen-limited", "generator_limited", olCol(func(o *OpenLoop) string { return cmpOr(o.GeneratorLimited, "-") }), olCol(func(o *OpenLoop) string { return o.GeneratorLimited }), openLoop},
 	{"thresholds", "thresholds", ThresholdText, ThresholdText, hasThresholds},
+}
+
+// sendCol renders the p50, p99 or (100) max of a run's send lateness, "-"
+// when the run did not measure it.
+func sendCol(o *OpenLoop, render func(float64) string, q int) string {
+	p := o.SendLateness
+	if p == nil {
+		return "-"
+	}
+	switch q {
+	case 50:
+		return render(p.P50)
+	case 99:
+		return render(p.P99)
+	}
+	return render(p.Max)
 }
 
 func hasThresholds(s *Summary) bool { return len(s.Thresholds) > 0 }
@@ -253,7 +272,7 @@ func writeText(w io.Writer, doc *Document, markdown bool) error {
 		fmt.Fprintf(&b, " (runs of over %d tasks: %s)", DefaultExactLimit, HDRPercentileMethod)
 	}
 	if slices.ContainsFunc(doc.Runs, func(s Summary) bool { return s.OpenLoop != nil }) {
-		b.WriteString("; open loop: corr = end minus due time (what a user waits, free of coordinated omission), late = started after --late-after, drop = arrivals to a full --max-queue")
+		b.WriteString("; open loop: corr = end minus due time (what a user waits, free of coordinated omission), send = the generator's own lateness (release minus due), late = started after --late-after, drop = arrivals to a full --max-queue")
 	}
 	if slices.ContainsFunc(doc.Runs, func(s Summary) bool { return s.Target != nil && s.Target.Mode == "inproc" }) {
 		b.WriteString("; the target ran in-process, so heap, rss and goroutines include the server")

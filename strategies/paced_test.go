@@ -2,6 +2,9 @@ package strategies
 
 import (
 	"context"
+	"math"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 )
@@ -31,5 +34,193 @@ func TestForgetReleasesWholePagesOnly(t *testing.T) {
 	p.Forget(0, 1<<40) // past the last page: no panic
 	if p.Due(duePage-1) != 0 || p.Due(n-1) != 0 {
 		t.Error("a range over every page should release them all")
+	}
+}
+
+// fakeClock is a clock that moves only when told: SleepUntil jumps to the
+// asked time plus late (a wake-up that late), never backwards.
+type fakeClock struct {
+	mu   sync.Mutex
+	now  time.Time
+	late time.Duration
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) SleepUntil(ctx context.Context, t time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t = t.Add(c.late); t.After(c.now) {
+		c.now = t
+	}
+	return nil
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// TestPacedOneWorker drives a paced source with one worker whose tasks
+// take a set time on a fake clock, and checks which arrivals run, which
+// are dropped, each one's wait and the send lateness against hand-worked
+// schedules: under capacity every arrival after the first is waited for
+// and released exactly late after due; over capacity task i starts at i*service; with
+// a queue of one, gap 10 ms and service 25 ms, arrivals 2, 4 and 5 find
+// it full.
+func TestPacedOneWorker(t *testing.T) {
+	ms := time.Millisecond
+	for _, tc := range []struct {
+		name             string
+		rate             float64
+		tasks, maxQueue  int
+		service, late    time.Duration
+		wantRun, wantDrp []int
+		wantWait         func(i int) time.Duration
+		wantWaited       int
+		wantMaxQueue     int
+	}{
+		{name: "under-capacity", rate: 100, tasks: 50, service: 4 * ms, late: 7 * time.Microsecond,
+			// arrival 0 is due at t0: overdue at the first Next
+			wantRun: seq(50), wantWait: func(i int) time.Duration { return min(time.Duration(i), 1) * 7 * time.Microsecond }, wantWaited: 49, wantMaxQueue: 1},
+		{name: "overload", rate: 100, tasks: 20, service: 25 * ms,
+			wantRun: seq(20), wantWait: func(i int) time.Duration { return time.Duration(i) * 15 * ms }, wantWaited: 0, wantMaxQueue: 12},
+		{name: "queue-of-one", rate: 100, tasks: 6, maxQueue: 1, service: 25 * ms,
+			wantRun: []int{0, 1, 3}, wantDrp: []int{2, 4, 5},
+			wantWait: func(i int) time.Duration { return map[int]time.Duration{0: 0, 1: 15 * ms, 3: 20 * ms}[i] }, wantMaxQueue: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := &fakeClock{now: time.Unix(1000, 0), late: tc.late}
+			var dropped []int
+			p := &Paced{Rate: tc.rate, Tasks: tc.tasks, MaxQueue: tc.maxQueue, Clock: clock,
+				Drop: func(i int, _ time.Duration) { dropped = append(dropped, i) }}
+			t0 := clock.Now()
+			p.Start(t0)
+			var ran []int
+			for {
+				i, ok := p.Next(context.Background())
+				if !ok {
+					break
+				}
+				ran = append(ran, i)
+				if wait := clock.Now().Sub(t0) - p.Due(i); wait != tc.wantWait(i) {
+					t.Errorf("task %d waited %v, want %v", i, wait, tc.wantWait(i))
+				}
+				clock.advance(tc.service)
+			}
+			p.Stop()
+			st := p.Stats()
+			if !slices.Equal(ran, tc.wantRun) || !slices.Equal(dropped, tc.wantDrp) {
+				t.Errorf("ran %v, dropped %v; want %v, %v", ran, dropped, tc.wantRun, tc.wantDrp)
+			}
+			if st.Issued != tc.tasks || st.Waited != tc.wantWaited || st.MaxQueue != tc.wantMaxQueue {
+				t.Errorf("issued %d, waited for %d, max queue %d; want %d, %d, %d", st.Issued, st.Waited, st.MaxQueue, tc.tasks, tc.wantWaited, tc.wantMaxQueue)
+			}
+			if tc.wantWaited > 0 {
+				if d := st.Lateness.P50/tc.late.Seconds() - 1; d < -0.001 || d > 0.001 || st.Lateness.Max != tc.late.Seconds() {
+					t.Errorf("send lateness p50 %v max %v, want %v", st.Lateness.P50, st.Lateness.Max, tc.late)
+				}
+			}
+		})
+	}
+}
+
+func seq(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// TestPacedBounds checks where the arrivals end: before Duration, at
+// Tasks, and, for a run cut short, at the arrivals due when it stopped
+// (issued, so they are accounted for), with a sleep for an arrival not
+// yet due ended by ctx.
+func TestPacedBounds(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		p          *Paced
+		wantIssued int
+	}{
+		{name: "duration", p: &Paced{Rate: 100, Tasks: 1 << 20, Duration: time.Second}, wantIssued: 100},
+		{name: "poisson-duration", p: &Paced{Rate: 1000, Poisson: true, Seed: 3, Tasks: 1 << 20, Duration: time.Second}, wantIssued: poissonBefore(Arrivals{Rate: 1000, Poisson: true, Seed: 3}, time.Second)},
+		{name: "tasks", p: &Paced{Rate: 100, Tasks: 7}, wantIssued: 7},
+		{name: "none", p: &Paced{Rate: 100, Tasks: 0}, wantIssued: 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := &fakeClock{now: time.Unix(1000, 0)}
+			p := tc.p
+			p.Clock = clock
+			p.Start(clock.Now())
+			n := 0
+			for _, ok := p.Next(context.Background()); ok; _, ok = p.Next(context.Background()) {
+				n++
+			}
+			if p.Stop(); n != tc.wantIssued || p.Issued() != tc.wantIssued {
+				t.Errorf("%d tasks handed out, %d issued; want %d", n, p.Issued(), tc.wantIssued)
+			}
+		})
+	}
+	t.Run("interrupted", func(t *testing.T) {
+		clock := &fakeClock{now: time.Unix(1000, 0)}
+		p := &Paced{Rate: 100, Tasks: 1000, Clock: clock}
+		p.Start(clock.Now())
+		ctx, cancel := context.WithCancel(context.Background())
+		p.Next(ctx) // arrival 0
+		cancel()
+		if _, ok := p.Next(ctx); ok {
+			t.Fatal("Next handed out a task after ctx ended")
+		}
+		clock.advance(95 * time.Millisecond) // arrivals 1..9 fall due unseen
+		p.Stop()
+		if p.Issued() != 10 || p.Due(9) != 90*time.Millisecond {
+			t.Errorf("issued %d (want 10), arrival 9 due %v", p.Issued(), p.Due(9))
+		}
+	})
+}
+
+// poissonBefore counts the arrivals of a due before d, summing its gaps.
+func poissonBefore(a Arrivals, d time.Duration) int {
+	at := 0.0
+	for i := 0; ; i++ {
+		at += a.Gap(i)
+		if at >= float64(d) {
+			return i
+		}
+	}
+}
+
+// TestArrivalsArePure checks that a schedule is a function of the index
+// and seed alone, and that Poisson gaps average 1/rate (100,000 draws: the
+// mean's standard error is 0.3%, so 1.5% is five of them).
+func TestArrivalsArePure(t *testing.T) {
+	a := Arrivals{Rate: 2000, Poisson: true, Seed: 42}
+	b := a
+	sum := 0.0
+	const n = 100_000
+	for i := 1; i <= n; i++ {
+		g := a.Gap(i)
+		if g != b.Gap(i) || g < 0 {
+			t.Fatalf("gap %d: %v then %v", i, g, b.Gap(i))
+		}
+		sum += g
+	}
+	if mean := sum / n; math.Abs(mean/5e5-1) > 0.015 {
+		t.Errorf("mean gap %.0f ns, want 500000 within 1.5%%", mean)
+	}
+	if (Arrivals{Rate: 2000, Poisson: true, Seed: 43}).Gap(5) == a.Gap(5) {
+		t.Error("another seed gave the same gap")
+	}
+	if u := (Arrivals{Rate: 4}); u.Gap(0) != 0 || u.Gap(9) != 2.5e8 {
+		t.Errorf("uniform gaps %v, %v; want 0, 250 ms", u.Gap(0), u.Gap(9))
 	}
 }

@@ -1,0 +1,93 @@
+package strategies
+
+import (
+	"math"
+	"sync/atomic"
+	"time"
+)
+
+// Arrivals is an open-loop arrival schedule: Rate per second, evenly
+// spaced or as a seeded Poisson process. Its times are pure functions of
+// the task index and the seed, so every strategy, worker process and test
+// sees the same ones, with no clock involved.
+type Arrivals struct {
+	Rate    float64 // arrivals per second, > 0
+	Poisson bool    // exponential gaps instead of even ones
+	Seed    int64   // for Poisson gaps
+}
+
+// Gap returns the time from arrival i-1 to arrival i in nanoseconds (0
+// for the first).
+func (a Arrivals) Gap(i int) float64 {
+	gap := float64(time.Second) / a.Rate
+	switch {
+	case i == 0:
+		return 0
+	case a.Poisson:
+		return -math.Log(1-unitDraw(a.Seed, i)) * gap
+	}
+	return gap
+}
+
+// schedule walks an Arrivals in index order: next is the first arrival
+// not yet issued, due its due time (ns after t0, exact for even spacing:
+// i times the gap, not a running sum).
+type schedule struct {
+	Arrivals
+	next int
+	at   float64
+}
+
+// due returns the due time of arrival s.next.
+func (s *schedule) due() time.Duration {
+	if s.Poisson {
+		return time.Duration(s.at)
+	}
+	return time.Duration(float64(s.next) * (float64(time.Second) / s.Rate))
+}
+
+// advance moves to the next arrival.
+func (s *schedule) advance() {
+	s.next++
+	if s.Poisson {
+		s.at += s.Gap(s.next)
+	}
+}
+
+// unitDraw is a uniform draw in [0, 1) from (seed, i): the Poisson gaps
+// are the same for every strategy.
+func unitDraw(seed int64, i int) float64 {
+	x := uint64(seed)*0x9e3779b97f4a7c15 + uint64(i)*0xbf58476d1ce4e5b9 + 0x94d049bb133111eb
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return float64(x>>11) / (1 << 53)
+}
+
+// duePage is the number of due times in a page of them.
+const duePage = 1 << 16
+
+// dueTimes stores due offsets per task index in lazily allocated pages;
+// written under the source's lock before a task is handed out, read after.
+type dueTimes struct {
+	pages [1 << 12]atomic.Pointer[[duePage]int64] // up to 2^28 tasks
+}
+
+func (d *dueTimes) set(i int, due time.Duration) {
+	slot := &d.pages[i/duePage]
+	pg := slot.Load()
+	if pg == nil {
+		pg = new([duePage]int64)
+		slot.Store(pg) // writers hold the source's lock
+	}
+	pg[i&(duePage-1)] = int64(due)
+}
+
+func (d *dueTimes) get(i int) time.Duration {
+	if pg := d.pages[i/duePage].Load(); pg != nil {
+		return time.Duration(pg[i&(duePage-1)])
+	}
+	return 0
+}
