@@ -5,6 +5,16 @@ import (
 	"sync"
 )
 
+func init() {
+	Register(Definition{
+		Name:    "pool",
+		Usage:   "--concurrency long-lived goroutines draining a queue of task indices",
+		Bounded: true,
+		Rank:    20,
+		New:     func(c Config) (Strategy, error) { return Pool{Workers: c.Concurrency}, nil },
+	})
+}
+
 // Pool runs Workers long-lived goroutines that drain the job's queue of
 // task indices, each taking the next index as soon as it is free. A zero
 // or negative Workers means one worker.

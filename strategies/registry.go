@@ -63,7 +63,7 @@ func Register(d Definition) {
 	}
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	if _, dup := registry[d.Name]; dup || slices.Contains(Names, d.Name) {
+	if _, dup := registry[d.Name]; dup {
 		panic(fmt.Sprintf("strategies: Register called twice for %q", d.Name))
 	}
 	registry[d.Name] = &d
@@ -78,7 +78,8 @@ func Lookup(name string) (*Definition, bool) {
 }
 
 // Registered returns every strategy name New accepts, in the order "all"
-// runs them: the built-in ones, then the registered ones by rank.
+// runs them: by rank (sequential 0, unbounded 10, pool 20, semaphore 30,
+// process 50, ...), ties by name.
 func Registered() []string {
 	registryMu.RLock()
 	defs := make([]*Definition, 0, len(registry))
@@ -89,7 +90,7 @@ func Registered() []string {
 	slices.SortFunc(defs, func(a, b *Definition) int {
 		return cmp.Or(cmp.Compare(a.Rank, b.Rank), cmp.Compare(a.Name, b.Name))
 	})
-	out := slices.Clone(Names)
+	out := make([]string, 0, len(defs))
 	for _, d := range defs {
 		out = append(out, d.Name)
 	}

@@ -5,6 +5,16 @@ import (
 	"sync"
 )
 
+func init() {
+	Register(Definition{
+		Name:    "semaphore",
+		Usage:   "a goroutine per task, at most --concurrency running at once (FIFO admission)",
+		Bounded: true,
+		Rank:    30,
+		New:     func(c Config) (Strategy, error) { return Semaphore{Limit: c.Concurrency}, nil },
+	})
+}
+
 // Semaphore starts one goroutine per task but lets at most Limit run at
 // once: a due task waits for a free slot, in index order (FIFO admission),
 // and its goroutine starts when it gets one, as with

@@ -2,6 +2,15 @@ package strategies
 
 import "context"
 
+func init() {
+	Register(Definition{
+		Name:  "sequential",
+		Usage: "one task after another, in index order, on one goroutine (ignores --concurrency)",
+		Rank:  0,
+		New:   func(Config) (Strategy, error) { return Sequential{}, nil },
+	})
+}
+
 // Sequential runs the tasks one after another in index order, on the
 // calling goroutine. The zero value is ready to use.
 type Sequential struct{}

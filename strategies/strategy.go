@@ -93,17 +93,16 @@ type ChildStats struct {
 	Restarts            int
 }
 
-// Names lists the strategies built into this package, in the order "all"
-// runs them; Registered lists every strategy.
+// Names lists the strategies of this package's own files, in the order
+// "all" runs them; Registered lists every registered strategy.
 var Names = []string{"sequential", "unbounded", "pool", "semaphore"}
 
-// Bounded reports whether a strategy takes a concurrency limit; the others
-// ignore it, so a sweep over concurrency runs them once per task count.
+// Bounded reports whether a registered strategy takes a concurrency limit;
+// the others ignore it, so a sweep over concurrency runs them once per
+// task count.
 func Bounded(name string) bool {
-	if d, ok := Lookup(name); ok {
-		return d.Bounded
-	}
-	return name == "pool" || name == "semaphore"
+	d, ok := Lookup(name)
+	return ok && d.Bounded
 }
 
 // New returns the strategy called name with concurrency limit conc (used by
@@ -118,19 +117,8 @@ func New(name string, conc int) (Strategy, error) {
 // error naming the strategy (and the flag, as a *params.Error) if it is
 // unknown or c is out of range.
 func NewWith(name string, c Config) (Strategy, error) {
-	conc := c.Concurrency
-	if Bounded(name) && conc <= 0 {
-		return nil, fmt.Errorf("strategy %s: concurrency %d must be positive", name, conc)
-	}
-	switch name {
-	case "sequential":
-		return Sequential{}, nil
-	case "unbounded":
-		return Unbounded{}, nil
-	case "pool":
-		return Pool{Workers: conc}, nil
-	case "semaphore":
-		return Semaphore{Limit: conc}, nil
+	if Bounded(name) && c.Concurrency <= 0 {
+		return nil, fmt.Errorf("strategy %s: concurrency %d must be positive", name, c.Concurrency)
 	}
 	if d, ok := Lookup(name); ok {
 		c.Params = c.Params.WithDefaults(d.Params)

@@ -5,6 +5,15 @@ import (
 	"sync"
 )
 
+func init() {
+	Register(Definition{
+		Name:  "unbounded",
+		Usage: "a goroutine per task as soon as it is due, as asyncio.gather (ignores --concurrency)",
+		Rank:  10,
+		New:   func(Config) (Strategy, error) { return Unbounded{}, nil },
+	})
+}
+
 // Unbounded starts one goroutine per task as soon as it is due: the Go
 // form of asyncio.gather. The zero value is ready to use.
 type Unbounded struct{}

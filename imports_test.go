@@ -1,0 +1,61 @@
+package concbench_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/concbench/concbench"
+
+// deps lists the packages pkg depends on (go list -deps), itself included.
+func deps(t *testing.T, pkg string) []string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps", pkg).Output()
+	if err != nil {
+		t.Fatalf("go list -deps %s: %v", pkg, err)
+	}
+	return strings.Fields(string(out))
+}
+
+// TestImportsGoOneWay checks the package layout of docs/architecture.md:
+// dependencies point down, the in-process strategies know no workload,
+// charts know no strategy, and a user's test binary (the root package)
+// carries neither the charts nor the HTTP clients.
+func TestImportsGoOneWay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	out, err := exec.Command("go", "list", module+"/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.HasPrefix(pkg, module+"/cmd/") {
+			continue
+		}
+		for _, d := range deps(t, pkg) {
+			if strings.HasPrefix(d, module+"/cmd/") {
+				t.Errorf("%s depends on %s: nothing below cmd may", pkg, d)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		pkg       string
+		forbidden []string // packages, or prefixes ending in "/"
+	}{
+		{module + "/strategies", []string{module + "/workloads", module + "/workloads/", module + "/process", module + "/harness"}},
+		{module + "/plots", []string{module + "/strategies", module + "/process", module + "/harness", module + "/workloads"}},
+		{module, []string{module + "/plots", module + "/workloads/network", "github.com/valyala/fasthttp", "gonum.org/"}},
+		{module + "/harness", []string{module + "/workloads/network", "github.com/valyala/fasthttp", module + "/plots"}},
+		{module + "/params", []string{module + "/"}},
+	} {
+		for _, d := range deps(t, tc.pkg) {
+			for _, f := range tc.forbidden {
+				if d != tc.pkg && (d == f || strings.HasSuffix(f, "/") && strings.HasPrefix(d, f)) {
+					t.Errorf("%s depends on %s", tc.pkg, d)
+				}
+			}
+		}
+	}
+}
