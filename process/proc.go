@@ -11,9 +11,9 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
+	"github.com/concbench/concbench/internal/osproc"
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/workloads"
 )
@@ -45,8 +45,8 @@ func (p Process) start(ctx context.Context, id int) (*proc, error) {
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), workerEnv+"=1")
-	// The kernel kills a worker whose parent dies, so none is orphaned.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	// A worker whose parent dies ends too, so none is orphaned.
+	cmd.SysProcAttr = osproc.ChildAttr()
 	w := &proc{id: id, cmd: cmd, stderr: &tail{}, inflight: map[int]time.Duration{}}
 	cmd.Stderr = w.stderr
 	var err error
@@ -263,12 +263,11 @@ func (w *proc) kill() { w.cmd.Process.Kill() }
 func (w *proc) wait(mu *sync.Mutex, stats *ChildStats) error {
 	err := w.cmd.Wait()
 	if st := w.cmd.ProcessState; st != nil {
-		var rss uint64
-		if ru, ok := st.SysUsage().(*syscall.Rusage); ok {
-			rss = uint64(ru.Maxrss) << 10 // kilobytes on Linux
-		}
+		rss, known := osproc.PeakRSS(st)
 		mu.Lock()
-		stats.PeakRSS = append(stats.PeakRSS, rss)
+		if known {
+			stats.PeakRSS = append(stats.PeakRSS, rss)
+		}
 		stats.UserCPU += st.UserTime()
 		stats.SysCPU += st.SystemTime()
 		mu.Unlock()

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/concbench/concbench/internal/osproc"
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/workloads"
 )
@@ -37,7 +38,11 @@ func ServeIfWorker() {
 	// parent: it cancels the running tasks, whose results still go back.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// An orphan ends: killed by the kernel where it has Pdeathsig, else
+	// when it notices; and its stdin reaches EOF, which ends serveWorker.
+	unwatch := osproc.ExitWithParent()
 	err := serveWorker(ctx, os.Stdin, os.Stdout)
+	unwatch()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "concbench worker: %v\n", err)
 		os.Exit(2)
@@ -162,6 +167,6 @@ func readTask(r *bufio.Reader) (int, error) {
 // is one of crashAt.
 func crashIf(crashAt []int, i int) {
 	if slices.Contains(crashAt, i) {
-		syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		osproc.KillSelf()
 	}
 }

@@ -88,7 +88,7 @@ type ChildStats struct {
 	Workers, PerProcess int
 	Startup             time.Duration // until every first-generation worker answered
 	Wall                time.Duration // from the end of start-up to the last task's answer
-	PeakRSS             []uint64      // per worker process, replacements included (rusage)
+	PeakRSS             []uint64      // per worker process, replacements included (rusage); nil where the OS gives none
 	UserCPU, SysCPU     time.Duration // summed over the workers
 	Restarts            int
 }
