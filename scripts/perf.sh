@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Reproduces the README's performance figures (issue #18) in one run, with
+# the date, the machine and the commit, and each figure next to its bare
+# Go twin measured by the same script:
+#   1. whole-process peak RSS (/usr/bin/time -v) of pool,semaphore at 300k
+#      and 3M tasks of a 1 ms sleep, concurrency 1000, and what the cells
+#      report themselves;
+#   2. unbounded at 1M tasks of a 10 ms sleep against a bare goroutine per
+#      task: RSS and wall;
+#   3. pool wall per task above ideal at 1M tasks of 10 ms, median of 3;
+#   4. open loop 1000/s of 0 s tasks under pool 8: send lateness and
+#      corrected latency, median of 5;
+#   5. worker start-up of the concbench binary (process, concurrency 1)
+#      against a minimal Go program that execs and answers on a pipe,
+#      median of 20;
+#   6. HTTP load generation against wrk, hey, vegeta and autocannon:
+#      scripts/vs-wrk.sh, for the tools installed (skipped with a note).
+# usage: scripts/perf.sh [--quick]   (--quick: 1 round each, 100k/1M tasks)
+# Needs go, /usr/bin/time and jq. Takes about 5 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=${1:-}
+rounds=3 pacer_rounds=5 startups=20 small=300000 big=3000000 unb=1000000
+if [ "$quick" = --quick ]; then rounds=1 pacer_rounds=1 startups=5 small=100000 big=1000000 unb=200000; fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/concbench" ./cmd/concbench
+cb=$tmp/concbench
+
+echo "# concbench performance, $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "commit $(git rev-parse --short HEAD); $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); $(go version | cut -d' ' -f3)"
+echo "load at start: $(uptime | sed 's/.*load average: //')"
+echo
+
+# maxrss COMMAND... prints "RSS_KiB WALL_S" of the command, its output to $tmp/out
+maxrss() {
+  /usr/bin/time -f '%M %e' -o "$tmp/time" "$@" >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/err" >&2; return 1; }
+  cat "$tmp/time"
+}
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+echo "## 1. Memory does not grow with the task count"
+echo "| tasks | process peak RSS | pool cell rss | semaphore cell rss | recorder peak |"
+echo "| --- | --- | --- | --- | --- |"
+for n in $small $big; do
+  read -r kib _ < <(maxrss "$cb" run --workload sleep --latency 1ms --strategies pool,semaphore --concurrency 1000 --tasks "$n" -q --format json)
+  jq -r --arg n "$n" --arg kib "$kib" '"| \($n) | \($kib|tonumber/1024|floor) MiB | \(.runs[0].memory.peak_rss_bytes/1048576|floor) MiB | \(.runs[1].memory.peak_rss_bytes/1048576|floor) MiB | \([.runs[].memory.recorder_peak_bytes // 0]|max/1048576*10|floor/10) MiB |"' "$tmp/out"
+  echo "$kib" >>"$tmp/rss"
+done
+awk 'NR==1{a=$1} NR==2{b=$1} END {printf "ratio %d/%d tasks: %.2fx (goal <= 1.2x, and under 64 MiB)\n\n", '"$big"', '"$small"', b/a}' "$tmp/rss"
+
+echo "## 2. Unbounded against a bare goroutine per task ($unb tasks of 10 ms)"
+mkdir -p "$tmp/bare"
+cat >"$tmp/bare/main.go" <<'EOF'
+package main
+
+import (
+	"os"
+	"strconv"
+	"sync"
+	"time"
+)
+
+func main() {
+	n, _ := strconv.Atoi(os.Args[1])
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() { defer wg.Done(); time.Sleep(10 * time.Millisecond) }()
+	}
+	wg.Wait()
+}
+EOF
+(cd "$tmp/bare" && printf 'module bare\n\ngo 1.24\n' >go.mod && go build -o bare .)
+echo "| round | concbench RSS | bare RSS | concbench wall | bare wall |"
+echo "| --- | --- | --- | --- | --- |"
+for r in $(seq "$rounds"); do
+  read -r ck cw < <(maxrss "$cb" run --workload sleep --latency 10ms --strategies unbounded --tasks "$unb" -q --format json)
+  read -r bk bw < <(maxrss "$tmp/bare/bare" "$unb")
+  echo "| $r | $((ck / 1024)) MiB | $((bk / 1024)) MiB | ${cw}s | ${bw}s |"
+  echo "$ck $bk $cw $bw" >>"$tmp/unb"
+done
+awk '{r+=$1/$2; w+=$3/$4} END {printf "mean ratios: RSS %.2fx (goal <= 1.3x), wall %.2fx (goal <= 1.2x)\n\n", r/NR, w/NR}' "$tmp/unb"
+
+echo "## 3. Pool wall per task above ideal (1M tasks of 10 ms, concurrency 1000)"
+for r in $(seq "$rounds"); do
+  "$cb" run --workload sleep --latency 10ms --strategies pool --concurrency 1000 --tasks 1000000 -q --format json |
+    jq -r '.runs[0] | (.wall_seconds - .ideal_seconds) / .tasks * 1e6'
+done | median | awk '{printf "median of '"$rounds"': %.3f µs per task (goal <= 0.75)\n\n", $1}'
+
+echo "## 4. Open loop, 1000/s of 0 s tasks, pool 8, 5 s (median of $pacer_rounds)"
+for r in $(seq "$pacer_rounds"); do
+  "$cb" run --workload sleep --latency 0s --rate 1000 --duration 5s --strategies pool --concurrency 8 -q --format json |
+    jq -r '.runs[0].open_loop | [.send_lateness_seconds.p50, .send_lateness_seconds.p99, .corrected_latency_seconds.p50, .corrected_latency_seconds.p99] | map(. * 1e6) | @tsv'
+done >"$tmp/ol"
+for c in 1 2 3 4; do cut -f$c "$tmp/ol" | median; done | paste -sd' ' |
+  awk '{printf "send lateness p50 %.0f µs (goal <= 50), p99 %.0f µs (<= 200); corrected p50 %.0f µs (<= 150), p99 %.0f µs (<= 500)\n\n", $1, $2, $3, $4}'
+
+echo "## 5. Worker start-up (median of $startups)"
+mkdir -p "$tmp/mini"
+cat >"$tmp/mini/main.go" <<'EOF'
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"time"
+)
+
+// With no argument: exec itself as a child that answers one line on a
+// pipe, and print how long exec plus the answer took.
+func main() {
+	if len(os.Args) > 1 {
+		os.Stdout.WriteString("ready\n")
+		return
+	}
+	t := time.Now()
+	out, err := exec.Command(os.Args[0], "child").Output()
+	if err != nil || string(out) != "ready\n" {
+		panic(fmt.Sprint(err, string(out)))
+	}
+	fmt.Println(time.Since(t).Seconds())
+}
+EOF
+(cd "$tmp/mini" && printf 'module mini\n\ngo 1.24\n' >go.mod && go build -o mini .)
+for r in $(seq "$startups"); do
+  "$cb" run --workload sleep --latency 0s --strategies process --concurrency 1 --tasks 1 -q --format json | jq -r '.runs[0].processes.startup_seconds'
+done | median >"$tmp/su.cb"
+for r in $(seq "$startups"); do "$tmp/mini/mini"; done | median >"$tmp/su.mini"
+awk -v c="$(cat "$tmp/su.cb")" -v m="$(cat "$tmp/su.mini")" 'BEGIN {printf "concbench worker %.1f ms, minimal Go program %.1f ms: %.2fx (goal <= 1.5x)\n\n", c*1e3, m*1e3, c/m}'
+
+echo "## 6. HTTP load generation against other tools"
+missing=()
+for t in wrk hey vegeta autocannon; do command -v "$t" >/dev/null || missing+=("$t"); done
+[ ${#missing[@]} -eq 0 ] || echo "not installed, skipped: ${missing[*]} (vegeta: go install github.com/tsenart/vegeta/v12@latest; autocannon: npm i -g autocannon)"
+if command -v wrk >/dev/null && command -v hey >/dev/null; then
+  scripts/vs-wrk.sh 5 64 "$rounds"
+else
+  echo "scripts/vs-wrk.sh needs wrk and hey: skipped"
+fi
+echo
+echo "load at end: $(uptime | sed 's/.*load average: //')"
