@@ -26,7 +26,6 @@ type probe struct {
 	peakHeap       uint64
 	peakGoroutines int
 	exactRSS       bool // the kernel's high-water mark was reset for this run
-	peakRSS        uint64
 	before         runtime.MemStats
 }
 
@@ -53,15 +52,12 @@ func (p *probe) loop() {
 	defer close(p.done)
 	t := time.NewTicker(probeEvery)
 	defer t.Stop()
-	for n := 0; ; n++ {
+	for {
 		select {
 		case <-p.quit:
 			return
 		case <-t.C:
 			p.read()
-			if !p.exactRSS && n%5 == 0 {
-				p.peakRSS = max(p.peakRSS, procStatus("VmRSS:"))
-			}
 		}
 	}
 }
@@ -79,15 +75,18 @@ func (p *probe) stop(n int) results.Memory {
 	p.read() // the loop has exited: this goroutine owns the peaks now
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
+	// Without a reset the kernel's high-water mark is the process's since
+	// it started: an upper bound for this run, said as such, rather than
+	// samples that miss a short peak.
 	rss := procStatus("VmHWM:")
-	if !p.exactRSS {
-		rss = max(p.peakRSS, procStatus("VmRSS:"))
-	}
 	m := results.Memory{
 		PeakHeapBytes:   p.peakHeap,
 		TotalAllocBytes: after.TotalAlloc - p.before.TotalAlloc,
 		PeakGoroutines:  p.peakGoroutines,
 		PeakRSSBytes:    rss,
+	}
+	if !p.exactRSS {
+		m.PeakRSSScope = "process"
 	}
 	if n > 0 {
 		m.AllocsPerTask = float64(after.Mallocs-p.before.Mallocs) / float64(n)

@@ -26,6 +26,10 @@ type Memory struct {
 	// the run (batches, histograms, exact values), part of the peaks
 	// above: subtract it to see the strategy's own.
 	RecorderBytes uint64 `json:"recorder_peak_bytes,omitempty"`
+	// PeakRSSScope is "process" where the OS would not reset the
+	// high-water mark for the run (/proc/self/clear_refs): PeakRSSBytes is
+	// then the process's peak since it started. Empty: this run's peak.
+	PeakRSSScope string `json:"peak_rss_scope,omitempty"`
 }
 
 // Repetition is one recorded run of a cell.
