@@ -48,7 +48,7 @@ Flags:
 
 func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	f := newRunFlags()
-	if err := parseFlags(f.fs, args, stdout, runUsage); err != nil {
+	if err := parseFlags(f.fs, args, stdout, strings.TrimSuffix(runUsage, "Flags:\n")+registeredHelp()+"Flags:\n"); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return nil
 		}
