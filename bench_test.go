@@ -107,11 +107,14 @@ func BenchmarkHarness(b *testing.B) {
 	}
 }
 
+// bareTwins are the strategies bare has a hand-written twin of.
+var bareTwins = []string{"unbounded", "pool", "semaphore"}
+
 func BenchmarkBare(b *testing.B) {
 	for _, c := range cells() {
 		// The process strategy's bare twin is the echo worker of
 		// process_bench_test.go; sequential needs none.
-		if c.workload.Name != "sleep" || c.strategy == "sequential" || c.strategy == "process" {
+		if c.workload.Name != "sleep" || !slices.Contains(bareTwins, c.strategy) {
 			continue
 		}
 		b.Run(fmt.Sprintf("strategy=%s/tasks=%d/conc=%d", c.strategy, c.tasks, c.conc), func(b *testing.B) {
