@@ -97,12 +97,16 @@ func BenchmarkHarness(b *testing.B) {
 				tput = append(tput, float64(c.tasks)/wall.Seconds())
 				p99 = append(p99, t.Latency.P99*1e3)
 				peakG = append(peakG, float64(mem.PeakGoroutines))
-				rss = append(rss, float64(mem.PeakRSSBytes)/(1<<20))
+				if b, ok := results.Known(mem.PeakRSSBytes); ok {
+					rss = append(rss, b/(1<<20))
+				}
 			}
 			b.ReportMetric(median(tput), "tasks/s")
 			b.ReportMetric(median(p99), "p99-ms")
 			b.ReportMetric(median(peakG), "peak-goroutines")
-			b.ReportMetric(median(rss), "peak-rss-MiB")
+			if len(rss) > 0 { // unknown where the OS gives no RSS
+				b.ReportMetric(median(rss), "peak-rss-MiB")
+			}
 		})
 	}
 }

@@ -79,11 +79,15 @@ func (p *probe) stop(n int) results.Memory {
 	// it started: an upper bound for this run, said as such, rather than
 	// samples that miss a short peak.
 	rss := procStatus("VmHWM:")
+	var peak *uint64 // unknown where there is no /proc (not Linux)
+	if rss > 0 {
+		peak = &rss
+	}
 	m := results.Memory{
 		PeakHeapBytes:   p.peakHeap,
 		TotalAllocBytes: after.TotalAlloc - p.before.TotalAlloc,
 		PeakGoroutines:  p.peakGoroutines,
-		PeakRSSBytes:    rss,
+		PeakRSSBytes:    peak,
 	}
 	if !p.exactRSS {
 		m.PeakRSSScope = "process"

@@ -394,8 +394,12 @@ func processes(r Run) *results.Processes {
 		ChildSysCPUSeconds:  c.SysCPU.Seconds(),
 		Restarts:            c.Restarts,
 	}
-	for _, b := range c.PeakRSS {
-		p.ChildRSSSumBytes += b
+	if c.PeakRSS != nil { // nil: the OS gives no child peaks
+		var sum uint64
+		for _, b := range c.PeakRSS {
+			sum += b
+		}
+		p.ChildRSSSumBytes = &sum
 	}
 	return p
 }

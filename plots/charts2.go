@@ -87,7 +87,8 @@ func memoryChart(g group) (chart, string) {
 	}
 	rss := newPlot(g.title+": peak RSS", "tasks", "peak RSS (MiB)")
 	lines := byTasks(g.runs, func(r *results.Summary) (point, bool) {
-		return point{y: float64(r.Memory.PeakRSSBytes) / (1 << 20)}, r.Memory.PeakRSSBytes > 0
+		b, ok := results.Known(r.Memory.PeakRSSBytes)
+		return point{y: b / (1 << 20)}, ok && b > 0
 	})
 	for _, s := range lines {
 		addSeries(rss, s)
@@ -96,7 +97,8 @@ func memoryChart(g group) (chart, string) {
 		if r.Processes == nil {
 			return point{}, false
 		}
-		return point{y: float64(r.Processes.ChildRSSSumBytes) / (1 << 20)}, r.Processes.ChildRSSSumBytes > 0
+		b, ok := results.Known(r.Processes.ChildRSSSumBytes)
+		return point{y: b / (1 << 20)}, ok && b > 0
 	})
 	for _, s := range children {
 		xys := make(plotter.XYs, len(s.points))

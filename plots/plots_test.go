@@ -55,10 +55,10 @@ func fixture(strategies []string) *results.Document {
 					LatencyHistogram: hist,
 					Outcomes:         results.Outcomes{OK: tasks},
 					IdealSeconds:     &ideal,
-					Memory:           results.Memory{PeakRSSBytes: uint64(5<<20 + tasks*slots*100), PeakGoroutines: slots + 10},
+					Memory:           results.Memory{PeakRSSBytes: results.KnownBytes(uint64(5<<20 + tasks*slots*100)), PeakGoroutines: slots + 10},
 				}
 				if name == "process" {
-					s.Processes = &results.Processes{Workers: c, PerProcess: 1, ChildRSSSumBytes: uint64(c) * 10 << 20}
+					s.Processes = &results.Processes{Workers: c, PerProcess: 1, ChildRSSSumBytes: results.KnownBytes(uint64(c) * 10 << 20)}
 				}
 				if tasks == 1000 { // as an open-loop run at 500/s would record
 					s.OpenLoop = &results.OpenLoop{Arrival: "uniform", RateAsked: 500, RateAchieved: 499}
@@ -297,5 +297,29 @@ func TestGolden(t *testing.T) {
 			t.Errorf("%s differs from testdata/%s (new version in %s); if the change is intended, run go test ./plots -update",
 				name, name, filepath.Join(os.TempDir(), "got-"+name))
 		}
+	}
+}
+
+// TestReportOfV1 renders the charts and report of a v1 document (the
+// results package's fixture), as `concbench report` does for old files.
+func TestReportOfV1(t *testing.T) {
+	doc, err := results.ReadFile("../results/testdata/v1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	charts, skipped, err := Render(doc, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(charts) == 0 {
+		t.Fatalf("no chart of a v1 document; skipped %v", skipped)
+	}
+	if err := WriteReport(doc, dir, charts, skipped); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil || !strings.Contains(string(md), "url=/delay/2ms") || strings.Contains(string(md), "127.0.0.1") {
+		t.Errorf("report.md (%v): want the http parameters without the target's port:\n%s", err, md)
 	}
 }

@@ -48,14 +48,18 @@ func Compare(a, b *Document) ([]CellDeltas, error) {
 		cd := CellDeltas{Key: Key(nb)}
 		for _, m := range []struct {
 			name string
-			get  func(Repetition) float64
+			get  func(Repetition) (float64, bool)
 		}{
-			{"wall", func(r Repetition) float64 { return r.WallSeconds }},
-			{"throughput", func(r Repetition) float64 { return r.ThroughputPerS }},
-			{"p99", func(r Repetition) float64 { return r.P99Seconds }},
-			{"rss", func(r Repetition) float64 { return float64(r.PeakRSSBytes) }},
+			{"wall", func(r Repetition) (float64, bool) { return r.WallSeconds, true }},
+			{"throughput", func(r Repetition) (float64, bool) { return r.ThroughputPerS, true }},
+			{"p99", func(r Repetition) (float64, bool) { return r.P99Seconds, true }},
+			{"rss", func(r Repetition) (float64, bool) { return Known(r.PeakRSSBytes) }},
 		} {
-			cd.Deltas = append(cd.Deltas, delta(m.name, values(na, m.get), values(nb, m.get)))
+			va, vb := values(na, m.get), values(nb, m.get)
+			if len(va) == 0 || len(vb) == 0 {
+				continue // unknown on one side (an OS without the figure)
+			}
+			cd.Deltas = append(cd.Deltas, delta(m.name, va, vb))
 		}
 		out = append(out, cd)
 	}
@@ -65,10 +69,13 @@ func Compare(a, b *Document) ([]CellDeltas, error) {
 	return out, nil
 }
 
-func values(s *Summary, get func(Repetition) float64) []float64 {
-	xs := make([]float64, len(s.Repetitions))
-	for i, r := range s.Repetitions {
-		xs[i] = get(r)
+// values returns the known values of a figure over a cell's repetitions.
+func values(s *Summary, get func(Repetition) (float64, bool)) []float64 {
+	xs := make([]float64, 0, len(s.Repetitions))
+	for _, r := range s.Repetitions {
+		if x, ok := get(r); ok {
+			xs = append(xs, x)
+		}
 	}
 	return xs
 }

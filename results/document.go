@@ -8,12 +8,25 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
 
-// Schema tags every results document; readers refuse other versions.
-const Schema = "concbench/results/v1"
+// Schema tags every results document written now. Version 2 made figures
+// an operating system may not give nullable (memory.peak_rss_bytes,
+// repetitions' peak_rss_bytes, processes.worker_peak_rss_bytes and
+// child_rss_sum_bytes are null where unknown, never 0). Readers accept v1
+// and v2 (ReadDocument upgrades v1: its 0 there meant unknown).
+//
+// v2 is extended with optional fields only: a later change adds fields
+// that older readers may ignore and that are absent from older documents;
+// it never renames, removes or changes the meaning of a field. A change
+// that must do so moves to v3 and keeps reading v1 and v2.
+const Schema = "concbench/results/v2"
+
+// SchemaV1 is the first schema, still read.
+const SchemaV1 = "concbench/results/v1"
 
 // Memory is what a run cost in memory. Peaks are sampled while it runs.
 type Memory struct {
@@ -21,7 +34,7 @@ type Memory struct {
 	TotalAllocBytes uint64  `json:"total_alloc_bytes"` // allocated during the run
 	AllocsPerTask   float64 `json:"allocs_per_task"`   // heap objects allocated per task
 	PeakGoroutines  int     `json:"peak_goroutines"`   // sampled
-	PeakRSSBytes    uint64  `json:"peak_rss_bytes"`    // the process's high-water mark for this run
+	PeakRSSBytes    *uint64 `json:"peak_rss_bytes"`    // the process's high-water mark for this run; nil: unknown
 	// RecorderBytes is the most the harness's own recording held during
 	// the run (batches, histograms, exact values), part of the peaks
 	// above: subtract it to see the strategy's own.
@@ -37,7 +50,7 @@ type Repetition struct {
 	WallSeconds    float64 `json:"wall_seconds"`
 	ThroughputPerS float64 `json:"throughput_per_s"`
 	P99Seconds     float64 `json:"p99_seconds"`
-	PeakRSSBytes   uint64  `json:"peak_rss_bytes"`
+	PeakRSSBytes   *uint64 `json:"peak_rss_bytes"` // nil: unknown
 	// Added after v1's first release: absent from older documents.
 	P50Seconds     *float64 `json:"p50_seconds,omitempty"`
 	PeakGoroutines int      `json:"peak_goroutines,omitempty"`
@@ -156,8 +169,8 @@ type Processes struct {
 	PerProcess          int      `json:"per_process"`
 	StartupSeconds      float64  `json:"startup_seconds"`
 	EndToEndWallSeconds float64  `json:"end_to_end_wall_seconds"`
-	WorkerPeakRSSBytes  []uint64 `json:"worker_peak_rss_bytes"` // per process, from rusage
-	ChildRSSSumBytes    uint64   `json:"child_rss_sum_bytes"`
+	WorkerPeakRSSBytes  []uint64 `json:"worker_peak_rss_bytes"` // per process, from rusage; null where the OS gives none
+	ChildRSSSumBytes    *uint64  `json:"child_rss_sum_bytes"`   // nil: unknown
 	ChildUserCPUSeconds float64  `json:"child_user_cpu_seconds"`
 	ChildSysCPUSeconds  float64  `json:"child_sys_cpu_seconds"`
 	Restarts            int      `json:"restarts"`
@@ -246,14 +259,53 @@ func ReadDocument(r io.Reader) (*Document, error) {
 	switch {
 	case probe.Schema == nil:
 		return nil, errors.New("no schema tag: not a concbench results document")
-	case *probe.Schema != Schema:
-		return nil, fmt.Errorf("schema %q is not supported (want %q)", *probe.Schema, Schema)
+	case *probe.Schema != Schema && *probe.Schema != SchemaV1:
+		return nil, fmt.Errorf("schema %q is not supported (want %q or %q)", *probe.Schema, Schema, SchemaV1)
 	}
 	var d Document
 	if err := json.Unmarshal(b, &d); err != nil {
 		return nil, fmt.Errorf("malformed results document: %w", err)
 	}
+	if d.Schema == SchemaV1 {
+		upgradeV1(&d)
+	}
 	return &d, nil
+}
+
+// upgradeV1 turns a v1 document into v2 in memory: v1 wrote 0 for a
+// figure the OS did not give, which v2 says with null. The schema tag
+// becomes v2, so that a document written back (resume, merge) is one.
+func upgradeV1(d *Document) {
+	unknown := func(p **uint64) {
+		if *p != nil && **p == 0 {
+			*p = nil
+		}
+	}
+	for i := range d.Runs {
+		s := &d.Runs[i]
+		unknown(&s.Memory.PeakRSSBytes)
+		for j := range s.Repetitions {
+			unknown(&s.Repetitions[j].PeakRSSBytes)
+		}
+		if p := s.Processes; p != nil {
+			unknown(&p.ChildRSSSumBytes)
+			if slices.Contains(p.WorkerPeakRSSBytes, 0) {
+				p.WorkerPeakRSSBytes, p.ChildRSSSumBytes = nil, nil
+			}
+		}
+	}
+	d.Schema = Schema
+}
+
+// KnownBytes returns a known figure of b bytes, for the nullable fields.
+func KnownBytes(b uint64) *uint64 { return &b }
+
+// Known returns a nullable figure and whether it is known.
+func Known(p *uint64) (float64, bool) {
+	if p == nil {
+		return 0, false
+	}
+	return float64(*p), true
 }
 
 // ReadFile reads a results document from path; errors name the file.

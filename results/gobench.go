@@ -44,8 +44,8 @@ func BenchMetrics(r *Repetition) []BenchMetric {
 	if r.PeakGoroutines > 0 {
 		out = append(out, BenchMetric{float64(r.PeakGoroutines), BenchPeakGoroutines})
 	}
-	if r.PeakRSSBytes > 0 {
-		out = append(out, BenchMetric{float64(r.PeakRSSBytes), BenchPeakRSS})
+	if b, ok := Known(r.PeakRSSBytes); ok {
+		out = append(out, BenchMetric{b, BenchPeakRSS})
 	}
 	return out
 }
@@ -147,7 +147,7 @@ func writeGobench(w io.Writer, doc *Document) error {
 // Every strategy of a plan gets the same lines, so that benchstat puts
 // them in one table.
 func gobenchConfig(s *Summary) map[string]string {
-	config := maps.Clone(s.Params)
+	config := maps.Clone(CellParams(s))
 	if config == nil {
 		config = map[string]string{}
 	}

@@ -34,7 +34,7 @@ func TestCellName(t *testing.T) {
 // figure an older document lacks is left out rather than written as 0.
 func TestGobenchLines(t *testing.T) {
 	p50 := 0.002
-	rep := Repetition{WallSeconds: 0.5, ThroughputPerS: 200, P99Seconds: 0.004, PeakRSSBytes: 1 << 20, P50Seconds: &p50, PeakGoroutines: 7}
+	rep := Repetition{WallSeconds: 0.5, ThroughputPerS: 200, P99Seconds: 0.004, PeakRSSBytes: KnownBytes(1 << 20), P50Seconds: &p50, PeakGoroutines: 7}
 	old := Repetition{WallSeconds: 0.5, ThroughputPerS: 200, P99Seconds: 0.004} // v1 as first released, RSS unknown
 	params := map[string]string{"latency": "2ms", "seed": "1"}
 	doc := &Document{Schema: Schema, Environment: Environment{GOOS: "linux", GOARCH: "amd64", GOMAXPROCS: 2}, Runs: []Summary{

@@ -212,7 +212,7 @@ func init() {
 	RegisterMetric(Metric{Name: "speedup", Unit: UnitRatio, Better: HigherIsBetter, Doc: "sequential wall time over this row's",
 		Get: pointer(func(s *Summary) *float64 { return s.Speedup })})
 	RegisterMetric(Metric{Name: "rss", Unit: UnitBytes, Better: LowerIsBetter, Doc: "peak resident memory of the process during the run",
-		Get: func(s *Summary) (float64, bool) { return float64(s.Memory.PeakRSSBytes), s.Memory.PeakRSSBytes > 0 }})
+		Get: func(s *Summary) (float64, bool) { return Known(s.Memory.PeakRSSBytes) }})
 	RegisterMetric(Metric{Name: "heap", Unit: UnitBytes, Better: LowerIsBetter, Doc: "peak live heap during the run",
 		Get: always(func(s *Summary) float64 { return float64(s.Memory.PeakHeapBytes) })})
 	RegisterMetric(Metric{Name: "goroutines", Unit: UnitCount, Better: LowerIsBetter, Doc: "peak goroutines during the run",

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -88,7 +90,7 @@ var columns = []column{
 	{"tries", "attempts", func(s *Summary) string { return itoa(s.Attempts) }, nil, nil},
 	{"goroutines", "peak_goroutines", func(s *Summary) string { return itoa(s.Memory.PeakGoroutines) }, nil, nil},
 	{"heap", "peak_heap_bytes", func(s *Summary) string { return Bytes(float64(s.Memory.PeakHeapBytes)) }, func(s *Summary) string { return strconv.FormatUint(s.Memory.PeakHeapBytes, 10) }, nil},
-	{"rss", "peak_rss_bytes", func(s *Summary) string { return Bytes(float64(s.Memory.PeakRSSBytes)) }, func(s *Summary) string { return strconv.FormatUint(s.Memory.PeakRSSBytes, 10) }, nil},
+	{"rss", "peak_rss_bytes", func(s *Summary) string { return knownText(s.Memory.PeakRSSBytes, Bytes) }, func(s *Summary) string { return knownText(s.Memory.PeakRSSBytes, f64) }, nil},
 	{"B/task", "alloc_bytes_per_task", func(s *Summary) string { return Bytes(perTask(s)) }, func(s *Summary) string { return f64(perTask(s)) }, nil},
 	{"allocs/task", "allocs_per_task", func(s *Summary) string { return sig(s.Memory.AllocsPerTask) }, func(s *Summary) string { return f64(s.Memory.AllocsPerTask) }, nil},
 	{"conns", "conns_opened", func(s *Summary) string { return connsText(s) }, func(s *Summary) string { return connsText(s) }, hasTarget},
@@ -145,19 +147,39 @@ func strategyText(s *Summary) string {
 	return name
 }
 
-// procCol renders a figure of the worker processes, "-" for other runs.
+// procCol renders a figure of the worker processes, "-" for other runs
+// and where the figure is unknown (NaN).
 func procCol(render func(float64) string, get func(*Processes) float64) func(*Summary) string {
 	return func(s *Summary) string {
 		if s.Processes == nil {
 			return "-"
 		}
-		return render(get(s.Processes))
+		x := get(s.Processes)
+		if math.IsNaN(x) {
+			return "-"
+		}
+		return render(x)
 	}
 }
 
 func startup(p *Processes) float64  { return p.StartupSeconds }
 func endToEnd(p *Processes) float64 { return p.EndToEndWallSeconds }
-func childRSS(p *Processes) float64 { return float64(p.ChildRSSSumBytes) }
+func childRSS(p *Processes) float64 {
+	b, ok := Known(p.ChildRSSSumBytes)
+	if !ok {
+		return math.NaN() // rendered "-"
+	}
+	return b
+}
+
+// knownText renders a nullable figure, "-" when unknown.
+func knownText(p *uint64, render func(float64) string) string {
+	b, ok := Known(p)
+	if !ok {
+		return "-"
+	}
+	return render(b)
+}
 func childCPU(p *Processes) float64 { return p.ChildUserCPUSeconds + p.ChildSysCPUSeconds }
 
 func partialMark(s *Summary) string {
@@ -225,12 +247,30 @@ func groupTitle(s *Summary) string { return "workload " + s.Workload + " " + Par
 // stable order, with or without the seed.
 func ParamText(s *Summary, seed bool) string {
 	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(s.Params)) {
+	params := CellParams(s)
+	for _, k := range slices.Sorted(maps.Keys(params)) {
 		if k != "seed" || seed {
-			parts = append(parts, k+"="+s.Params[k])
+			parts = append(parts, k+"="+params[k])
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// CellParams returns a run's workload parameters as they identify its
+// cell across runs (Key, ParamText, gobench configuration lines). A run
+// against the embedded target (Target set) had a random port: its url
+// keeps only the path (which carries the delay) and its addr goes, so
+// that two identical runs compare. s.Params is not modified.
+func CellParams(s *Summary) map[string]string {
+	if s.Target == nil {
+		return s.Params
+	}
+	p := maps.Clone(s.Params)
+	delete(p, "addr")
+	if u, err := url.Parse(p["url"]); err == nil && u.Host != "" {
+		p["url"] = u.RequestURI()
+	}
+	return p
 }
 
 // Groups splits runs by workload and parameters, in first-seen order: the

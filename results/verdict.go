@@ -30,7 +30,7 @@ type Verdict struct {
 	// within 5% of the best throughput, with its peak RSS ("" if none is
 	// smaller than the best's).
 	Smallest    string
-	SmallestRSS uint64
+	SmallestRSS *uint64 // nil: unknown
 }
 
 // nearBest is how close to the best throughput a smaller concurrency must
@@ -86,11 +86,11 @@ func verdict(cells []*Summary) Verdict {
 	byWall := cells[0].DurationSeconds == 0 && cells[0].OpenLoop == nil
 	v := Verdict{Metric: "throughput"}
 	score := func(s *Summary) float64 { return s.ThroughputPerS }
-	rep := func(r Repetition) float64 { return r.ThroughputPerS }
+	rep := func(r Repetition) (float64, bool) { return r.ThroughputPerS, true }
 	if byWall {
 		v.Metric = "wall"
 		score = func(s *Summary) float64 { return -s.WallSeconds }
-		rep = func(r Repetition) float64 { return r.WallSeconds }
+		rep = func(r Repetition) (float64, bool) { return r.WallSeconds, true }
 	}
 	best, second := -1, -1
 	for i, s := range cells {
@@ -155,8 +155,8 @@ func (v Verdict) String() string {
 	}
 	if v.Smallest != "" {
 		fmt.Fprintf(&b, "; smallest concurrency within 5%% of the best throughput: %s", v.Smallest)
-		if v.SmallestRSS > 0 {
-			fmt.Fprintf(&b, " (rss %s)", Bytes(float64(v.SmallestRSS)))
+		if rss, ok := Known(v.SmallestRSS); ok {
+			fmt.Fprintf(&b, " (rss %s)", Bytes(rss))
 		}
 	}
 	return b.String()

@@ -7,7 +7,7 @@ import (
 
 func cell(strategy string, conc int, wall, rss float64, reps ...float64) Summary {
 	s := Summary{Strategy: strategy, Workload: "sleep", Params: map[string]string{"latency": "10ms"}, Tasks: 100, Concurrency: conc,
-		WallSeconds: wall, ThroughputPerS: 100 / wall, Outcomes: Outcomes{OK: 100}, Memory: Memory{PeakRSSBytes: uint64(rss)}}
+		WallSeconds: wall, ThroughputPerS: 100 / wall, Outcomes: Outcomes{OK: 100}, Memory: Memory{PeakRSSBytes: KnownBytes(uint64(rss))}}
 	for _, r := range reps {
 		s.Repetitions = append(s.Repetitions, Repetition{WallSeconds: r, ThroughputPerS: 100 / r})
 	}
