@@ -89,7 +89,7 @@ func (p *probe) stop(n int) results.Memory {
 		PeakGoroutines:  p.peakGoroutines,
 		PeakRSSBytes:    peak,
 	}
-	if !p.exactRSS {
+	if !p.exactRSS && peak != nil {
 		m.PeakRSSScope = "process"
 	}
 	if n > 0 {
