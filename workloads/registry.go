@@ -30,6 +30,15 @@ type DoerFunc func(ctx context.Context, i int) (int64, error)
 // Do calls f(ctx, i).
 func (f DoerFunc) Do(ctx context.Context, i int) (int64, error) { return f(ctx, i) }
 
+// CountedDoer is implemented by a Doer whose attempt may put its request
+// on the wire more than once: a resend on a connection found dead, or
+// redirects followed. DoCounted is Do, and also returns sends (at least 1):
+// each counts as an attempt, so that attempts equal the requests the
+// server received.
+type CountedDoer interface {
+	DoCounted(ctx context.Context, i int) (bytes int64, sends int, err error)
+}
+
 // Estimator is implemented by a Doer that knows how long task i takes with
 // no scheduling delay at all (one attempt); the harness then reports the
 // ideal makespan and efficiency.

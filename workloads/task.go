@@ -134,6 +134,7 @@ func (t *Task) Run(ctx context.Context, i int, t0 time.Time) results.Sample {
 		err     error
 		outcome results.Outcome
 		a       int
+		resent  int // sends beyond one per attempt
 		bytes   int64
 	)
 	for a = 0; ; a++ {
@@ -145,7 +146,9 @@ func (t *Task) Run(ctx context.Context, i int, t0 time.Time) results.Sample {
 		if t.spec.StallFor > 0 {
 			t.stall(ctx, t0)
 		}
-		n, err = t.attempt(ctx, i, a)
+		var sends int
+		n, sends, err = t.attempt(ctx, i, a)
+		resent += sends - 1 // resends inside the attempt: each reached the wire
 		bytes += n
 		outcome = t.classify(ctx, err)
 		if outcome != results.Error && outcome != results.Timeout || a >= t.spec.Retries {
@@ -163,7 +166,7 @@ func (t *Task) Run(ctx context.Context, i int, t0 time.Time) results.Sample {
 		Start:    start.Sub(t0),
 		Service:  end.Sub(start),
 		Bytes:    bytes,
-		Attempts: int32(a),
+		Attempts: int32(a + resent),
 		Outcome:  outcome,
 		Err:      err,
 	}
@@ -178,8 +181,11 @@ func (t *Task) stall(ctx context.Context, t0 time.Time) {
 	}
 }
 
-// attempt runs one attempt, turning a panic into a *PanicError.
-func (t *Task) attempt(ctx context.Context, i, a int) (n int64, err error) {
+// attempt runs one attempt, turning a panic into a *PanicError. sends is
+// how many times the attempt put its request on the wire (1 unless the
+// workload is a CountedDoer that resent it).
+func (t *Task) attempt(ctx context.Context, i, a int) (n int64, sends int, err error) {
+	sends = 1
 	defer func() {
 		if v := recover(); v != nil {
 			err = &PanicError{Value: v}
@@ -193,15 +199,21 @@ func (t *Task) attempt(ctx context.Context, i, a int) (n int64, err error) {
 	if t.panicAt[i] {
 		panic(fmt.Sprintf("injected panic in task %d", i))
 	}
-	if n, err = t.base.do(ctx, i); err != nil {
-		return n, err
+	if c, ok := t.base.(CountedDoer); ok {
+		n, sends, err = c.DoCounted(ctx, i)
+		sends = max(sends, 1)
+	} else {
+		n, err = t.base.do(ctx, i)
+	}
+	if err != nil {
+		return n, sends, err
 	}
 	// A failing call still costs its full latency, so failures are decided
 	// after the work, as they are for a real request that returns an error.
 	if t.failed(i, a) {
-		return n, ErrInjected
+		return n, sends, ErrInjected
 	}
-	return n, nil
+	return n, sends, nil
 }
 
 func (t *Task) failed(i, a int) bool {
@@ -294,3 +306,12 @@ func (t *Task) ExpectedAll(n int) []time.Duration {
 type registered struct{ Doer }
 
 func (r registered) do(ctx context.Context, i int) (int64, error) { return r.Doer.Do(ctx, i) }
+
+// DoCounted passes on the Doer's count of sends, if it keeps one.
+func (r registered) DoCounted(ctx context.Context, i int) (int64, int, error) {
+	if c, ok := r.Doer.(CountedDoer); ok {
+		return c.DoCounted(ctx, i)
+	}
+	n, err := r.Doer.Do(ctx, i)
+	return n, 1, err
+}

@@ -267,6 +267,13 @@ func (f *runFlags) network(spec *workloads.Spec, set func(string) bool) error {
 		if f.url != "" && set("target") {
 			return usagef("--target applies to the embedded target; --url names another")
 		}
+		for _, h := range f.headers {
+			// Repeated values travel joined by newlines: one inside a
+			// value would become a header of its own.
+			if strings.ContainsAny(h, "\r\n\x00") {
+				return usagef("--header %q: must not contain CR, LF or NUL: they would put other lines on the wire", h)
+			}
+		}
 		p := params.Values{"url": f.url, "method": f.method, "header": strings.Join(f.headers, "\n"),
 			"no-keepalive": strconv.FormatBool(f.noKeepalive), "http-engine": f.engine.v, "body-file": f.bodyFile}
 		if f.url == "" {

@@ -37,7 +37,7 @@ type h1 struct {
 	tls       *tls.Config // nil for http
 	req       []byte      // the whole request, body included
 	head      bool        // HEAD: responses carry no body
-	retryable bool        // idempotent: may be sent again after a stale keep-alive connection
+	retryable bool        // safe (resendable): may be sent again when a reused connection dies without answering
 	close     bool        // --no-keepalive
 	slots     chan struct{}
 
@@ -54,6 +54,12 @@ type h1Conn struct {
 	w    io.Writer // the connection's writes (raw system calls for TCP)
 	br   *bufio.Reader
 	used bool // has answered a request: a silent failure may mean the server closed it while idle
+
+	// probe checks the connection before reuse when it has been idle
+	// since idleAt (the start of its latest request) for idleCheck or
+	// longer; back-to-back reuse costs no system call.
+	probe  *idleProbe
+	idleAt time.Time
 
 	// The context of the connection's latest request, whose cancellation
 	// interrupts the connection while busy. The callback stays registered
@@ -78,8 +84,12 @@ const (
 	// tens of thousands of connections. Longer lines are put together
 	// apart, and long bodies bypass it.
 	h1ReadBuffer = 4 << 10
-	h1MaxLine    = 64 << 10 // a response line longer than this is refused
-	h1MaxHeader  = 1 << 20  // bytes of response head, 1xx heads included
+	h1MaxHeader  = 1 << 20     // bytes of response head, 1xx heads included
+	h1MaxLine    = h1MaxHeader // a response line longer than this is refused
+	// idleCheck is how long a connection must have been idle before it is
+	// probed on reuse: a server closes idle connections after seconds, not
+	// microseconds, and a request that follows another at once pays nothing.
+	idleCheck = time.Millisecond
 )
 
 // KindProtocol counts responses that are not valid HTTP/1.x.
@@ -94,7 +104,7 @@ func newH1(u *url.URL, method string, headers [][2]string, body []byte, noKeepal
 		addr:      fastAddr(u),
 		req:       h1Request(u, method, headers, body, noKeepalive),
 		head:      method == "HEAD",
-		retryable: method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "TRACE" || method == "PUT" || method == "DELETE",
+		retryable: resendable(method, headers),
 		close:     noKeepalive,
 		slots:     make(chan struct{}, conns),
 	}
@@ -102,6 +112,22 @@ func newH1(u *url.URL, method string, headers [][2]string, body []byte, noKeepal
 		h.tls = &tls.Config{ServerName: u.Hostname(), NextProtos: []string{"http/1.1"}}
 	}
 	return h
+}
+
+// resendable reports whether a request whose connection died before any
+// byte of a response may be sent again, as net/http decides: safe methods
+// (RFC 9110 9.2.1), and any request carrying an idempotency key.
+func resendable(method string, headers [][2]string) bool {
+	switch method {
+	case "GET", "HEAD", "OPTIONS", "TRACE":
+		return true
+	}
+	for _, h := range headers {
+		if strings.EqualFold(h[0], "Idempotency-Key") || strings.EqualFold(h[0], "X-Idempotency-Key") {
+			return true
+		}
+	}
+	return false
 }
 
 // h1Request serialises the request once. Headers given by the user replace
@@ -142,27 +168,41 @@ func h1Request(u *url.URL, method string, headers [][2]string, body []byte, noKe
 // the context is done. It returns the body's size and a classified error:
 // a status outside 2xx, a transport failure or a malformed response.
 func (h *h1) Do(ctx context.Context, _ int) (int64, error) {
+	n, _, err := h.send(ctx)
+	return n, err
+}
+
+// DoCounted is Do, and how many times the request went to the server.
+func (h *h1) DoCounted(ctx context.Context, _ int) (int64, int, error) { return h.send(ctx) }
+
+// send is Do, and counts the sends: 2 when the request was resent after
+// it had left whole on a connection that then died without answering
+// (the server may have received it), else 1.
+func (h *h1) send(ctx context.Context) (int64, int, error) {
+	now := time.Now()
 	deadline, exact := ctx.Deadline()
 	if !exact {
-		deadline = time.Now().Add(maxRequestTime)
+		deadline = now.Add(maxRequestTime)
 	}
 	if err := h.acquire(ctx, deadline); err != nil {
-		return 0, netError(ctx, err)
+		return 0, 1, netError(ctx, err)
 	}
 	defer func() { <-h.slots }()
+	sends := 1
 	for {
-		c, err := h.get(ctx, deadline)
+		c, err := h.get(ctx, now, deadline)
 		if err != nil {
-			return 0, netError(ctx, err)
+			return 0, sends, netError(ctx, err)
 		}
 		reused := c.used
 		var (
-			code          int
-			n             int64
-			keep, replied bool
+			code                int
+			n                   int64
+			keep, left, replied bool
 		)
 		if err = c.begin(ctx); err == nil {
-			code, n, keep, replied, err = h.roundTrip(c, deadline, exact)
+			c.idleAt = now
+			code, n, keep, left, replied, err = h.roundTrip(c, deadline, exact)
 		}
 		// An interrupted connection's deadline is in the past: not reused.
 		if !c.end() || err != nil || !keep {
@@ -172,23 +212,31 @@ func (h *h1) Do(ctx context.Context, _ int) (int64, error) {
 			h.put(c)
 		}
 		if err != nil {
-			// A keep-alive connection the server closed while it was idle
-			// fails before any byte of a response: send again, on a new
-			// connection, if that is safe. Each try closes a connection
-			// and a new one is never stale, so this ends.
-			if reused && !replied && h.retryable && ctx.Err() == nil {
-				continue
+			// A keep-alive connection the server closed as the request
+			// went out fails before any byte of a response. A request that
+			// did not leave whole cannot have been acted on: it goes again,
+			// on another connection; each such try closes a reused
+			// connection, so this ends. One that left goes again once, if
+			// its method allows, and counts twice.
+			if reused && !replied && ctx.Err() == nil {
+				if !left {
+					continue
+				}
+				if h.retryable && sends == 1 {
+					sends++
+					continue
+				}
 			}
 			var ke *workloads.KindError
 			if errors.As(err, &ke) {
-				return n, err
+				return n, sends, err
 			}
-			return n, netError(ctx, err)
+			return n, sends, netError(ctx, err)
 		}
 		if code < 200 || code > 299 {
-			return n, statusError(code)
+			return n, sends, statusError(code)
 		}
-		return n, nil
+		return n, sends, nil
 	}
 }
 
@@ -212,17 +260,28 @@ func (h *h1) acquire(ctx context.Context, deadline time.Time) error {
 	}
 }
 
-// get returns an idle connection, or dials one.
-func (h *h1) get(ctx context.Context, deadline time.Time) (*h1Conn, error) {
-	h.mu.Lock()
-	if n := len(h.idle); n > 0 {
+// get returns an idle connection that is still open and quiet, or dials
+// one. A connection idle since before now-idleCheck is probed first: one
+// the server closed, or that carries bytes nobody asked for (an
+// unsolicited 408), is closed and the next is tried.
+func (h *h1) get(ctx context.Context, now, deadline time.Time) (*h1Conn, error) {
+	for {
+		h.mu.Lock()
+		n := len(h.idle)
+		if n == 0 {
+			h.mu.Unlock()
+			break
+		}
 		c := h.idle[n-1]
 		h.idle[n-1] = nil
 		h.idle = h.idle[:n-1]
 		h.mu.Unlock()
+		if now.Sub(c.idleAt) >= idleCheck && c.probe.Dead() {
+			c.close()
+			continue
+		}
 		return c, nil
 	}
-	h.mu.Unlock()
 	d := net.Dialer{Timeout: dialTimeout, Deadline: deadline, KeepAlive: 30 * time.Second}
 	nc, err := d.DialContext(ctx, "tcp", h.addr)
 	if err != nil {
@@ -238,7 +297,7 @@ func (h *h1) get(ctx context.Context, deadline time.Time) (*h1Conn, error) {
 		nc = tc
 	}
 	rw := newRawIO(nc) // TLS keeps crypto/tls's own I/O
-	return &h1Conn{Conn: nc, w: rw, br: bufio.NewReaderSize(rw, h1ReadBuffer)}, nil
+	return &h1Conn{Conn: nc, w: rw, br: bufio.NewReaderSize(rw, h1ReadBuffer), probe: newIdleProbe(nc)}, nil
 }
 
 // begin marks c busy with a request under ctx, so that ctx's cancellation
@@ -317,26 +376,30 @@ func (h *h1) Close() error {
 }
 
 // roundTrip writes the request on c and reads the response, by deadline
-// (exact, or within deadlineSlack before it). keep reports
-// whether c may serve another request; replied whether any byte of a
-// response arrived.
-func (h *h1) roundTrip(c *h1Conn, deadline time.Time, exact bool) (code int, n int64, keep, replied bool, err error) {
+// (exact, or within deadlineSlack before it). keep reports whether c may
+// serve another request; left whether the request was written whole;
+// replied whether any byte of a response arrived.
+func (h *h1) roundTrip(c *h1Conn, deadline time.Time, exact bool) (code int, n int64, keep, left, replied bool, err error) {
 	if exact || c.deadline.Before(deadline.Add(-deadlineSlack)) {
 		if err := c.SetDeadline(deadline); err != nil {
-			return 0, 0, false, false, err
+			return 0, 0, false, false, false, err
 		}
 		c.deadline = deadline
 	}
-	if _, err := c.w.Write(h.req); err != nil {
-		return 0, 0, false, false, err
-	}
+	_, werr := c.w.Write(h.req)
+	left = werr == nil
 	if _, err := c.br.Peek(1); err != nil {
-		return 0, 0, false, false, err
+		if werr != nil {
+			err = werr
+		}
+		return 0, 0, false, left, false, err
 	}
+	// A server may answer before it has read the whole request (an early
+	// 413) and then close: its answer counts, not the failed write.
 	r := h1Response{br: c.br, head: h.head}
 	if err := r.read(); err != nil {
-		return r.code, r.n, false, true, err
+		return r.code, r.n, false, left, true, err
 	}
-	keep = !h.close && r.keep && c.br.Buffered() == 0
-	return r.code, r.n, keep, true, nil
+	keep = left && !h.close && r.keep && c.br.Buffered() == 0
+	return r.code, r.n, keep, left, true, nil
 }

@@ -210,14 +210,14 @@ func TestH1Request(t *testing.T) {
 }
 
 // TestH1StaleConnection: the server closes a keep-alive connection right
-// after answering, as an idle timeout does. A GET is sent again on a new
-// connection; a POST, which may not be safe to repeat, fails.
+// after answering, as an idle timeout does. The probe before reuse finds
+// it closed: GET and POST alike go out on a new connection.
 func TestH1StaleConnection(t *testing.T) {
 	const ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 	for _, tc := range []struct {
 		method string
 		kind   string
-	}{{"GET", ""}, {"POST", KindReset}} {
+	}{{"GET", ""}, {"POST", ""}} {
 		srv := serve(t, func(int, request) (string, bool) { return ok, true })
 		w := h1For(t, spec{URL: srv.url(), Method: tc.method, Conns: 1})
 		if _, err := w.Do(context.Background(), 0); err != nil {
@@ -293,7 +293,7 @@ func TestH1ResponseNeverPanics(t *testing.T) {
 		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n",
 		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcdeXX\r\n",
 		"HTTP/1.1 200 OK\r\n" + strings.Repeat("X-A: b\r\n", 200000) + "\r\n",
-		"HTTP/1.1 200 OK\r\nX: " + strings.Repeat("a", 70000) + "\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nX: " + strings.Repeat("a", h1MaxHeader+1) + "\r\n\r\n",
 	}
 	for _, in := range inputs {
 		r := h1Response{br: bufio.NewReaderSize(strings.NewReader(in), h1ReadBuffer)}

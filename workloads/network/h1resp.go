@@ -255,9 +255,16 @@ func decimal(b []byte) (int64, bool) {
 	return v, true
 }
 
-// hex parses a chunk size below 2^60.
+// hex parses a chunk size below 2^60; leading zeros do not count
+// against its 15 digits.
 func hex(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) > 15 {
+	if len(b) == 0 {
+		return 0, false
+	}
+	for len(b) > 1 && b[0] == '0' {
+		b = b[1:]
+	}
+	if len(b) > 15 {
 		return 0, false
 	}
 	var v int64

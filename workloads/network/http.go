@@ -1,17 +1,12 @@
 package network
 
 import (
-	"bytes"
-	"context"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/concbench/concbench/workloads"
-	"github.com/valyala/fasthttp"
 )
 
 // maxRequestTime bounds a request that has no timeout of its own, so a
@@ -40,16 +35,7 @@ func newHTTP(s *spec) (workloads.Doer, error) {
 		headers[i] = [2]string{strings.TrimSpace(k), strings.TrimSpace(v)}
 	}
 	if s.engine() == "std" {
-		tr := &http.Transport{
-			Proxy:               nil, // loopback benchmarks must not go through a proxy
-			DialContext:         (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext,
-			MaxIdleConns:        conns,
-			MaxIdleConnsPerHost: conns,
-			IdleConnTimeout:     90 * time.Second,
-			DisableKeepAlives:   s.NoKeepalive,
-			DisableCompression:  true,
-		}
-		return &stdHTTP{url: s.URL, method: method, headers: headers, body: s.Body, client: &http.Client{Transport: tr}}, nil
+		return newStdHTTP(s.URL, method, headers, s.Body, s.NoKeepalive, conns), nil
 	}
 	u, err := url.Parse(s.URL)
 	if err != nil {
@@ -58,18 +44,7 @@ func newHTTP(s *spec) (workloads.Doer, error) {
 	if s.engine() == "h1" {
 		return newH1(u, method, headers, s.Body, s.NoKeepalive, conns), nil
 	}
-	client := &fasthttp.HostClient{
-		Addr:                          fastAddr(u),
-		IsTLS:                         u.Scheme == "https",
-		MaxConns:                      conns,
-		MaxConnWaitTimeout:            maxRequestTime,
-		MaxIdleConnDuration:           90 * time.Second,
-		NoDefaultUserAgentHeader:      false,
-		DisableHeaderNamesNormalizing: true,
-		Name:                          "concbench",
-		ReadBufferSize:                16 << 10,
-	}
-	return &fastHTTP{url: s.URL, method: method, headers: headers, body: s.Body, close: s.NoKeepalive, client: client}, nil
+	return newFastHTTP(s.URL, method, fastAddr(u), u.Scheme == "https", headers, s.Body, s.NoKeepalive, conns), nil
 }
 
 // fastAddr is host:port as fasthttp dials it.
@@ -81,96 +56,4 @@ func fastAddr(u *url.URL) string {
 		return u.Host + ":443"
 	}
 	return u.Host + ":80"
-}
-
-type fastHTTP struct {
-	url, method string
-	headers     [][2]string
-	body        []byte
-	close       bool
-	client      *fasthttp.HostClient
-}
-
-func (w *fastHTTP) Do(ctx context.Context, _ int) (int64, error) {
-	req := fasthttp.AcquireRequest()
-	resp := fasthttp.AcquireResponse()
-	defer fasthttp.ReleaseRequest(req)
-	defer fasthttp.ReleaseResponse(resp)
-	req.SetRequestURI(w.url)
-	req.Header.SetMethod(w.method)
-	for _, h := range w.headers {
-		req.Header.Set(h[0], h[1])
-	}
-	if w.body != nil {
-		req.SetBodyRaw(w.body)
-	}
-	if w.close {
-		req.SetConnectionClose()
-	}
-	// fasthttp takes deadlines, not contexts: a canceled run waits for the
-	// requests in flight, bounded by their deadline.
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		deadline = time.Now().Add(maxRequestTime)
-	}
-	if err := w.client.DoDeadline(req, resp, deadline); err != nil {
-		return 0, netError(ctx, err)
-	}
-	n := int64(len(resp.Body()))
-	if code := resp.StatusCode(); code < 200 || code > 299 {
-		return n, statusError(code)
-	}
-	return n, nil
-}
-
-// Close closes the idle connections.
-func (w *fastHTTP) Close() error {
-	w.client.CloseIdleConnections()
-	return nil
-}
-
-type stdHTTP struct {
-	url, method string
-	headers     [][2]string
-	body        []byte
-	client      *http.Client
-}
-
-// Close closes the idle connections.
-func (w *stdHTTP) Close() error {
-	w.client.CloseIdleConnections()
-	return nil
-}
-
-func (w *stdHTTP) Do(ctx context.Context, _ int) (int64, error) {
-	var body io.Reader
-	if w.body != nil {
-		body = bytes.NewReader(w.body)
-	}
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, maxRequestTime)
-		defer cancel()
-	}
-	req, err := http.NewRequestWithContext(ctx, w.method, w.url, body)
-	if err != nil {
-		return 0, &workloads.KindError{Kind: KindTransport, Msg: err.Error()}
-	}
-	for _, h := range w.headers {
-		req.Header.Set(h[0], h[1])
-	}
-	resp, err := w.client.Do(req)
-	if err != nil {
-		return 0, netError(ctx, err)
-	}
-	// Read the whole body so the connection can be reused.
-	n, err := io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return n, netError(ctx, err)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return n, statusError(resp.StatusCode)
-	}
-	return n, nil
 }

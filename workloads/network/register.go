@@ -168,11 +168,14 @@ func httpSpec(c workloads.Config, read bool) (*spec, error) {
 		s.Headers = strings.Split(h, "\n")
 	}
 	for _, h := range s.Headers {
+		if strings.ContainsAny(h, "\r\n\x00") {
+			return nil, params.Errorf("header", h, "must not contain CR, LF or NUL: they would put other lines on the wire")
+		}
 		if k, _, ok := strings.Cut(h, ":"); !ok || strings.TrimSpace(k) == "" || strings.ContainsAny(k, " \t") {
 			return nil, params.Errorf("header", h, `want "Name: value"`)
 		}
 	}
-	if s.Method != "" && strings.ToUpper(s.Method) != s.Method || strings.ContainsAny(s.Method, " /:") {
+	if s.Method != "" && strings.ToUpper(s.Method) != s.Method || strings.ContainsFunc(s.Method, notTokenChar) {
 		return nil, params.Errorf("method", s.Method, "want an upper-case HTTP method such as GET or POST")
 	}
 	var err error
@@ -229,6 +232,12 @@ func tcpSpec(c workloads.Config) (*spec, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// notTokenChar reports whether r may not appear in an HTTP token such as a
+// method (RFC 9110 5.6.2): controls (CR, LF), spaces, separators.
+func notTokenChar(r rune) bool {
+	return r <= ' ' || r >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r)
 }
 
 // checkURL accepts absolute http and https URLs with a host.
