@@ -183,11 +183,11 @@ type fastConn struct {
 func (c *fastConn) Write(p []byte) (int, error) {
 	if c.reading || !c.started {
 		now := time.Now()
-		c.reused = c.started
-		if c.reused && now.Sub(c.began) >= idleCheck && c.probe.Dead() {
+		idle := c.started && now.Sub(c.began) >= idleCheck
+		c.reused, c.started, c.reading, c.left, c.got, c.began = c.started, true, false, false, 0, now
+		if idle && c.probe.Dead() {
 			return 0, errStale
 		}
-		c.started, c.reading, c.left, c.got, c.began = true, false, false, 0, now
 	}
 	return c.Conn.Write(p)
 }
