@@ -40,6 +40,7 @@ type runFlags struct {
 	headers             []string
 	bodyFile            string
 	noKeepalive         bool
+	followRedirects     int
 	engine              choice
 	size                count
 	persistent          bool
@@ -97,6 +98,7 @@ func newRunFlags() *runFlags {
 	fs.StringArrayVar(&f.headers, "header", nil, "http: a request header \"Name: value\"; repeat for more")
 	fs.StringVar(&f.bodyFile, "body-file", "", "http: send this file as the request body")
 	fs.BoolVar(&f.noKeepalive, "no-keepalive", false, "http: a new connection per request, to measure connection set-up")
+	fs.IntVar(&f.followRedirects, "follow-redirects", 0, "http: follow up to N redirects per task, on the same origin, each request an attempt (default: a redirect is an answer, counted by its status)")
 	fs.Var(&f.engine, "http-engine", "http: client engine: h1 (concbench's own HTTP/1.1 client, fastest), fasthttp (HTTP/1.1 library) or std (net/http: HTTP/2, full semantics)")
 	fs.StringVar(&f.addr, "addr", "", "tcp: the echo server host:port (default: the embedded target's)")
 	fs.Var(&f.size, "size", "tcp: bytes sent and echoed back per task")
@@ -247,7 +249,7 @@ func (f *runFlags) plan() (*harness.Plan, error) {
 // network fills the http and tcp parts of spec and rejects their flags on
 // other workloads.
 func (f *runFlags) network(spec *workloads.Spec, set func(string) bool) error {
-	httpFlags := []string{"url", "method", "header", "body-file", "no-keepalive", "http-engine"}
+	httpFlags := []string{"url", "method", "header", "body-file", "no-keepalive", "http-engine", "follow-redirects"}
 	tcpFlags := []string{"addr", "size", "tcp-persistent"}
 	for _, l := range []struct {
 		workload string
@@ -275,7 +277,8 @@ func (f *runFlags) network(spec *workloads.Spec, set func(string) bool) error {
 			}
 		}
 		p := params.Values{"url": f.url, "method": f.method, "header": strings.Join(f.headers, "\n"),
-			"no-keepalive": strconv.FormatBool(f.noKeepalive), "http-engine": f.engine.v, "body-file": f.bodyFile}
+			"no-keepalive": strconv.FormatBool(f.noKeepalive), "http-engine": f.engine.v, "body-file": f.bodyFile,
+			"follow-redirects": strconv.Itoa(f.followRedirects)}
 		if f.url == "" {
 			p["latency"] = f.latency.v.String()
 		}

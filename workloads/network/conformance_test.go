@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -32,6 +33,7 @@ type reqSpec struct {
 	Headers []string
 	Body    []byte
 	Timeout time.Duration
+	Follow  int // --follow-redirects
 }
 
 // httpTask builds the http workload under engine for a test.
@@ -43,6 +45,9 @@ func httpTask(t testing.TB, engine, url string, r reqSpec) *workloads.Task {
 	}
 	if len(r.Headers) > 0 {
 		p["header"] = strings.Join(r.Headers, "\n")
+	}
+	if r.Follow > 0 {
+		p["follow-redirects"] = strconv.Itoa(r.Follow)
 	}
 	if r.Body != nil {
 		f := filepath.Join(t.TempDir(), "body")
@@ -136,6 +141,28 @@ func TestHTTPConformance(t *testing.T) {
 		},
 		want: func(int) string { return "http 307" }, attempt: func(int) int { return 1 },
 	}, {
+		// --follow-redirects N: the same for every engine, each request
+		// an attempt.
+		name: "redirects followed", spec: reqSpec{Follow: 2}, tasks: 2,
+		handle: redirector(map[string]string{"/": "302 /a", "/a": "301 /b", "/b": "GET 0"}),
+		want:   okAll, attempt: func(int) int { return 3 },
+	}, {
+		name: "redirects beyond --follow-redirects", spec: reqSpec{Follow: 1}, tasks: 2,
+		handle: redirector(map[string]string{"/": "302 /a", "/a": "302 /b"}),
+		want:   func(int) string { return "http 302" }, attempt: func(int) int { return 2 },
+	}, {
+		name: "redirect to another origin", spec: reqSpec{Follow: 3}, tasks: 2,
+		handle: redirector(map[string]string{"/": "302 http://elsewhere.invalid/"}),
+		want:   func(int) string { return "http 302" }, attempt: func(int) int { return 1 },
+	}, {
+		name: "307 after a POST, followed", spec: reqSpec{Method: "POST", Body: []byte("body"), Follow: 1}, tasks: 2,
+		handle: redirector(map[string]string{"/": "307 /b", "/b": "POST 4"}),
+		want:   okAll, attempt: func(int) int { return 2 },
+	}, {
+		name: "303 after a POST, followed", spec: reqSpec{Method: "POST", Body: []byte("body"), Follow: 1}, tasks: 2,
+		handle: redirector(map[string]string{"/": "303 /b", "/b": "GET 0"}),
+		want:   okAll, attempt: func(int) int { return 2 },
+	}, {
 		name: "1xx before the answer", tasks: 3,
 		handle: func(c *oddConn, r oddRequest) {
 			c.answer(r, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>; rel=preload\r\n\r\n"+okKeep)
@@ -181,6 +208,25 @@ func TestHTTPConformance(t *testing.T) {
 			t.Run(fmt.Sprintf("case=%s/engine=%s", tc.name, engine), func(t *testing.T) {
 				conform(t, tc, engine)
 			})
+		}
+	}
+}
+
+// redirector answers a path with "CODE location" (a redirect) or with
+// "METHOD length" (200 if the request has that method and body length,
+// else 400); other paths get 404.
+func redirector(routes map[string]string) func(c *oddConn, r oddRequest) {
+	return func(c *oddConn, r oddRequest) {
+		what, arg, _ := strings.Cut(routes[r.target], " ")
+		switch {
+		case what == "":
+			c.answer(r, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+		case what == r.method && arg == strconv.Itoa(r.length):
+			c.answer(r, okKeep)
+		case what[0] == '3':
+			c.answer(r, "HTTP/1.1 "+what+" Moved\r\nLocation: "+arg+"\r\nContent-Length: 0\r\n\r\n")
+		default:
+			c.answer(r, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
 		}
 	}
 }

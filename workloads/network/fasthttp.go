@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/url"
 	"sync"
 	"time"
 
@@ -16,12 +17,15 @@ import (
 // what its connections (fastConn, through the Dial hook) saw of the
 // request. Its methods are safe for concurrent use.
 type fastHTTP struct {
-	url, method string
-	headers     [][2]string
-	body        []byte
-	close       bool
-	retryable   bool // resendable(method, headers)
-	client      *fasthttp.HostClient
+	u         *url.URL
+	url       string // u, as text
+	method    string
+	headers   [][2]string
+	body      []byte
+	close     bool
+	retryable bool // resendable(method, headers)
+	follow    int  // redirects followed per task, same origin only
+	client    *fasthttp.HostClient
 
 	// conns are the open connections, which a canceled run interrupts:
 	// fasthttp takes deadlines, not contexts.
@@ -30,12 +34,12 @@ type fastHTTP struct {
 	ctx   context.Context // the latest deadline-free context watched
 }
 
-func newFastHTTP(u, method string, addr string, tls bool, headers [][2]string, body []byte, noKeepalive bool, conns int) *fastHTTP {
-	w := &fastHTTP{url: u, method: method, headers: headers, body: body, close: noKeepalive,
-		retryable: resendable(method, headers), conns: map[*fastConn]struct{}{}}
+func newFastHTTP(u *url.URL, method string, headers [][2]string, body []byte, noKeepalive bool, conns, follow int) *fastHTTP {
+	w := &fastHTTP{u: u, url: u.String(), method: method, headers: headers, body: body, close: noKeepalive,
+		retryable: resendable(method, headers), follow: follow, conns: map[*fastConn]struct{}{}}
 	w.client = &fasthttp.HostClient{
-		Addr:                          addr,
-		IsTLS:                         tls,
+		Addr:                          fastAddr(u),
+		IsTLS:                         u.Scheme == "https",
 		MaxConns:                      conns,
 		MaxConnWaitTimeout:            maxRequestTime,
 		MaxIdleConnDuration:           90 * time.Second,
@@ -55,48 +59,33 @@ func (w *fastHTTP) Do(ctx context.Context, i int) (int64, error) {
 }
 
 // DoCounted sends the request and reads the response, and says how many
-// times the request went out: 2 when it was resent after leaving whole on
-// a reused connection that died without answering, else 1. It blocks until
-// the response is read, the deadline passes or ctx is canceled.
+// requests went out: a resend (after the request left whole on a reused
+// connection that died without answering) and redirects followed count.
+// It blocks until the response is read, the deadline passes or ctx is
+// canceled.
 func (w *fastHTTP) DoCounted(ctx context.Context, _ int) (int64, int, error) {
 	req := fasthttp.AcquireRequest()
 	resp := fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseRequest(req)
 	defer fasthttp.ReleaseResponse(resp)
-	req.SetRequestURI(w.url)
-	req.UseHostHeader = true // a Host header given by the user is sent as given
-	req.Header.SetMethod(w.method)
-	for _, h := range w.headers {
-		req.Header.Set(h[0], h[1])
-	}
-	if w.body != nil {
-		req.SetBodyRaw(w.body)
-	}
-	if w.close {
-		req.SetConnectionClose()
-	}
+	u, method, body := w.u, w.method, w.body
+	w.prepare(req, w.url, method, body)
 	deadline, ok := ctx.Deadline()
 	if !ok {
 		deadline = time.Now().Add(maxRequestTime)
 	}
 	defer w.watch(ctx)()
-	sends := 1
-	for {
-		err := w.client.DoDeadline(req, resp, deadline)
-		if err == nil {
+	sends, err := w.send(ctx, req, resp, deadline, w.retryable)
+	for hop := 0; err == nil && hop < w.follow; hop++ {
+		if u, method, body, ok = redirect(u, method, body, resp.StatusCode(), string(resp.Header.Peek("Location"))); !ok {
 			break
 		}
-		// On failure fasthttp has closed the connection: its state is
-		// this request's alone.
-		if c := connOf(resp); c != nil && c.reused && c.got == 0 && ctx.Err() == nil {
-			if errors.Is(err, errStale) || !c.left {
-				continue // never left: each try closed a reused connection
-			}
-			if w.retryable && sends == 1 {
-				sends++
-				continue
-			}
-		}
+		w.prepare(req, u.String(), method, body)
+		var s int
+		s, err = w.send(ctx, req, resp, deadline, resendable(method, w.headers))
+		sends += s
+	}
+	if err != nil {
 		return 0, sends, netError(ctx, err)
 	}
 	n := int64(len(resp.Body()))
@@ -104,6 +93,46 @@ func (w *fastHTTP) DoCounted(ctx context.Context, _ int) (int64, int, error) {
 		return n, sends, statusError(code)
 	}
 	return n, sends, nil
+}
+
+// prepare sets req to (u, method, body) with the user's headers.
+func (w *fastHTTP) prepare(req *fasthttp.Request, u, method string, body []byte) {
+	req.Reset()
+	req.SetRequestURI(u)
+	req.UseHostHeader = true // a Host header given by the user is sent as given
+	req.Header.SetMethod(method)
+	for _, h := range w.headers {
+		req.Header.Set(h[0], h[1])
+	}
+	if body != nil {
+		req.SetBodyRaw(body)
+	}
+	if w.close {
+		req.SetConnectionClose()
+	}
+}
+
+// send sends req once, or twice by the resend rule, and returns the sends.
+func (w *fastHTTP) send(ctx context.Context, req *fasthttp.Request, resp *fasthttp.Response, deadline time.Time, retryable bool) (int, error) {
+	sends := 1
+	for {
+		err := w.client.DoDeadline(req, resp, deadline)
+		if err == nil {
+			return sends, nil
+		}
+		// On failure fasthttp has closed the connection: its state is
+		// this request's alone.
+		if c := connOf(resp); c != nil && c.reused && c.got == 0 && ctx.Err() == nil {
+			if errors.Is(err, errStale) || !c.left {
+				continue // never left: each try closed a reused connection
+			}
+			if retryable && sends == 1 {
+				sends++
+				continue
+			}
+		}
+		return sends, err
+	}
 }
 
 // watch makes ctx's cancellation interrupt every connection in use, and

@@ -33,13 +33,19 @@ import (
 // context interrupts its reads and writes. Its methods are safe for
 // concurrent use.
 type h1 struct {
-	addr      string      // host:port to dial
-	tls       *tls.Config // nil for http
-	req       []byte      // the whole request, body included
-	head      bool        // HEAD: responses carry no body
-	retryable bool        // safe (resendable): may be sent again when a reused connection dies without answering
-	close     bool        // --no-keepalive
-	slots     chan struct{}
+	addr  string      // host:port to dial
+	tls   *tls.Config // nil for http
+	req   h1Req       // the request of every task
+	close bool        // --no-keepalive
+	slots chan struct{}
+
+	// Redirects followed, at most follow per task (same origin only): the
+	// requests that follow are built from these.
+	follow  int
+	u       *url.URL
+	method  string
+	headers [][2]string
+	body    []byte
 
 	mu     sync.Mutex
 	idle   []*h1Conn
@@ -99,14 +105,28 @@ func protocolError(format string, a ...any) error {
 	return &workloads.KindError{Kind: KindProtocol, Msg: "malformed response: " + fmt.Sprintf(format, a...)}
 }
 
-func newH1(u *url.URL, method string, headers [][2]string, body []byte, noKeepalive bool, conns int) *h1 {
+// h1Req is a request serialised once.
+type h1Req struct {
+	bytes     []byte // the whole request, body included
+	head      bool   // HEAD: responses carry no body
+	retryable bool   // resendable: may be sent again when a reused connection dies without answering
+}
+
+func newH1Req(u *url.URL, method string, headers [][2]string, body []byte, noKeepalive bool) h1Req {
+	return h1Req{h1Request(u, method, headers, body, noKeepalive), method == "HEAD", resendable(method, headers)}
+}
+
+func newH1(u *url.URL, method string, headers [][2]string, body []byte, noKeepalive bool, conns, follow int) *h1 {
 	h := &h1{
-		addr:      fastAddr(u),
-		req:       h1Request(u, method, headers, body, noKeepalive),
-		head:      method == "HEAD",
-		retryable: resendable(method, headers),
-		close:     noKeepalive,
-		slots:     make(chan struct{}, conns),
+		addr:    fastAddr(u),
+		req:     newH1Req(u, method, headers, body, noKeepalive),
+		close:   noKeepalive,
+		slots:   make(chan struct{}, conns),
+		follow:  follow,
+		u:       u,
+		method:  method,
+		headers: headers,
+		body:    body,
 	}
 	if u.Scheme == "https" {
 		h.tls = &tls.Config{ServerName: u.Hostname(), NextProtos: []string{"http/1.1"}}
@@ -167,42 +187,62 @@ func h1Request(u *url.URL, method string, headers [][2]string, body []byte, noKe
 // response is read, the context's deadline (or maxRequestTime) passes or
 // the context is done. It returns the body's size and a classified error:
 // a status outside 2xx, a transport failure or a malformed response.
-func (h *h1) Do(ctx context.Context, _ int) (int64, error) {
-	n, _, err := h.send(ctx)
+func (h *h1) Do(ctx context.Context, i int) (int64, error) {
+	n, _, err := h.DoCounted(ctx, i)
 	return n, err
 }
 
-// DoCounted is Do, and how many times the request went to the server.
-func (h *h1) DoCounted(ctx context.Context, _ int) (int64, int, error) { return h.send(ctx) }
+// DoCounted is Do, and how many times a request went to the server:
+// resends and redirects followed included.
+func (h *h1) DoCounted(ctx context.Context, _ int) (int64, int, error) {
+	n, sends, code, loc, err := h.send(ctx, &h.req)
+	if h.follow > 0 {
+		u, method, body := h.u, h.method, h.body
+		for hop := 0; err == nil && hop < h.follow; hop++ {
+			var ok bool
+			if u, method, body, ok = redirect(u, method, body, code, loc); !ok {
+				break
+			}
+			req := newH1Req(u, method, h.headers, body, h.close)
+			k, s, c, l, e := h.send(ctx, &req)
+			n, sends, code, loc, err = n+k, sends+s, c, l, e
+		}
+	}
+	if err != nil {
+		return n, sends, err
+	}
+	if code < 200 || code > 299 {
+		return n, sends, statusError(code)
+	}
+	return n, sends, nil
+}
 
-// send is Do, and counts the sends: 2 when the request was resent after
-// it had left whole on a connection that then died without answering
-// (the server may have received it), else 1.
-func (h *h1) send(ctx context.Context) (int64, int, error) {
+// send sends req and reads its response. It returns the body's size, the
+// sends (2 when the request was resent after it had left whole on a
+// connection that then died without answering: the server may have
+// received it; else 1), the status, the Location of a redirect when
+// redirects are followed, and a classified transport or protocol error.
+func (h *h1) send(ctx context.Context, req *h1Req) (n int64, sends int, code int, location string, err error) {
 	now := time.Now()
 	deadline, exact := ctx.Deadline()
 	if !exact {
 		deadline = now.Add(maxRequestTime)
 	}
 	if err := h.acquire(ctx, deadline); err != nil {
-		return 0, 1, netError(ctx, err)
+		return 0, 1, 0, "", netError(ctx, err)
 	}
 	defer func() { <-h.slots }()
-	sends := 1
+	sends = 1
 	for {
 		c, err := h.get(ctx, now, deadline)
 		if err != nil {
-			return 0, sends, netError(ctx, err)
+			return 0, sends, 0, "", netError(ctx, err)
 		}
 		reused := c.used
-		var (
-			code                int
-			n                   int64
-			keep, left, replied bool
-		)
+		var keep, left, replied bool
 		if err = c.begin(ctx); err == nil {
 			c.idleAt = now
-			code, n, keep, left, replied, err = h.roundTrip(c, deadline, exact)
+			code, n, location, keep, left, replied, err = h.roundTrip(c, req, deadline, exact)
 		}
 		// An interrupted connection's deadline is in the past: not reused.
 		if !c.end() || err != nil || !keep {
@@ -222,21 +262,18 @@ func (h *h1) send(ctx context.Context) (int64, int, error) {
 				if !left {
 					continue
 				}
-				if h.retryable && sends == 1 {
+				if req.retryable && sends == 1 {
 					sends++
 					continue
 				}
 			}
 			var ke *workloads.KindError
 			if errors.As(err, &ke) {
-				return n, sends, err
+				return n, sends, code, "", err
 			}
-			return n, sends, netError(ctx, err)
+			return n, sends, code, "", netError(ctx, err)
 		}
-		if code < 200 || code > 299 {
-			return n, sends, statusError(code)
-		}
-		return n, sends, nil
+		return n, sends, code, location, nil
 	}
 }
 
@@ -375,31 +412,32 @@ func (h *h1) Close() error {
 	return nil
 }
 
-// roundTrip writes the request on c and reads the response, by deadline
-// (exact, or within deadlineSlack before it). keep reports whether c may
-// serve another request; left whether the request was written whole;
-// replied whether any byte of a response arrived.
-func (h *h1) roundTrip(c *h1Conn, deadline time.Time, exact bool) (code int, n int64, keep, left, replied bool, err error) {
+// roundTrip writes req on c and reads the response, by deadline (exact,
+// or within deadlineSlack before it). location is the response's Location
+// when redirects are followed; keep reports whether c may serve another
+// request; left whether the request was written whole; replied whether
+// any byte of a response arrived.
+func (h *h1) roundTrip(c *h1Conn, req *h1Req, deadline time.Time, exact bool) (code int, n int64, location string, keep, left, replied bool, err error) {
 	if exact || c.deadline.Before(deadline.Add(-deadlineSlack)) {
 		if err := c.SetDeadline(deadline); err != nil {
-			return 0, 0, false, false, false, err
+			return 0, 0, "", false, false, false, err
 		}
 		c.deadline = deadline
 	}
-	_, werr := c.w.Write(h.req)
+	_, werr := c.w.Write(req.bytes)
 	left = werr == nil
 	if _, err := c.br.Peek(1); err != nil {
 		if werr != nil {
 			err = werr
 		}
-		return 0, 0, false, left, false, err
+		return 0, 0, "", false, left, false, err
 	}
 	// A server may answer before it has read the whole request (an early
 	// 413) and then close: its answer counts, not the failed write.
-	r := h1Response{br: c.br, head: h.head}
+	r := h1Response{br: c.br, head: req.head, wantLocation: h.follow > 0}
 	if err := r.read(); err != nil {
-		return r.code, r.n, false, left, true, err
+		return r.code, r.n, "", false, left, true, err
 	}
 	keep = left && !h.close && r.keep && c.br.Buffered() == 0
-	return r.code, r.n, keep, left, true, nil
+	return r.code, r.n, r.location, keep, left, true, nil
 }

@@ -209,28 +209,6 @@ func TestH1Request(t *testing.T) {
 	}
 }
 
-// TestH1StaleConnection: the server closes a keep-alive connection right
-// after answering, as an idle timeout does. The probe before reuse finds
-// it closed: GET and POST alike go out on a new connection.
-func TestH1StaleConnection(t *testing.T) {
-	const ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
-	for _, tc := range []struct {
-		method string
-		kind   string
-	}{{"GET", ""}, {"POST", ""}} {
-		srv := serve(t, func(int, request) (string, bool) { return ok, true })
-		w := h1For(t, spec{URL: srv.url(), Method: tc.method, Conns: 1})
-		if _, err := w.Do(context.Background(), 0); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(20 * time.Millisecond) // let the close arrive
-		_, err := w.Do(context.Background(), 1)
-		if workloads.Kind(err) != tc.kind {
-			t.Errorf("%s on a stale connection: %v, want kind %q", tc.method, err, tc.kind)
-		}
-	}
-}
-
 func TestH1CancelAndTimeout(t *testing.T) {
 	block := make(chan struct{})
 	defer close(block)

@@ -14,11 +14,15 @@ import (
 type h1Response struct {
 	br   *bufio.Reader
 	head bool // the request was HEAD: no body, whatever the headers say
+	// wantLocation keeps the Location field (redirects are followed).
+	wantLocation bool
 
 	code int
 	n    int64 // body bytes
 	keep bool  // the connection may carry another request
 	seen int   // bytes of response head so far
+
+	location string
 }
 
 func (r *h1Response) read() error {
@@ -161,6 +165,8 @@ func (r *h1Response) headers() (length int64, chunked, closing, keepAlive bool, 
 				last = bytes.Trim(value[j+1:], " \t")
 			}
 			chunked = fold(last, "chunked")
+		case r.wantLocation && fold(name, "location"):
+			r.location = string(value)
 		case fold(name, "connection"):
 			for tok := range bytes.SplitSeq(value, []byte{','}) {
 				tok = bytes.Trim(tok, " \t")

@@ -22,7 +22,9 @@ const dialTimeout = 10 * time.Second
 // by every task, with keep-alive connections sized to the tasks that may
 // run at once. h1, concbench's own HTTP/1.1 client, is the default engine;
 // fasthttp is a well-kept fast HTTP/1.1 library; net/http ("std") has
-// HTTP/2 and full semantics. h1 and std honour cancellation mid-request.
+// HTTP/2 and full semantics. All three honour cancellation mid-request,
+// follow the same rules (README, "HTTP engines"), and count every request
+// they put on the wire as an attempt.
 func newHTTP(s *spec) (workloads.Doer, error) {
 	method := s.Method
 	if method == "" {
@@ -35,17 +37,44 @@ func newHTTP(s *spec) (workloads.Doer, error) {
 		headers[i] = [2]string{strings.TrimSpace(k), strings.TrimSpace(v)}
 	}
 	if s.engine() == "std" {
-		return newStdHTTP(s.URL, method, headers, s.Body, s.NoKeepalive, conns), nil
+		return newStdHTTP(s.URL, method, headers, s.Body, s.NoKeepalive, conns, s.Follow), nil
 	}
 	u, err := url.Parse(s.URL)
 	if err != nil {
 		return nil, err
 	}
 	if s.engine() == "h1" {
-		return newH1(u, method, headers, s.Body, s.NoKeepalive, conns), nil
+		return newH1(u, method, headers, s.Body, s.NoKeepalive, conns, s.Follow), nil
 	}
-	return newFastHTTP(s.URL, method, fastAddr(u), u.Scheme == "https", headers, s.Body, s.NoKeepalive, conns), nil
+	return newFastHTTP(u, method, headers, s.Body, s.NoKeepalive, conns, s.Follow), nil
 }
+
+// redirect returns the request that follows a response with code and
+// location to a request (u, method, body), as net/http builds it: after
+// 301, 302 and 303 a GET without body (HEAD stays HEAD), after 307 and 308
+// the same request. ok is false for any other code, a missing or bad
+// location, or one on another origin: a benchmark measures one server.
+func redirect(u *url.URL, method string, body []byte, code int, location string) (next *url.URL, m string, b []byte, ok bool) {
+	switch code {
+	case 301, 302, 303:
+		if method != "GET" && method != "HEAD" {
+			method, body = "GET", nil
+		}
+	case 307, 308:
+	default:
+		return u, method, body, false
+	}
+	if location == "" {
+		return u, method, body, false
+	}
+	next, err := u.Parse(location)
+	if err != nil || !sameOrigin(u, next) {
+		return u, method, body, false
+	}
+	return next, method, body, true
+}
+
+func sameOrigin(a, b *url.URL) bool { return a.Scheme == b.Scheme && a.Host == b.Host }
 
 // fastAddr is host:port as fasthttp dials it.
 func fastAddr(u *url.URL) string {

@@ -24,6 +24,9 @@ var Engines = []string{"h1", "fasthttp", "std"}
 // MaxSize bounds the tcp workload's message size.
 const MaxSize = 16 << 20
 
+// MaxRedirects bounds --follow-redirects (net/http stops at 10).
+const MaxRedirects = 10
+
 // MaxBody bounds --body-file: the body is held in memory once per
 // process (the parent's and every worker's), not copied per request.
 const MaxBody = 64 << 20
@@ -38,6 +41,7 @@ type spec struct {
 	Body        []byte
 	NoKeepalive bool
 	Engine      string // h1 (default), fasthttp or std
+	Follow      int    // redirects followed per task, same origin only
 
 	// tcp
 	Addr       string
@@ -66,6 +70,7 @@ func init() {
 			{Name: "header", Type: "string", Repeat: true, Usage: `a request header "Name: value"; repeat for more`},
 			{Name: "body-file", Type: "string", Usage: "send this file as the request body (at most 64MiB; each process reads it)"},
 			{Name: "no-keepalive", Type: "bool", Usage: "a new connection per request, to measure connection set-up"},
+			{Name: "follow-redirects", Type: "int", Default: "0", Usage: "follow up to this many redirects per task, on the same origin; each request counts as an attempt (default: a redirect is an answer, counted by its status)"},
 			{Name: "http-engine", Type: "string", Default: "h1", Sweep: true, Usage: "client engine: h1 (concbench's own HTTP/1.1 client, fastest), fasthttp (HTTP/1.1 library) or std (net/http: HTTP/2, full semantics)"},
 		},
 		Validate: func(p params.Values) error {
@@ -86,6 +91,9 @@ func init() {
 			}
 			if on, _ := p.Bool("no-keepalive"); on {
 				d["keepalive"] = "off"
+			}
+			if f := p["follow-redirects"]; f != "" && f != "0" {
+				d["follow-redirects"] = f
 			}
 			return d
 		},
@@ -180,6 +188,9 @@ func httpSpec(c workloads.Config, read bool) (*spec, error) {
 	}
 	var err error
 	if s.NoKeepalive, err = p.Bool("no-keepalive"); err != nil {
+		return nil, err
+	}
+	if s.Follow, err = p.Int("follow-redirects", 0, MaxRedirects); err != nil {
 		return nil, err
 	}
 	if path := p["body-file"]; path != "" {

@@ -18,8 +18,9 @@ import (
 // a reused connection dies before any byte of a response (GET, HEAD,
 // OPTIONS, TRACE, or any request with an idempotency key; any request that
 // was not written at all); each send is counted through httptrace, so the
-// attempts reported are the requests that went out. Redirects are not
-// followed. Its methods are safe for concurrent use.
+// attempts reported are the requests that went out. Redirects are
+// followed only as far as --follow-redirects says, on the same origin.
+// Its methods are safe for concurrent use.
 type stdHTTP struct {
 	url, method string
 	host        string // a Host header given by the user, sent as req.Host
@@ -28,7 +29,7 @@ type stdHTTP struct {
 	client      *http.Client
 }
 
-func newStdHTTP(u, method string, headers [][2]string, body []byte, noKeepalive bool, conns int) *stdHTTP {
+func newStdHTTP(u, method string, headers [][2]string, body []byte, noKeepalive bool, conns, follow int) *stdHTTP {
 	w := &stdHTTP{url: u, method: method, body: body}
 	for _, h := range headers {
 		if strings.EqualFold(h[0], "Host") {
@@ -48,9 +49,14 @@ func newStdHTTP(u, method string, headers [][2]string, body []byte, noKeepalive 
 	}
 	w.client = &http.Client{
 		Transport: tr,
-		// A redirect is an answer, counted by its status, as for h1 and
-		// fasthttp.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		// Unless followed, a redirect is an answer, counted by its status,
+		// as for h1 and fasthttp.
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) > follow || !sameOrigin(via[0].URL, req.URL) {
+				return http.ErrUseLastResponse
+			}
+			return nil
+		},
 	}
 	return w
 }
