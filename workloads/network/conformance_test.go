@@ -325,3 +325,41 @@ func TestHTTPTruncated(t *testing.T) {
 		}
 	}
 }
+
+// TestHTTPCancelSilentTarget: #13 item 5. A target that reads requests
+// and never answers; with no --timeout, canceling the run ends every
+// engine's requests at once (fasthttp, which takes deadlines and not
+// contexts, waited out its minute).
+func TestHTTPCancelSilentTarget(t *testing.T) {
+	const tasks = 4
+	for _, engine := range Engines {
+		t.Run("engine="+engine, func(t *testing.T) {
+			got := make(chan struct{}, tasks)
+			srv := newOddServer(t, func(c *oddConn, r oddRequest) { got <- struct{}{} })
+			task := mustNew(t, workloads.Spec{Name: "http", Conns: tasks,
+				Params: params.Values{"url": srv.url() + "/", "http-engine": engine}})
+			t.Cleanup(func() { task.Close() })
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan string, tasks)
+			for i := range tasks {
+				go func() { s := task.Run(ctx, i, time.Now()); done <- workloads.Kind(s.Err) }()
+			}
+			for range tasks { // every request is out and waiting
+				await(t, got, "request")
+			}
+			cancel()
+			limit := time.After(2 * time.Second)
+			for range tasks {
+				select {
+				case k := <-done:
+					if k != "canceled" {
+						t.Errorf("a canceled request counts %q, want canceled", k)
+					}
+				case <-limit:
+					t.Fatalf("requests still running 2 s after the cancel")
+				}
+			}
+		})
+	}
+}
