@@ -189,6 +189,25 @@ func TestHTTPConformance(t *testing.T) {
 			"std":      "net/http refuses a space before a chunk extension and chunk sizes of 16 or more digits",
 		},
 	}, {
+		name: "bare LF line ends", spec: reqSpec{Timeout: time.Second}, tasks: 1,
+		handle: func(c *oddConn, r oddRequest) { c.answer(r, "HTTP/1.1 200 OK\nContent-Length: 2\n\nok") },
+		want:   okAll, attempt: func(int) int { return 1 },
+		limits: map[string]string{"fasthttp": "fasthttp waits for a CR LF to the timeout"},
+	}, {
+		name: "two equal Content-Length fields", tasks: 2,
+		handle: func(c *oddConn, r oddRequest) {
+			c.answer(r, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok")
+		},
+		want: okAll, attempt: func(int) int { return 1 },
+		limits: map[string]string{"fasthttp": "fasthttp refuses duplicate Content-Length fields"},
+	}, {
+		name: "a 100 KiB header line", tasks: 2,
+		handle: func(c *oddConn, r oddRequest) {
+			c.answer(r, "HTTP/1.1 200 OK\r\nX-Big: "+strings.Repeat("a", 100<<10)+"\r\nContent-Length: 2\r\n\r\nok")
+		},
+		want: okAll, attempt: func(int) int { return 1 },
+		limits: map[string]string{"fasthttp": "fasthttp refuses response heads over its 16 KiB read buffer"},
+	}, {
 		// #19 item 6: a server that answers before reading a large body,
 		// then resets: the answer counts.
 		name: "early 413 and reset", spec: reqSpec{Method: "POST", Body: make([]byte, 8<<20)}, tasks: 2,
