@@ -208,6 +208,10 @@ func TestHTTPConformance(t *testing.T) {
 		want: okAll, attempt: func(int) int { return 1 },
 		limits: map[string]string{"fasthttp": "fasthttp refuses response heads over its 16 KiB read buffer"},
 	}, {
+		name: "a large body read whole", spec: reqSpec{Method: "POST", Body: make([]byte, 4<<20)}, tasks: 3,
+		handle: func(c *oddConn, r oddRequest) { c.answer(r, okKeep) },
+		want:   okAll, attempt: func(int) int { return 1 },
+	}, {
 		// #19 item 6: a server that answers before reading a large body,
 		// then resets: the answer counts.
 		name: "early 413 and reset", spec: reqSpec{Method: "POST", Body: make([]byte, 8<<20)}, tasks: 2,

@@ -424,6 +424,9 @@ func (h *h1) roundTrip(c *h1Conn, req *h1Req, deadline time.Time, exact bool) (c
 		}
 		c.deadline = deadline
 	}
+	if len(req.bytes) > h1DuplexWrite {
+		return h.roundTripDuplex(c, req)
+	}
 	_, werr := c.w.Write(req.bytes)
 	left = werr == nil
 	if _, err := c.br.Peek(1); err != nil {
@@ -436,6 +439,46 @@ func (h *h1) roundTrip(c *h1Conn, req *h1Req, deadline time.Time, exact bool) (c
 	// 413) and then close: its answer counts, not the failed write.
 	r := h1Response{br: c.br, head: req.head, wantLocation: h.follow > 0}
 	if err := r.read(); err != nil {
+		return r.code, r.n, "", false, left, true, err
+	}
+	keep = left && !h.close && r.keep && c.br.Buffered() == 0
+	return r.code, r.n, r.location, keep, left, true, nil
+}
+
+// h1DuplexWrite is the request size above which the request is written
+// while the response is read: a server may answer before it has read a
+// large body (an early 413, or a handler that ignores it), and the answer
+// must not wait for a write it will never finish reading.
+const h1DuplexWrite = 64 << 10
+
+// roundTripDuplex is roundTrip for a large request: a goroutine writes it
+// while the response is read, and is waited for.
+func (h *h1) roundTripDuplex(c *h1Conn, req *h1Req) (code int, n int64, location string, keep, left, replied bool, err error) {
+	wrote := make(chan error, 1)
+	go func() {
+		_, err := c.w.Write(req.bytes)
+		wrote <- err
+	}()
+	r := h1Response{br: c.br, head: req.head, wantLocation: h.follow > 0}
+	_, perr := c.br.Peek(1)
+	if perr == nil {
+		err = r.read()
+	}
+	// A server that keeps the connection reads the whole request (RFC 9112
+	// 9.3): the write ends. Otherwise the connection is spent: a write
+	// still under way is stopped, not left to wait for a reader that
+	// never comes.
+	if perr != nil || err != nil || !r.keep {
+		c.SetWriteDeadline(time.Unix(1, 0))
+	}
+	werr := <-wrote
+	left = werr == nil
+	switch {
+	case perr != nil && werr != nil:
+		return 0, 0, "", false, left, false, werr
+	case perr != nil:
+		return 0, 0, "", false, left, false, perr
+	case err != nil:
 		return r.code, r.n, "", false, left, true, err
 	}
 	keep = left && !h.close && r.keep && c.br.Buffered() == 0
