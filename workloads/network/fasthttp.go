@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -29,10 +30,12 @@ type fastHTTP struct {
 
 	// conns are the open connections, which a canceled run interrupts:
 	// fasthttp takes deadlines, not contexts.
-	mu    sync.Mutex
-	conns map[*fastConn]struct{}
-	ctx   context.Context // the latest deadline-free context watched
+	mu      sync.Mutex
+	conns   map[*fastConn]struct{}
+	watched atomic.Pointer[watchedCtx] // the latest deadline-free context watched
 }
+
+type watchedCtx struct{ ctx context.Context }
 
 func newFastHTTP(u *url.URL, method string, headers [][2]string, body []byte, noKeepalive bool, conns, follow int) *fastHTTP {
 	w := &fastHTTP{u: u, url: u.String(), method: method, headers: headers, body: body, close: noKeepalive,
@@ -152,12 +155,14 @@ func (w *fastHTTP) watch(ctx context.Context) (stop func()) {
 		s := context.AfterFunc(ctx, interrupt)
 		return func() { s() }
 	}
-	w.mu.Lock()
-	if w.ctx != ctx {
-		w.ctx = ctx
-		context.AfterFunc(ctx, interrupt) // lives as long as ctx: one per run
+	if v := w.watched.Load(); v == nil || v.ctx != ctx { // no lock on the way of every request
+		w.mu.Lock()
+		if v := w.watched.Load(); v == nil || v.ctx != ctx {
+			w.watched.Store(&watchedCtx{ctx})
+			context.AfterFunc(ctx, interrupt) // lives as long as ctx: one per run
+		}
+		w.mu.Unlock()
 	}
-	w.mu.Unlock()
 	return func() {}
 }
 
