@@ -352,13 +352,21 @@ func TestHTTPTruncated(t *testing.T) {
 // TestHTTPCancelSilentTarget: #13 item 5. A target that reads requests
 // and never answers; with no --timeout, canceling the run ends every
 // engine's requests at once (fasthttp, which takes deadlines and not
-// contexts, waited out its minute).
+// contexts, waited out its minute), and the client still serves the next
+// run.
 func TestHTTPCancelSilentTarget(t *testing.T) {
 	const tasks = 4
 	for _, engine := range Engines {
 		t.Run("engine="+engine, func(t *testing.T) {
 			got := make(chan struct{}, tasks)
-			srv := newOddServer(t, func(c *oddConn, r oddRequest) { got <- struct{}{} })
+			var answer atomic.Bool // after the cancel: the target wakes up
+			srv := newOddServer(t, func(c *oddConn, r oddRequest) {
+				if answer.Load() {
+					c.answer(r, okKeep)
+					return
+				}
+				got <- struct{}{}
+			})
 			task := mustNew(t, workloads.Spec{Name: "http", Conns: tasks,
 				Params: params.Values{"url": srv.url() + "/", "http-engine": engine}})
 			t.Cleanup(func() { task.Close() })
@@ -382,6 +390,11 @@ func TestHTTPCancelSilentTarget(t *testing.T) {
 				case <-limit:
 					t.Fatalf("requests still running 2 s after the cancel")
 				}
+			}
+			// The next run finds the client whole.
+			answer.Store(true)
+			if s := task.Run(context.Background(), tasks, time.Now()); s.Err != nil {
+				t.Errorf("a run after the cancel: %v", s.Err)
 			}
 		})
 	}

@@ -166,12 +166,16 @@ func (w *fastHTTP) watch(ctx context.Context) (stop func()) {
 	return func() {}
 }
 
-// interrupt makes the reads and writes of every open connection fail now.
+// interrupt makes the reads and writes of every open connection fail now,
+// by closing them: a deadline would not do, as fasthttp sets its own
+// between writing a request and reading the answer. An idle one closed so
+// is found dead when next taken, and the request goes on a new one.
 func (w *fastHTTP) interrupt() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for c := range w.conns {
-		c.SetDeadline(time.Unix(1, 0))
+		c.dead.Store(true)
+		c.Conn.Close()
 	}
 }
 
@@ -205,6 +209,7 @@ type fastConn struct {
 	net.Conn
 	probe *idleProbe
 	owner *fastHTTP
+	dead  atomic.Bool // closed by an interrupt
 
 	reading bool      // the current request's response is being read
 	reused  bool      // the current request is not the connection's first
@@ -219,7 +224,7 @@ func (c *fastConn) Write(p []byte) (int, error) {
 		now := time.Now()
 		idle := c.started && now.Sub(c.began) >= idleCheck
 		c.reused, c.started, c.reading, c.left, c.got, c.began = c.started, true, false, false, 0, now
-		if idle && c.probe.Dead() {
+		if c.dead.Load() || idle && c.probe.Dead() {
 			return 0, errStale
 		}
 	}
