@@ -62,7 +62,7 @@ type h1Conn struct {
 	used bool // has answered a request: a silent failure may mean the server closed it while idle
 
 	// probe checks the connection before reuse when it has been idle
-	// since idleAt (the start of its latest request) for idleCheck or
+	// since idleAt (the end of its latest request) for idleCheck or
 	// longer; back-to-back reuse costs no system call.
 	probe  *idleProbe
 	idleAt time.Time
@@ -241,7 +241,6 @@ func (h *h1) send(ctx context.Context, req *h1Req) (n int64, sends int, code int
 		reused := c.used
 		var keep, left, replied bool
 		if err = c.begin(ctx); err == nil {
-			c.idleAt = now
 			code, n, location, keep, left, replied, err = h.roundTrip(c, req, deadline, exact)
 		}
 		// An interrupted connection's deadline is in the past: not reused.
@@ -389,6 +388,7 @@ func (c *h1Conn) interrupt(ctx context.Context) {
 }
 
 func (h *h1) put(c *h1Conn) {
+	c.idleAt = time.Now()
 	h.mu.Lock()
 	if !h.closed {
 		h.idle = append(h.idle, c)
