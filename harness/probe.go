@@ -27,6 +27,7 @@ type probe struct {
 	peakGoroutines int
 	exactRSS       bool // the kernel's high-water mark was reset for this run
 	before         runtime.MemStats
+	sched          schedPeaks
 }
 
 // startProbe returns memory to the OS so that runs do not inherit each
@@ -43,6 +44,7 @@ func startProbe() *probe {
 	}
 	p.exactRSS = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 	runtime.ReadMemStats(&p.before)
+	p.sched.start()
 	p.read()
 	go p.loop()
 	return p
@@ -66,6 +68,7 @@ func (p *probe) read() {
 	metrics.Read(p.samples)
 	p.peakHeap = max(p.peakHeap, p.samples[0].Value.Uint64())
 	p.peakGoroutines = max(p.peakGoroutines, int(p.samples[1].Value.Uint64()))
+	p.sched.read()
 }
 
 // stop ends sampling and returns what the run cost for n tasks.
@@ -92,6 +95,7 @@ func (p *probe) stop(n int) results.Memory {
 	if !p.exactRSS && peak != nil {
 		m.PeakRSSScope = "process"
 	}
+	p.sched.stop(&m)
 	if n > 0 {
 		m.AllocsPerTask = float64(after.Mallocs-p.before.Mallocs) / float64(n)
 	}

@@ -327,6 +327,7 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d tim
 			PeakRSSBytes:   r.Memory.PeakRSSBytes,
 			P50Seconds:     &r.Tally.Latency.P50,
 			PeakGoroutines: r.Memory.PeakGoroutines,
+			PeakThreads:    r.Memory.PeakThreads,
 		}
 	}
 	med, ci := results.MedianCI(walls, 0.95)

@@ -114,18 +114,32 @@ func memoryChart(g group) (chart, string) {
 	for _, s := range glines {
 		addSeries(gor, s)
 	}
-	for _, p := range []*plot.Plot{rss, gor} {
+	panels := []*plot.Plot{rss, gor}
+	caption := "Peak RSS (left; dashed: the worker processes' summed peak) and peak goroutines (right) as the number of tasks grows, per strategy."
+	// OS threads, where the runs know them: what each cell added over
+	// the threads the process had as it started.
+	tlines := byTasks(g.runs, func(r *results.Summary) (point, bool) {
+		n, ok := r.Memory.ThreadsAdded()
+		return point{y: float64(n)}, ok
+	})
+	if len(tlines) > 0 {
+		thr := newPlot(g.title+": OS threads added", "tasks", "peak OS threads minus those at the start")
+		for _, s := range tlines {
+			addSeries(thr, s)
+		}
+		scaleAxis(&thr.Y, allY(tlines))
+		headroom(&thr.Y)
+		panels = append(panels, thr)
+		caption = "Peak RSS (left; dashed: the worker processes' summed peak), peak goroutines (middle) and the OS threads each cell added at its peak over those at its start (right; the harness process only) as the number of tasks grows, per strategy."
+	}
+	for _, p := range panels {
 		scaleAxis(&p.X, xs)
 	}
 	scaleAxis(&rss.Y, allY(append(lines, children...)))
 	scaleAxis(&gor.Y, allY(glines))
 	headroom(&rss.Y)
 	headroom(&gor.Y)
-	return chart{
-		name:    "memory-vs-tasks",
-		caption: "Peak RSS (left; dashed: the worker processes' summed peak) and peak goroutines (right) as the number of tasks grows, per strategy.",
-		panels:  []*plot.Plot{rss, gor},
-	}, ""
+	return chart{name: "memory-vs-tasks", caption: caption, panels: panels}, ""
 }
 
 // reference picks one run per strategy for the charts that compare

@@ -43,6 +43,37 @@ type Memory struct {
 	// high-water mark for the run (/proc/self/clear_refs): PeakRSSBytes is
 	// then the process's peak since it started. Empty: this run's peak.
 	PeakRSSScope string `json:"peak_rss_scope,omitempty"`
+
+	// Scheduler figures of this process (the process strategy's workers
+	// are not counted), from runtime/metrics; absent where unknown. OS
+	// threads outlive the cells that made them (the runtime keeps idle
+	// threads), so a cell's own figure is PeakThreads minus
+	// ThreadsAtStart.
+	PeakThreads    *int `json:"peak_threads,omitempty"`     // OS threads owned by the runtime, sampled
+	ThreadsAtStart *int `json:"threads_at_start,omitempty"` // the same, as the run started
+	// PeakNotInGo counts goroutines in system calls or cgo, sampled: the
+	// ones that pin an OS thread each.
+	PeakNotInGo *int `json:"peak_goroutines_not_in_go,omitempty"`
+	// SchedLatency is how long goroutines waited runnable before running,
+	// over the run (bucket upper bounds of the runtime's histogram).
+	SchedLatency *SchedLatency `json:"sched_latency_seconds,omitempty"`
+}
+
+// SchedLatency summarises the runtime's /sched/latencies histogram over a
+// run.
+type SchedLatency struct {
+	P50 float64 `json:"p50"`
+	P99 float64 `json:"p99"`
+	Max float64 `json:"max"`
+}
+
+// ThreadsAdded returns how many OS threads the run added at its peak over
+// those at its start, and false where either figure is unknown.
+func (m *Memory) ThreadsAdded() (int, bool) {
+	if m.PeakThreads == nil || m.ThreadsAtStart == nil {
+		return 0, false
+	}
+	return *m.PeakThreads - *m.ThreadsAtStart, true
 }
 
 // Repetition is one recorded run of a cell.
@@ -54,6 +85,7 @@ type Repetition struct {
 	// Added after v1's first release: absent from older documents.
 	P50Seconds     *float64 `json:"p50_seconds,omitempty"`
 	PeakGoroutines int      `json:"peak_goroutines,omitempty"`
+	PeakThreads    *int     `json:"peak_threads,omitempty"` // the process's, as Memory.PeakThreads
 }
 
 // Summary describes one cell of a plan: a strategy, a workload and its

@@ -23,6 +23,11 @@ const (
 	BenchPeakRSS        = "peak-rss-B"      // the process's high-water mark
 )
 
+// BenchPeakThreads is an extra unit, written after the fixed ones
+// (BenchUnits) by `concbench run --format gobench` where the run knows it:
+// the process's OS threads at their peak, sampled.
+const BenchPeakThreads = "peak-threads"
+
 // BenchUnits lists the custom units in the order they are written.
 var BenchUnits = []string{BenchTasksPerSec, BenchP50, BenchP99, BenchPeakGoroutines, BenchPeakRSS}
 
@@ -33,7 +38,7 @@ type BenchMetric struct {
 }
 
 // BenchMetrics returns the custom metrics of one recorded run, in the order of
-// BenchUnits. A figure the run does not have (a document written before it was
+// BenchUnits, then BenchPeakThreads. A figure the run does not have (a document written before it was
 // recorded, an OS without RSS) is left out, not reported as 0.
 func BenchMetrics(r *Repetition) []BenchMetric {
 	out := []BenchMetric{{r.ThroughputPerS, BenchTasksPerSec}}
@@ -46,6 +51,9 @@ func BenchMetrics(r *Repetition) []BenchMetric {
 	}
 	if b, ok := Known(r.PeakRSSBytes); ok {
 		out = append(out, BenchMetric{b, BenchPeakRSS})
+	}
+	if r.PeakThreads != nil {
+		out = append(out, BenchMetric{float64(*r.PeakThreads), BenchPeakThreads})
 	}
 	return out
 }

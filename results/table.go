@@ -89,6 +89,7 @@ var columns = []column{
 	{"cnc", "canceled", func(s *Summary) string { return itoa(s.Outcomes.Canceled) }, nil, nil},
 	{"tries", "attempts", func(s *Summary) string { return itoa(s.Attempts) }, nil, nil},
 	{"goroutines", "peak_goroutines", func(s *Summary) string { return itoa(s.Memory.PeakGoroutines) }, nil, nil},
+	{"threads", "peak_threads", threadsText, func(s *Summary) string { return optionalInt(s.Memory.PeakThreads) }, nil},
 	{"heap", "peak_heap_bytes", func(s *Summary) string { return Bytes(float64(s.Memory.PeakHeapBytes)) }, func(s *Summary) string { return strconv.FormatUint(s.Memory.PeakHeapBytes, 10) }, nil},
 	{"rss", "peak_rss_bytes", func(s *Summary) string { return knownText(s.Memory.PeakRSSBytes, Bytes) }, func(s *Summary) string { return knownText(s.Memory.PeakRSSBytes, f64) }, nil},
 	{"B/task", "alloc_bytes_per_task", func(s *Summary) string { return Bytes(perTask(s)) }, func(s *Summary) string { return f64(perTask(s)) }, nil},
@@ -124,6 +125,24 @@ func cmpOr(s, otherwise string) string {
 		return otherwise
 	}
 	return s
+}
+
+// threadsText is the process's peak OS threads and, in parentheses, how
+// many the run added over those at its start: the run's own figure, since
+// idle threads of earlier runs stay in the process.
+func threadsText(s *Summary) string {
+	n, ok := s.Memory.ThreadsAdded()
+	if !ok {
+		return optionalInt(s.Memory.PeakThreads)
+	}
+	return fmt.Sprintf("%d (+%d)", *s.Memory.PeakThreads, n)
+}
+
+func optionalInt(p *int) string {
+	if p == nil {
+		return "-"
+	}
+	return itoa(*p)
 }
 
 // connsText is the number of connections the run opened to the embedded

@@ -133,7 +133,7 @@ func TestGobenchForBenchstat(t *testing.T) {
 				t.Fatalf("%s: %v", name, rec)
 			case *benchfmt.Result:
 				n++
-				if _, ok := rec.Value("tasks/s"); !ok || len(rec.Values) != 1+len(results.BenchUnits) || rec.GetConfig("goos") == "" {
+				if _, ok := rec.Value("tasks/s"); !ok || len(rec.Values) != 2+len(results.BenchUnits) || rec.GetConfig("goos") == "" { // ns/op, the fixed units, peak-threads
 					t.Errorf("%s: %+v", name, rec)
 				}
 			}
@@ -164,7 +164,7 @@ func TestGobenchForBenchstat(t *testing.T) {
 	}
 	head := regexp.MustCompile(`(?m)^\s+│\s+sequential\s+│\s+pool\s+│\s+semaphore\s+│$`)
 	row := regexp.MustCompile(`(?m)^Concbench/workload=sleep/tasks=12/conc=[23]-\d+(\s+\S+ ± \S+.*){3}$`)
-	if !head.Match(out) || len(row.FindAll(out, -1)) < 2*(1+len(results.BenchUnits)) {
+	if !head.Match(out) || len(row.FindAll(out, -1)) < 2*(2+len(results.BenchUnits)) {
 		t.Errorf("benchstat -col /strategy does not set the strategies side by side:\n%s", out)
 	}
 }
