@@ -134,7 +134,7 @@ func (p *Plan) Validate() error {
 	if p.Warmup < 0 {
 		return &ValueError{"warmup", strconv.Itoa(p.Warmup), "must not be negative"}
 	}
-	return nil
+	return p.checkBounds()
 }
 
 // Cells expands the plan in run order: by task count, then strategy, then
@@ -224,6 +224,9 @@ func (p *Plan) Notes() []string {
 				notes = append(notes, fmt.Sprintf("%s strategy skipped at concurrency %d: over its limit of %d", s, c, d.MaxConcurrency))
 			}
 		}
+	}
+	if n := p.fdNote(); n != "" {
+		notes = append(notes, n)
 	}
 	return notes
 }

@@ -196,7 +196,7 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 	if plan.Duration > 0 {
 		n = MaxTasks
 	}
-	spec.Conns = min(strat.Slots(n), maxConns)
+	spec.Conns = min(strat.Slots(n), maxConns, targetConns(plan, tgt != nil))
 	if _, ok := strat.(strategies.Spawner); ok {
 		spec.Conns = 1 // the tasks run in other processes, with clients of their own
 	}

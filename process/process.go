@@ -68,6 +68,8 @@ func (p Process) Spawn(ctx context.Context, job *strategies.Job) (ChildStats, er
 	if job.Record == nil {
 		return ChildStats{}, errors.New("process strategy: the job has no Record function")
 	}
+	// A worker starts a goroutine per slot: no more than tasks can use.
+	p.PerProcess = min(p.perProcess(), max(job.Tasks, 1))
 	nw := min(p.workers(), job.Tasks)
 	stats := &ChildStats{Workers: nw, PerProcess: p.perProcess()}
 	if nw == 0 {

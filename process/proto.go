@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/concbench/concbench/results"
@@ -29,6 +30,9 @@ const (
 	frameTask    = 'T'
 	frameResult  = 'R'
 	maxFrameText = 1 << 20 // longer strings are refused, not allocated
+	// maxPerProcess bounds the slots a hello may ask of a worker, which
+	// starts a goroutine per slot (harness.MaxConcurrency).
+	maxPerProcess = 1 << 20
 )
 
 // hello is what a worker needs to rebuild the tasks.
@@ -112,7 +116,13 @@ func readHello(r *bufio.Reader) (hello, error) {
 	if err != nil {
 		return h, err
 	}
+	if pp > maxPerProcess {
+		return h, fmt.Errorf("%d tasks per process is over the limit of %d", pp, maxPerProcess)
+	}
 	id, err := binary.ReadUvarint(r)
+	if id > math.MaxInt32 {
+		return h, fmt.Errorf("worker id %d out of range", id)
+	}
 	h.PerProcess, h.ID = int(pp), int(id)
 	return h, err
 }

@@ -44,6 +44,9 @@ func drain(ctx context.Context, job *Job, n int, start func()) error {
 	// one atomic add, with no channel and no lock.
 	var wg sync.WaitGroup
 	for range n {
+		if ctx.Err() != nil {
+			break // starting a million workers takes a while: stop on Ctrl-C
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -43,6 +43,7 @@ func newStdHTTP(u, method string, headers [][2]string, body []byte, noKeepalive 
 		DialContext:         (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext,
 		MaxIdleConns:        conns,
 		MaxIdleConnsPerHost: conns,
+		MaxConnsPerHost:     conns, // as h1 and fasthttp: tasks past it wait for a connection
 		IdleConnTimeout:     90 * time.Second,
 		DisableKeepAlives:   noKeepalive,
 		DisableCompression:  true,
