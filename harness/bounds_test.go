@@ -1,7 +1,6 @@
 package harness
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -29,7 +28,7 @@ func TestBoundsRefusedByValidate(t *testing.T) {
 		{"tasks MaxInt", base(func(p *Plan) { p.Tasks = []int{1<<63 - 1} }), "tasks"},
 		{"concurrency 1e8", base(func(p *Plan) { p.Concurrency = []int{1e8}; p.Duration = 2 * time.Second }), "concurrency"},
 		{"per-process 1e7", base(func(p *Plan) { p.Strategies = []string{"process"}; p.PerProcess = 1e7 }), "per-process"},
-		{"workers × per-process", base(func(p *Plan) { p.Strategies = []string{"process"}; p.PerProcess = 1 << 19; p.Concurrency = []int{4} }), "per-process"},
+		{"workers × per-process", base(func(p *Plan) { p.Strategies = []string{"process"}; p.PerProcess = 1 << 16; p.Concurrency = []int{32} }), "per-process"},
 		{"repeat", base(func(p *Plan) { p.Repeat = MaxRepeat + 1 }), "repeat"},
 		{"warmup", base(func(p *Plan) { p.Warmup = MaxRepeat + 1 }), "warmup"},
 		{"duration", base(func(p *Plan) { p.Duration = MaxSpan + time.Second }), "duration"},
@@ -43,11 +42,10 @@ func TestBoundsRefusedByValidate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.plan.Validate()
-			var ve *ValueError
 			switch {
 			case tc.flag == "" && err != nil:
 				t.Errorf("refused: %v", err)
-			case tc.flag != "" && (!errors.As(err, &ve) || ve.Flag != tc.flag || strings.Contains(err.Error(), "\n")):
+			case tc.flag != "" && (err == nil || !strings.HasPrefix(err.Error(), "--"+tc.flag+" ") || strings.Contains(err.Error(), "\n")):
 				t.Errorf("error %v: want one line naming --%s", err, tc.flag)
 			}
 		})
