@@ -128,17 +128,26 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 	}
 	var children *strategies.ChildStats
 	var err error
-	if sp, ok := strat.(strategies.Spawner); ok {
+	switch sp, ok := strat.(strategies.Spawner); {
+	case ctx.Err() != nil: // a canceled run starts nothing (no worker process either)
+	case ok:
 		var c strategies.ChildStats
 		c, err = sp.Spawn(ctx, job)
 		children = &c
-	} else {
+	default:
 		err = strat.Run(ctx, job)
 	}
 	end := time.Now()
 	src.Stop()
 	if n < 0 {
 		n = src.Issued()
+	}
+	// An open-loop run of a set task count that was cut short accounts
+	// for the arrivals it never issued as canceled (after the tally, so
+	// that they add no arrivals to the timeline).
+	unissued := 0
+	if paced && pc.Duration == 0 && pc.Tasks < MaxTasks && ctx.Err() != nil {
+		unissued = max(pc.Tasks-n, 0)
 	}
 	r := Run{Wall: end.Sub(t0), Setup: t0.Sub(begin), Children: children, CPU: -1}
 	if cpu1, ok := processCPU(); ok && cpuOK {
@@ -161,7 +170,8 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 		cause = err
 	}
 	r.Tally, r.Samples = rec.Finish(n, cause)
-	r.Tasks = n
+	r.Tasks = n + unissued
+	r.Tally.Outcomes.Canceled += unissued
 	// The probe stops after the tally: the summary's work is part of what
 	// the run cost.
 	r.Memory = p.stop(n)
@@ -221,7 +231,9 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 			return results.Summary{}, fmt.Errorf("%s warmup: %w", cell.Strategy, err)
 		}
 		if ctx.Err() != nil {
-			return results.Summary{}, errNoRuns
+			// The recorded run below starts nothing and accounts for
+			// every task as canceled: the cell is written as partial.
+			break
 		}
 	}
 	var runs []measured
@@ -250,7 +262,14 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 		}
 		return results.Summary{}, errNoRuns
 	}
+	partial := slices.ContainsFunc(runs, func(r measured) bool { return r.partial })
+	if done := slices.DeleteFunc(slices.Clone(runs), func(r measured) bool { return r.partial }); len(done) > 0 {
+		// A cut-short run would drag the median and its interval down:
+		// the figures come from the runs that finished.
+		runs = done
+	}
 	s := summarise(task, strat, cell, plan.Duration, runs)
+	s.Partial = partial
 	if !strategies.Bounded(cell.Strategy) {
 		s.Limits = slices.Clone(plan.Concurrency)
 	}
@@ -317,10 +336,13 @@ func hdrOnly(method string) string {
 
 func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d time.Duration, runs []measured) results.Summary {
 	walls := make([]float64, len(runs))
-	reps := make([]results.Repetition, len(runs))
+	reps := make([]results.Repetition, 0, len(runs))
 	for i, r := range runs {
 		walls[i] = r.Wall.Seconds()
-		reps[i] = results.Repetition{
+		if r.partial {
+			continue // a cut-short run is not a repetition
+		}
+		reps = append(reps, results.Repetition{
 			WallSeconds:    r.Wall.Seconds(),
 			ThroughputPerS: throughput(r),
 			P99Seconds:     r.Tally.Latency.P99,
@@ -328,7 +350,7 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d tim
 			P50Seconds:     &r.Tally.Latency.P50,
 			PeakGoroutines: r.Memory.PeakGoroutines,
 			PeakThreads:    r.Memory.PeakThreads,
-		}
+		})
 	}
 	med, ci := results.MedianCI(walls, 0.95)
 	m := runs[medianRun(runs)]

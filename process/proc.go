@@ -98,7 +98,8 @@ func (p Process) start(ctx context.Context, id int) (*proc, error) {
 			// It ran as something else (a test suite, a main) instead.
 			return nil, fmt.Errorf("worker %d did not answer: %s (%v%s)", id, ServeHint, firstErr(err, werr), w.stderr.suffix())
 		}
-		return nil, fmt.Errorf("worker %d did not start (%s): %v%s", id, argv[0], firstErr(err, werr), w.stderr.suffix())
+		// %w: a start-up cut short by ctx must read as the cancellation it is.
+		return nil, fmt.Errorf("worker %d did not start (%s): %w%s", id, argv[0], firstErr(err, werr), w.stderr.suffix())
 	}
 	return w, nil
 }
