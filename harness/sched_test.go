@@ -18,7 +18,7 @@ import (
 func TestThreadsFigure(t *testing.T) {
 	const w = 32
 	task := mustTask(t, workloads.Spec{Name: "sleep", Latency: 20 * ms})
-	added := map[string]int{}
+	added, peak := map[string]int{}, map[string]int{}
 	for _, name := range []string{"threads", "pool"} {
 		r, err := Once(context.Background(), task, mustStrategy(t, task, name, w), 4*w)
 		if err != nil {
@@ -32,10 +32,13 @@ func TestThreadsFigure(t *testing.T) {
 		if *m.PeakThreads < *m.ThreadsAtStart || *m.PeakThreads < 1 {
 			t.Fatalf("%s: peak %d threads, %d at start", name, *m.PeakThreads, *m.ThreadsAtStart)
 		}
-		added[name] = n
+		added[name], peak[name] = n, int(*m.PeakThreads)
 	}
-	if added["threads"] < w || added["pool"] >= w/2 {
-		t.Errorf("threads added: threads strategy %d (want >= %d), pool %d (want < %d)", added["threads"], w, added["pool"], w/2)
+	// W locked goroutines hold W threads at once, and sysmon has one of
+	// its own: a peak of at least W+1. Threads idle at the cell's start
+	// may be among them, so the increase can be a little under W.
+	if peak["threads"] < w+1 || added["threads"] < w-4 || added["pool"] >= w/2 {
+		t.Errorf("threads strategy: peak %d (want >= %d), added %d; pool added %d (want < %d)", peak["threads"], w+1, added["threads"], added["pool"], w/2)
 	}
 }
 
