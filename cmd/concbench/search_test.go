@@ -64,6 +64,7 @@ func TestSearchFindsTheServiceRate(t *testing.T) {
 		t.Fatalf("%d searches", len(got.Searches))
 	}
 	for _, s := range got.Searches {
+		t.Logf("%s: highest passing %.1f/s, %d probes; the server's own rate %.1f/s (%.2fx)", s.Strategy, s.MaxRate, len(s.Probes), capacity, s.MaxRate/capacity)
 		if s.MaxRate < 0.9*capacity || s.MaxRate > capacity || s.MinFailing == nil || s.GeneratorLimited {
 			t.Errorf("%s: max %.1f/s, note %q; the server's own rate is %.1f/s; probes %+v", s.Strategy, s.MaxRate, s.Note, capacity, s.Probes)
 		}
