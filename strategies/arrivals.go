@@ -7,13 +7,15 @@ import (
 )
 
 // Arrivals is an open-loop arrival schedule: Rate per second, evenly
-// spaced or as a seeded Poisson process. Its times are pure functions of
-// the task index and the seed, so every strategy, worker process and test
-// sees the same ones, with no clock involved.
+// spaced or as a seeded Poisson process, or a ramp through Stages from
+// Rate. Its times are pure functions of the task index and the seed, so
+// every strategy, worker process and test sees the same ones, with no
+// clock involved.
 type Arrivals struct {
-	Rate    float64 // arrivals per second, > 0
+	Rate    float64 // arrivals per second, > 0; with Stages, the start rate (may be 0)
 	Poisson bool    // exponential gaps instead of even ones
 	Seed    int64   // for Poisson gaps
+	Stages  []Stage // a piecewise-linear ramp from Rate; the arrivals end with the last stage
 }
 
 // Gap returns the time from arrival i-1 to arrival i in nanoseconds (0
@@ -24,10 +26,14 @@ func (a Arrivals) Gap(i int) float64 {
 	case i == 0:
 		return 0
 	case a.Poisson:
-		return -math.Log(1-unitDraw(a.Seed, i)) * gap
+		return unitGap(a.Seed, i) * gap
 	}
 	return gap
 }
+
+// unitGap is gap i of a unit-rate Poisson process: an exponential draw of
+// mean 1 from (seed, i).
+func unitGap(seed int64, i int) float64 { return -math.Log(1 - unitDraw(seed, i)) }
 
 // schedule walks an Arrivals in index order: next is the first arrival
 // not yet issued, due its due time (ns after t0, exact for even spacing:
@@ -35,12 +41,35 @@ func (a Arrivals) Gap(i int) float64 {
 type schedule struct {
 	Arrivals
 	next int
-	at   float64
+	at   float64 // Poisson: ns after t0; on a ramp, the unit-rate process's point
+	ramp *ramp   // with Stages
+	hint int     // the ramp's piece of the latest due time
 }
 
-// due returns the due time of arrival s.next.
+func newSchedule(a Arrivals) schedule {
+	s := schedule{Arrivals: a}
+	if len(a.Stages) > 0 {
+		s.ramp = newRamp(a.Rate, a.Stages)
+	}
+	return s
+}
+
+// never is the due time of an arrival past the end of a ramp.
+const never = time.Duration(math.MaxInt64)
+
+// due returns the due time of arrival s.next, or never.
 func (s *schedule) due() time.Duration {
-	if s.Poisson {
+	switch {
+	case s.ramp != nil:
+		y := float64(s.next)
+		if s.Poisson {
+			y = s.at
+		}
+		if t, ok := s.ramp.at(y, &s.hint); ok {
+			return t
+		}
+		return never
+	case s.Poisson:
 		return time.Duration(s.at)
 	}
 	return time.Duration(float64(s.next) * (float64(time.Second) / s.Rate))
@@ -49,9 +78,20 @@ func (s *schedule) due() time.Duration {
 // advance moves to the next arrival.
 func (s *schedule) advance() {
 	s.next++
-	if s.Poisson {
+	switch {
+	case s.Poisson && s.ramp != nil:
+		s.at += unitGap(s.Seed, s.next)
+	case s.Poisson:
 		s.at += s.Gap(s.next)
 	}
+}
+
+// peakRate returns the highest rate the schedule reaches.
+func (s *schedule) peakRate() float64 {
+	if s.ramp != nil {
+		return s.ramp.peak
+	}
+	return s.Rate
 }
 
 // unitDraw is a uniform draw in [0, 1) from (seed, i): the Poisson gaps

@@ -23,9 +23,10 @@ import (
 // Fill the fields, then use the source for one run. Safe for concurrent
 // use.
 type Paced struct {
-	Rate     float64       // tasks per second, > 0
+	Rate     float64       // tasks per second, > 0; with Stages, the start rate (may be 0)
 	Poisson  bool          // exponential gaps instead of even ones
 	Seed     int64         // for Poisson gaps
+	Stages   []Stage       // a ramp from Rate (Arrivals.Stages); the arrivals end with it
 	Tasks    int           // the most tasks to issue
 	Duration time.Duration // issue tasks due before this offset; 0: no limit
 	MaxQueue int           // the most tasks waiting; 0: no limit
@@ -71,10 +72,10 @@ func (p *Paced) Start(t0 time.Time) { p.t0 = t0 }
 
 func (p *Paced) setup() {
 	p.queue = make([]int, max(min(p.MaxQueue, 1<<20), 1024))
-	p.sched = schedule{Arrivals: Arrivals{Rate: p.Rate, Poisson: p.Poisson, Seed: p.Seed}}
+	p.sched = newSchedule(Arrivals{Rate: p.Rate, Poisson: p.Poisson, Seed: p.Seed, Stages: p.Stages})
 	p.lateness = results.NewDurations()
 	if p.Clock == nil {
-		p.Clock = PreciseClock{Spin: spinFor(p.Rate)}
+		p.Clock = PreciseClock{Spin: spinFor(p.sched.peakRate())}
 	}
 	if p.t0.IsZero() {
 		p.t0 = p.Clock.Now()
@@ -152,14 +153,15 @@ func (p *Paced) Next(ctx context.Context) (int, bool) {
 func (p *Paced) issue() {
 	p.due.set(p.sched.next, p.sched.due())
 	p.sched.advance()
-	p.over = p.sched.next >= p.Tasks || p.Duration > 0 && p.sched.due() >= p.Duration
+	due := p.sched.due()
+	p.over = p.sched.next >= p.Tasks || due == never || p.Duration > 0 && due >= p.Duration
 }
 
 // catchUp queues (or drops) every arrival due by now, released at its due
 // time. The caller holds p.mu.
 func (p *Paced) catchUp(now time.Duration) {
 	if p.sched.next == 0 {
-		p.over = p.Tasks <= 0
+		p.over = p.Tasks <= 0 || p.sched.due() == never
 	}
 	for !p.over && p.sched.due() <= now {
 		i, due := p.sched.next, p.sched.due()
