@@ -38,8 +38,11 @@ type Plan struct {
 	Target      string // where the embedded target runs: TargetChild (default) or TargetInproc
 
 	// Open loop: with Rate set, tasks arrive at Rate per second (evenly,
-	// or as a Poisson process) for Duration or up to Tasks.
+	// or as a Poisson process) for Duration or up to Tasks. With Stages,
+	// the rate ramps from Rate (which may then be 0) through them, and
+	// Duration must be their total length.
 	Rate      float64
+	Stages    []strategies.Stage
 	Poisson   bool
 	MaxQueue  int           // waiting tasks beyond this are dropped; 0: no limit
 	LateAfter time.Duration // a task starting this long after due is late
@@ -128,13 +131,25 @@ func (p *Plan) Validate() error {
 	if p.MaxQueue < 0 {
 		return &ValueError{"max-queue", strconv.Itoa(p.MaxQueue), "must not be negative"}
 	}
-	if p.MaxQueue > 0 && p.Rate == 0 {
-		return &ValueError{"max-queue", strconv.Itoa(p.MaxQueue), "applies to open-loop runs (--rate) only"}
+	if p.MaxQueue > 0 && !p.OpenLoop() {
+		return &ValueError{"max-queue", strconv.Itoa(p.MaxQueue), "applies to open-loop runs (--rate, --stages) only"}
+	}
+	if len(p.Stages) > 0 && p.Duration != strategies.StagesLength(p.Stages) {
+		return &ValueError{"stages", strategies.FormatStages(p.Stages), "sets the run's length (" + strategies.StagesLength(p.Stages).String() + "): give no --duration with it"}
 	}
 	if p.Warmup < 0 {
 		return &ValueError{"warmup", strconv.Itoa(p.Warmup), "must not be negative"}
 	}
 	return p.checkBounds()
+}
+
+// OpenLoop reports whether tasks arrive on a schedule (--rate or
+// --stages) rather than as slots free up.
+func (p *Plan) OpenLoop() bool { return p.Rate > 0 || len(p.Stages) > 0 }
+
+// Arrivals returns the open-loop schedule of the plan's runs with seed.
+func (p *Plan) Arrivals(seed int64) strategies.Arrivals {
+	return strategies.Arrivals{Rate: p.Rate, Poisson: p.Poisson, Seed: seed, Stages: p.Stages}
 }
 
 // Cells expands the plan in run order: by task count, then strategy, then
@@ -171,7 +186,7 @@ func (p *Plan) Cost(c Cell) float64 {
 	if p.Duration > 0 {
 		return 1
 	}
-	if p.Rate > 0 {
+	if p.OpenLoop() {
 		return float64(c.Tasks) // arrivals set the pace, whatever the slots
 	}
 	slots := 1

@@ -74,12 +74,12 @@ type recording struct {
 // samples: their memory does not grow with their tasks.
 func (plan *Plan) source(cell Cell, seed int64, opt results.CountOptions) (strategies.Source, recording, int) {
 	switch {
-	case plan.Rate > 0:
+	case plan.OpenLoop():
 		n := cell.Tasks
 		if plan.Duration > 0 {
 			n = MaxTasks
 		}
-		p := &strategies.Paced{Rate: plan.Rate, Poisson: plan.Poisson, Seed: seed, Tasks: n, Duration: plan.Duration, MaxQueue: plan.MaxQueue}
+		p := &strategies.Paced{Rate: plan.Rate, Poisson: plan.Poisson, Seed: seed, Stages: plan.Stages, Tasks: n, Duration: plan.Duration, MaxQueue: plan.MaxQueue}
 		return p, recording{max: n, opt: opt}, -1
 	case plan.Duration > 0:
 		return strategies.NewUntil(plan.Duration, MaxTasks), recording{max: MaxTasks, opt: opt}, -1
@@ -216,7 +216,7 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 	}
 	defer task.Close() // the next cell's client opens connections of its own
 	total := plan.Warmup + max(plan.Repeat, 1)
-	countOpt := results.CountOptions{OpenLoop: plan.Rate > 0, Timeline: plan.Rate > 0 || plan.Duration > 0, LateAfter: plan.lateAfter(), Interval: plan.Interval}
+	countOpt := results.CountOptions{OpenLoop: plan.OpenLoop(), Timeline: plan.OpenLoop() || plan.Duration > 0, LateAfter: plan.lateAfter(), Interval: plan.Interval}
 	k := 0
 	once := func() (Run, error) {
 		src, rc, n := plan.source(cell, spec.Seed, countOpt)
@@ -274,7 +274,7 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 		s.Limits = slices.Clone(plan.Concurrency)
 	}
 	m := runs[medianRun(runs)]
-	if plan.Rate > 0 {
+	if plan.OpenLoop() {
 		s.OpenLoop = openLoop(plan, m)
 		s.IdealSeconds, s.Efficiency = nil, nil
 	}
@@ -285,19 +285,40 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 			s.IntervalSeconds = 1
 		}
 		s.TimelineLatency = "service"
-		if plan.Rate > 0 {
+		if plan.OpenLoop() {
 			s.TimelineLatency = "corrected"
+		}
+		if len(plan.Stages) > 0 {
+			askedPerStep(s.Timeline, s.IntervalSeconds, plan.Arrivals(0))
 		}
 	}
 	return s, runErr
 }
 
-// openLoop reports the open-loop figures of a run.
+// askedPerStep sets each step's Asked: the arrivals the schedule expects
+// in it, which a ramp's timeline is read against.
+func askedPerStep(tl []results.Step, step float64, a strategies.Arrivals) {
+	at := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+	for k := range tl {
+		from := tl[k].StartSeconds
+		tl[k].Asked = strategies.ExpectedArrivals(a, at(from+step)) - strategies.ExpectedArrivals(a, at(from))
+	}
+}
+
+// openLoop reports the open-loop figures of a run. A ramp's asked rate
+// is its mean (the arrivals it expects over its length); its achieved
+// rate is the arrivals released over the longer of that length and the
+// last release.
 func openLoop(plan *Plan, m measured) *results.OpenLoop {
+	asked := plan.Rate
+	if len(plan.Stages) > 0 {
+		asked = strategies.ExpectedArrivals(plan.Arrivals(0), plan.Duration) / plan.Duration.Seconds()
+	}
 	o := &results.OpenLoop{
 		Arrival:            "uniform",
-		RateAsked:          plan.Rate,
-		RateAchieved:       plan.Rate,
+		RateAsked:          asked,
+		RateAchieved:       asked,
+		Stages:             strategies.FormatStages(plan.Stages),
 		Corrected:          m.Tally.Corrected,
 		CorrectedHistogram: m.Tally.CorrectedHistogram,
 		QueueLimit:         plan.MaxQueue,
@@ -312,8 +333,15 @@ func openLoop(plan *Plan, m measured) *results.OpenLoop {
 		if p.Waited > 0 {
 			o.SendLateness, o.SendWaited = &p.Lateness, p.Waited
 		}
+		switch {
+		case len(plan.Stages) > 0:
+			span := max(plan.Duration, p.LastRelease).Seconds()
+			o.RateAchieved = float64(p.Issued) / span
+			if started := p.Issued - m.Tally.Outcomes.Dropped; started > 0 {
+				o.RateStarted = float64(started) / max(span, p.LastRelease.Seconds()+m.Tally.QueueWait.Max)
+			}
 		// arrivals 0..n-1 are due at 0 .. (n-1)/rate: n-1 gaps
-		if p.Issued > 1 && p.LastRelease > 0 {
+		case p.Issued > 1 && p.LastRelease > 0:
 			o.RateAchieved = float64(p.Issued-1) / p.LastRelease.Seconds()
 			// The last task started at most its wait after its release:
 			// when slots are too few the wait, and this span, grow.

@@ -51,7 +51,16 @@ func timelineChart(g group) (chart, string) {
 		tputs = append(tputs, allY([]series{{points: a}})...)
 		lats = append(lats, allY([]series{{points: b}})...)
 		if o := r.OpenLoop; o != nil {
-			addReference(tput, fmt.Sprintf("asked rate %s", results.Rate(o.RateAsked)), "", plotter.XYs{{X: 0, Y: o.RateAsked}, {X: r.Timeline[len(r.Timeline)-1].StartSeconds + step, Y: o.RateAsked}})
+			asked := plotter.XYs{{X: 0, Y: o.RateAsked}, {X: r.Timeline[len(r.Timeline)-1].StartSeconds + step, Y: o.RateAsked}}
+			name := fmt.Sprintf("asked rate %s", results.Rate(o.RateAsked))
+			if o.Stages != "" { // a ramp: the rate it asked in each interval
+				asked, name = asked[:0], "asked rate (stages)"
+				for _, st := range r.Timeline {
+					asked = append(asked, plotter.XY{X: st.StartSeconds + step/2, Y: st.Asked / step})
+					tputs = append(tputs, st.Asked/step)
+				}
+			}
+			addReference(tput, name, "", asked)
 			tputs = append(tputs, o.RateAsked)
 		}
 	}

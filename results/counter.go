@@ -38,10 +38,11 @@ type Tally struct {
 
 // Step is one interval of a run's timeline.
 type Step struct {
-	StartSeconds float64 `json:"start_seconds"` // offset of the interval from the run's start
-	Arrivals     int     `json:"arrivals"`      // tasks due in the interval (open loop)
-	Completed    int     `json:"completed"`     // tasks that ended in it
-	Errors       int     `json:"errors"`        // of those, not OK
+	StartSeconds float64 `json:"start_seconds"`   // offset of the interval from the run's start
+	Arrivals     int     `json:"arrivals"`        // tasks due in the interval (open loop)
+	Asked        float64 `json:"asked,omitempty"` // arrivals a ramp expects in the interval (--stages)
+	Completed    int     `json:"completed"`       // tasks that ended in it
+	Errors       int     `json:"errors"`          // of those, not OK
 	LatencyP50   float64 `json:"latency_p50_seconds"`
 	LatencyP99   float64 `json:"latency_p99_seconds"`
 }

@@ -152,8 +152,11 @@ type Summary struct {
 // (service time, end minus start) and Corrected (end minus due time: what
 // a user of the system would see) are reported side by side.
 type OpenLoop struct {
-	Arrival      string  `json:"arrival"` // uniform or poisson
-	RateAsked    float64 `json:"rate_asked_per_s"`
+	Arrival   string  `json:"arrival"`          // uniform or poisson
+	RateAsked float64 `json:"rate_asked_per_s"` // a ramp's: its mean, the arrivals it expects over its length
+	// Stages is the ramp (--stages) the arrivals followed, as given; the
+	// timeline's steps carry the arrivals it expected in each (Asked).
+	Stages       string  `json:"stages,omitempty"`
 	RateAchieved float64 `json:"rate_achieved_per_s"` // arrivals released per second by the pacer
 	// RateStarted is tasks started per second: the arrivals not dropped,
 	// over the span from the first release to the last start (bounded by

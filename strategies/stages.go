@@ -105,7 +105,7 @@ func newRamp(start float64, stages []Stage) *ramp {
 	return r
 }
 
-// Expected returns Λ(t): the arrivals a ramp expects in [0, t).
+// expected returns Λ(t): the arrivals a ramp expects in [0, t).
 func (r *ramp) expected(t time.Duration) float64 {
 	x := t.Seconds()
 	for _, p := range r.pieces {
@@ -149,3 +149,12 @@ func (r *ramp) at(y float64, hint *int) (time.Duration, bool) {
 }
 
 func seconds(s float64) time.Duration { return time.Duration(math.Round(s * float64(time.Second))) }
+
+// ExpectedArrivals returns how many arrivals a's schedule expects in
+// [0, t): the integral of its rate (a ramp's, or the constant Rate's).
+func ExpectedArrivals(a Arrivals, t time.Duration) float64 {
+	if len(a.Stages) > 0 {
+		return newRamp(a.Rate, a.Stages).expected(t)
+	}
+	return a.Rate * max(t, 0).Seconds()
+}

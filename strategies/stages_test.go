@@ -160,3 +160,38 @@ func TestPacedFollowsARamp(t *testing.T) {
 		t.Errorf("last release %v, want the last due time %v", st.LastRelease, want[len(want)-1])
 	}
 }
+
+// TestPoissonRampIsPoisson checks over many seeds that a Poisson ramp's
+// count in each interval has the mean and the variance of a Poisson
+// variable of the rate's integral there (the first interval holds the
+// arrival every schedule has at 0 on top).
+func TestPoissonRampIsPoisson(t *testing.T) {
+	stages := []Stage{{600 * time.Millisecond, 500}, {300 * time.Millisecond, 500}, {600 * time.Millisecond, 0}}
+	const seeds, step = 1000, 100 * time.Millisecond
+	r := newRamp(0, stages)
+	n := int(StagesLength(stages) / step)
+	sum, sq := make([]float64, n), make([]float64, n)
+	for seed := range int64(seeds) {
+		k := make([]float64, n)
+		for _, d := range dueTimesOf(Arrivals{Poisson: true, Seed: seed, Stages: stages}, 1e6) {
+			k[d/step]++
+		}
+		for i := range k {
+			sum[i] += k[i]
+			sq[i] += k[i] * k[i]
+		}
+	}
+	for i := range n {
+		want := r.expected(time.Duration(i+1)*step) - r.expected(time.Duration(i)*step)
+		if i == 0 {
+			want++
+		}
+		mean := sum[i] / seeds
+		variance := sq[i]/seeds - mean*mean
+		// The mean's standard error is √(λ/seeds): 4 of them; the sample
+		// variance of a Poisson count is within 15% of λ at these sizes.
+		if math.Abs(mean-want) > 4*math.Sqrt(want/seeds) || i > 0 && math.Abs(variance/want-1) > 0.15 {
+			t.Errorf("interval %d: mean %.2f, variance %.2f; want both %.2f", i, mean, variance, want)
+		}
+	}
+}

@@ -131,6 +131,10 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{[]string{"run", "--arrival", "poisson"}, "--arrival"},
 		{[]string{"run", "--rate", "100", "--tasks", "10", "--arrival", "bursty"}, "--arrival"},
 		{[]string{"run", "--stall-at", "1s"}, "--stall-at"},
+		{[]string{"run", "--stages", "30s"}, "--stages"},
+		{[]string{"run", "--stages", "1s:1e9/s"}, "--stages"},
+		{[]string{"run", "--stages", "1s:10/s", "--duration", "1s"}, "--stages"},
+		{[]string{"run", "--stages", "1s:10/s", "--tasks", "10"}, "--stages"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			r := concbench(t, tc.args...)

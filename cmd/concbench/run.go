@@ -180,7 +180,7 @@ func resumeFrom(path string, plan *harness.Plan) (map[harness.Cell]results.Summa
 	for _, s := range doc.Runs {
 		got := comparable(s.Params, plan)
 		if s.Workload != plan.Spec.Name || !maps.Equal(got, want) || s.DurationSeconds != plan.Duration.Seconds() ||
-			(s.OpenLoop == nil) != (plan.Rate == 0) || s.OpenLoop != nil && s.OpenLoop.RateAsked != plan.Rate {
+			(s.OpenLoop == nil) == plan.OpenLoop() || s.OpenLoop != nil && !sameArrivals(s.OpenLoop, plan) {
 			return nil, usagef("--resume %s: holds results of another plan (workload %s %s), not this one (workload %s %s)",
 				path, s.Workload, results.ParamText(&s, true), plan.Spec.Name, results.ParamText(&results.Summary{Params: plan.Spec.Describe()}, true))
 		}
@@ -225,4 +225,13 @@ func combine(plan *harness.Plan, prior map[harness.Cell]results.Summary, measure
 	}
 	results.FillSpeedups(out)
 	return out
+}
+
+// sameArrivals reports whether an open-loop result was asked for the
+// plan's arrivals: the same ramp, or the same constant rate.
+func sameArrivals(o *results.OpenLoop, plan *harness.Plan) bool {
+	if o.Stages != "" || len(plan.Stages) > 0 {
+		return o.Stages == strategies.FormatStages(plan.Stages) && o.RateAsked > 0
+	}
+	return o.RateAsked == plan.Rate
 }

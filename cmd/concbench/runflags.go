@@ -49,6 +49,7 @@ type runFlags struct {
 	resume              string
 	quiet               bool
 	rate                rate
+	stages              stagesFlag
 	arrival             choice
 	maxQueue            count
 	lateAfter, interval duration
@@ -83,6 +84,7 @@ func newRunFlags() *runFlags {
 	fs.Var(&f.tasks, "tasks", "number of tasks per run; a list sweeps (default 500, or the length of --durations)")
 	fs.Var(&f.duration, "duration", "instead of --tasks: issue tasks for this long (a load test), then let the running ones finish")
 	fs.Var(&f.rate, "rate", "open loop: tasks arrive at this rate (e.g. 500 or 500/s) for --duration or --tasks, whatever the running ones do")
+	fs.Var(&f.stages, "stages", stagesUsage)
 	fs.Var(&f.arrival, "arrival", "open loop: arrival times, uniform (evenly spaced) or poisson (seeded)")
 	fs.Var(&f.maxQueue, "max-queue", "open loop: drop (and count) arrivals when this many tasks wait; 0: no limit")
 	fs.Var(&f.lateAfter, "late-after", "open loop: a task that starts this long after it was due counts as late")
@@ -217,12 +219,15 @@ func (f *runFlags) plan() (*harness.Plan, error) {
 		Interval:    f.interval.v,
 		Target:      f.target.v,
 	}
-	if set("rate") && !set("tasks") && !set("duration") {
-		return nil, usagef("--rate needs --duration or --tasks: say how long or how many tasks to issue")
+	if err := applyStages(f, p, set); err != nil {
+		return nil, err
+	}
+	if set("rate") && !set("tasks") && !set("duration") && !set("stages") {
+		return nil, usagef("--rate needs --duration, --tasks or --stages: say how long or how many tasks to issue")
 	}
 	for _, name := range []string{"arrival", "max-queue", "late-after", "interval"} {
-		if set(name) && !set("rate") {
-			return nil, usagef("--%s applies to open-loop runs: give --rate", name)
+		if set(name) && !set("rate") && !set("stages") {
+			return nil, usagef("--%s applies to open-loop runs: give --rate or --stages", name)
 		}
 	}
 	if set("interval") && f.interval.v == 0 {
