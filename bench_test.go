@@ -11,6 +11,7 @@ import (
 	"github.com/concbench/concbench"
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/internal/bare"
+	"github.com/concbench/concbench/params"
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/strategies"
 	"github.com/concbench/concbench/workloads"
@@ -31,8 +32,8 @@ type cell struct {
 }
 
 func cells() []cell {
-	sleep := workloads.Spec{Name: "sleep", Latency: 10 * time.Millisecond}
-	cpu := workloads.Spec{Name: "cpu", Work: 100_000}
+	sleep := workloads.Spec{Name: "sleep", Params: params.Values{"latency": "10ms"}}
+	cpu := workloads.Spec{Name: "cpu", Params: params.Values{"work": "100_000"}}
 	var out []cell
 	add := func(spec workloads.Spec, tasks, conc int) {
 		for _, s := range strategies.Registered() {
@@ -119,7 +120,11 @@ func BenchmarkBare(b *testing.B) {
 			continue
 		}
 		b.Run(fmt.Sprintf("strategy=%s/tasks=%d/conc=%d", c.strategy, c.tasks, c.conc), func(b *testing.B) {
-			durs := sleeps(c.tasks, c.workload.Latency)
+			l, err := c.workload.Params.Duration("latency")
+			if err != nil {
+				b.Fatal(err)
+			}
+			durs := sleeps(c.tasks, l)
 			var tput []float64
 			for b.Loop() {
 				tput = append(tput, float64(c.tasks)/mustBare(b, c.strategy, durs, c.conc).Seconds())
@@ -136,7 +141,7 @@ func BenchmarkBare(b *testing.B) {
 func BenchmarkOverhead(b *testing.B) {
 	const tasks, conc, pairs = 100_000, 1000, 3
 	d := 10 * time.Millisecond
-	task, err := workloads.New(workloads.Spec{Name: "sleep", Latency: d})
+	task, err := workloads.New(workloads.Spec{Name: "sleep", Params: params.Values{"latency": d.String()}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -180,7 +185,7 @@ var definedSleep = concbench.Define("bench-sleep", func(ctx context.Context, i i
 // times and the ratio (defined/built-in; the target is <= 1.05).
 func BenchmarkDefined(b *testing.B) {
 	const tasks, conc, pairs = 10_000, 1000, 3
-	builtin, err := workloads.New(workloads.Spec{Name: "sleep", Latency: 10 * time.Millisecond})
+	builtin, err := workloads.New(workloads.Spec{Name: "sleep", Params: params.Values{"latency": "10ms"}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/params"
 	"github.com/concbench/concbench/strategies"
 	"github.com/concbench/concbench/workloads"
 )
@@ -16,7 +17,7 @@ import (
 // (arrivals released per second), the rate tasks actually started, and the
 // share of the asked rate each reached.
 func BenchmarkPacer(b *testing.B) {
-	task, err := workloads.New(workloads.Spec{Name: "cpu", Work: 1})
+	task, err := workloads.New(workloads.Spec{Name: "cpu", Params: params.Values{"work": "1"}})
 	if err != nil {
 		b.Fatal(err)
 	}

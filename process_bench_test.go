@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/params"
 	"github.com/concbench/concbench/process"
 	"github.com/concbench/concbench/strategies"
 	"github.com/concbench/concbench/workloads"
@@ -88,7 +89,7 @@ func BenchmarkProcessStartup(b *testing.B) {
 		b.ReportMetric(float64(total.Microseconds())/1e3/float64(b.N), "startup-ms")
 	})
 	b.Run("impl=harness", func(b *testing.B) {
-		task, err := workloads.New(workloads.Spec{Name: "cpu", Work: 1})
+		task, err := workloads.New(workloads.Spec{Name: "cpu", Params: params.Values{"work": "1"}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -109,7 +110,7 @@ func BenchmarkProcessStartup(b *testing.B) {
 // pool doing the same empty tasks.
 func BenchmarkProcessDispatch(b *testing.B) {
 	const tasks = 100_000
-	task, err := workloads.New(workloads.Spec{Name: "cpu", Work: 1})
+	task, err := workloads.New(workloads.Spec{Name: "cpu", Params: params.Values{"work": "1"}})
 	if err != nil {
 		b.Fatal(err)
 	}

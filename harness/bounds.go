@@ -55,7 +55,7 @@ func (p *Plan) checkBounds() error {
 		}
 	}
 	if slices.Contains(p.Strategies, "process") {
-		pp := max(p.PerProcess, 1)
+		pp := p.tasksPerWorker()
 		if pp > MaxConcurrency {
 			return over("per-process", pp, fmt.Sprintf("must be at most %d", MaxConcurrency))
 		}

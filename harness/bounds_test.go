@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/params"
 	"github.com/concbench/concbench/workloads"
 )
 
@@ -12,7 +13,7 @@ import (
 // is refused by Plan.Validate, naming the flag, so that the Go API is
 // bounded as the CLI is.
 func TestBoundsRefusedByValidate(t *testing.T) {
-	sleep := workloads.Spec{Name: "sleep", Durations: []time.Duration{ms}}
+	sleep := workloads.Spec{Name: "sleep", Params: params.Values{"durations": "1ms"}}
 	base := func(f func(p *Plan)) *Plan {
 		p := &Plan{Spec: sleep, Strategies: []string{"pool"}, Tasks: []int{10}, Concurrency: []int{2}}
 		f(p)

@@ -15,7 +15,7 @@ const fdReserve = 64
 // past it fail, as counted errors, and the figures would show the limit,
 // not the strategy. Worker processes have a limit each and are left out.
 func (p *Plan) fdNote() string {
-	if p.Spec.Name != "http" && p.Spec.Name != "tcp" {
+	if networkOf(&p.Spec) == nil {
 		return ""
 	}
 	limit, ok := openFileLimit()

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/params"
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/strategies"
 	"github.com/concbench/concbench/workloads"
@@ -51,7 +52,7 @@ func mustStrategy(t *testing.T, task *workloads.Task, name string, conc int) str
 // load noise, and take the best of three runs.
 func TestAnalyticMakespans(t *testing.T) {
 	durs := []time.Duration{30 * ms, 10 * ms, 50 * ms, 20 * ms, 40 * ms, 10 * ms, 30 * ms, 20 * ms}
-	task := mustTask(t, workloads.Spec{Name: "sleep", Durations: durs})
+	task := mustTask(t, workloads.Spec{Name: "sleep", Params: params.Values{"durations": params.FormatDurations(durs)}})
 	// Worked out by hand, by slots: sequential has 1, unbounded 8 (every
 	// task), the bounded strategies their limit.
 	ideal := map[int]time.Duration{1: 210 * ms, 2: 110 * ms, 3: 70 * ms, 8: 50 * ms}
@@ -115,11 +116,11 @@ func TestSameSeedSameFate(t *testing.T) {
 		// Far from the timeout either way: a short task would need a
 		// scheduling delay of 65 ms to time out, which even a busy 2-core
 		// machine does not give.
-		Durations: []time.Duration{5 * ms, 5 * ms, 150 * ms, 5 * ms, 10 * ms},
-		Timeout:   75 * ms,
-		FailRate:  0.3,
-		Retries:   1, // a final error then has p = 0.09 per task
-		Backoff:   ms,
+		Params:   params.Values{"durations": "5ms,5ms,150ms,5ms,10ms"},
+		Timeout:  75 * ms,
+		FailRate: 0.3,
+		Retries:  1, // a final error then has p = 0.09 per task
+		Backoff:  ms,
 	}
 	const n = 40
 	task := mustTask(t, spec)
@@ -148,7 +149,7 @@ func TestSameSeedSameFate(t *testing.T) {
 }
 
 func TestPanicsAreRecordedAndTheRunGoesOn(t *testing.T) {
-	task := mustTask(t, workloads.Spec{Name: "cpu", Work: 1000, PanicAt: []int{3, 7}})
+	task := mustTask(t, workloads.Spec{Name: "cpu", Params: params.Values{"work": "1000"}, PanicAt: []int{3, 7}})
 	for _, name := range strategies.Registered() {
 		r, err := Once(context.Background(), task, mustStrategy(t, task, name, 4), 20)
 		if err != nil {
@@ -164,7 +165,7 @@ func TestPanicsAreRecordedAndTheRunGoesOn(t *testing.T) {
 
 func TestCancelAccountsForEveryTask(t *testing.T) {
 	plan := &Plan{
-		Spec:        workloads.Spec{Name: "sleep", Latency: 20 * ms},
+		Spec:        workloads.Spec{Name: "sleep", Params: params.Values{"latency": "20ms"}},
 		Strategies:  []string{"pool"},
 		Tasks:       []int{1000},
 		Concurrency: []int{10},
@@ -215,7 +216,7 @@ func TestPlanCells(t *testing.T) {
 func TestLongRunCountsWithoutSamples(t *testing.T) {
 	defer func(k int) { keepSamples = k }(keepSamples)
 	keepSamples = 0
-	task := mustTask(t, workloads.Spec{Name: "cpu", Work: 10, FailRate: 0.1})
+	task := mustTask(t, workloads.Spec{Name: "cpu", Params: params.Values{"work": "10"}, FailRate: 0.1})
 	r, err := OnceFor(context.Background(), task, mustStrategy(t, task, "pool", 2), 300*ms, MaxTasks)
 	if err != nil {
 		t.Fatal(err)
@@ -268,7 +269,7 @@ func TestPlanCost(t *testing.T) {
 }
 
 func TestRepeatReportsMedianAndCI(t *testing.T) {
-	plan := &Plan{Spec: workloads.Spec{Name: "sleep", Durations: []time.Duration{5 * ms}}, Strategies: []string{"sequential"},
+	plan := &Plan{Spec: workloads.Spec{Name: "sleep", Params: params.Values{"durations": "5ms"}}, Strategies: []string{"sequential"},
 		Tasks: []int{2}, Concurrency: []int{1}, Repeat: 7, Warmup: 1}
 	s, err := RunCell(context.Background(), plan, Cell{"sequential", 2, 0})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/params"
 	"github.com/concbench/concbench/strategies"
 	"github.com/concbench/concbench/workloads"
 )
@@ -25,8 +26,8 @@ func cancelAt(k int, after time.Duration, cancel func()) *Hooks {
 // with every task it was given accounted for; a repetition cut short is
 // not one of its repetitions.
 func TestInterruptedCellIsPartialWithEveryTask(t *testing.T) {
-	long := workloads.Spec{Name: "sleep", Durations: []time.Duration{10 * time.Second}}
-	short := workloads.Spec{Name: "sleep", Durations: []time.Duration{ms}}
+	long := workloads.Spec{Name: "sleep", Params: params.Values{"durations": "10s"}}
+	short := workloads.Spec{Name: "sleep", Params: params.Values{"durations": "1ms"}}
 	for _, tc := range []struct {
 		name     string
 		plan     Plan

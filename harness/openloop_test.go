@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/params"
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/strategies"
 	"github.com/concbench/concbench/workloads"
@@ -31,7 +32,7 @@ func openRun(t *testing.T, p *Plan) results.Summary {
 }
 
 func sleepSpec(d time.Duration) workloads.Spec {
-	return workloads.Spec{Name: "sleep", Durations: []time.Duration{d}}
+	return workloads.Spec{Name: "sleep", Params: params.Values{"durations": d.String()}}
 }
 
 // Well under capacity (R*S = 1 < W = 4) nothing queues: the corrected

@@ -32,10 +32,14 @@ type Plan struct {
 	Tasks       []int
 	Duration    time.Duration
 	Concurrency []int
-	Repeat      int    // recorded runs per cell; 0 means 1
-	Warmup      int    // unrecorded runs per cell before those
-	PerProcess  int    // process strategy: tasks each worker runs at once; 0 means 1
-	Target      string // where the embedded target runs: TargetChild (default) or TargetInproc
+	Repeat      int // recorded runs per cell; 0 means 1
+	Warmup      int // unrecorded runs per cell before those
+	PerProcess  int // process strategy: tasks each worker runs at once; 0 means 1
+	// StrategyParams are the strategies' own parameters as given, by
+	// flag name (each strategy reads those it declares); a per-process
+	// here overrides PerProcess.
+	StrategyParams params.Values
+	Target         string // where the embedded target runs: TargetChild (default) or TargetInproc
 
 	// Open loop: with Rate set, tasks arrive at Rate per second (evenly,
 	// or as a Poisson process) for Duration or up to Tasks. With Stages,
@@ -193,7 +197,7 @@ func (p *Plan) Cost(c Cell) float64 {
 	if s, err := strategies.NewWith(c.Strategy, p.strategyConfig(max(c.Concurrency, 1))); err == nil {
 		slots = s.Slots(c.Tasks)
 	}
-	if p.Spec.Name == "cpu" {
+	if d, ok := workloads.Lookup(p.Spec.Name); ok && d.CPUBound {
 		slots = min(slots, runtime.GOMAXPROCS(0))
 	}
 	return math.Ceil(float64(c.Tasks) / float64(max(slots, 1)))
@@ -220,11 +224,24 @@ func withinLimit(s string, c int) bool {
 // strategyConfig is what the plan's strategies are built from at
 // concurrency c.
 func (p *Plan) strategyConfig(c int) strategies.Config {
-	var ps params.Values
-	if p.PerProcess > 0 {
-		ps = ps.Set("per-process", strconv.Itoa(p.PerProcess))
+	ps := p.StrategyParams.Clone()
+	if p.PerProcess > 0 && !ps.Has(perProcess) {
+		ps = ps.Set(perProcess, strconv.Itoa(p.PerProcess))
 	}
 	return strategies.Config{Concurrency: c, Params: ps, Workload: p.Spec}
+}
+
+// perProcess is the process strategy's parameter that Plan.PerProcess
+// stands for.
+const perProcess = "per-process"
+
+// tasksPerWorker is what the plan asks each worker process to run at
+// once, at least 1 (a bad value is Validate's to report).
+func (p *Plan) tasksPerWorker() int {
+	if n, err := p.StrategyParams.Int(perProcess, 1, math.MaxInt); err == nil && n > 0 {
+		return n
+	}
+	return max(p.PerProcess, 1)
 }
 
 // Notes says which cells of the sweep Cells leaves out, and why: cells

@@ -6,6 +6,7 @@ import (
 	"runtime/metrics"
 	"testing"
 
+	"github.com/concbench/concbench/params"
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/workloads"
 )
@@ -17,7 +18,7 @@ import (
 // the runtime's few (one per P, sysmon, a spare) and nowhere near W.
 func TestThreadsFigure(t *testing.T) {
 	const w = 32
-	task := mustTask(t, workloads.Spec{Name: "sleep", Latency: 20 * ms})
+	task := mustTask(t, workloads.Spec{Name: "sleep", Params: params.Values{"latency": "20ms"}})
 	added, peak := map[string]int{}, map[string]int{}
 	for _, name := range []string{"threads", "pool"} {
 		r, err := Once(context.Background(), task, mustStrategy(t, task, name, w), 4*w)

@@ -31,6 +31,9 @@ type Param struct {
 	// Repeat reports whether the flag may be given more than once (e.g.
 	// --header); the values are then joined by newlines, in order.
 	Repeat bool
+	// List reports whether one value is itself a comma-separated list
+	// (e.g. --durations): a sweep of it repeats the flag, one list each.
+	List bool
 	// Excludes names parameters that must not be given together with this
 	// one (when both are given, Check fails naming them).
 	Excludes []string
@@ -261,4 +264,13 @@ func Find(ps []Param, name string) (Param, bool) {
 		return Param{}, false
 	}
 	return ps[i], true
+}
+
+// FormatDurations writes ds as Values.Durations reads them: "40ms,30ms".
+func FormatDurations(ds []time.Duration) string {
+	s := make([]string, len(ds))
+	for i, d := range ds {
+		s[i] = d.String()
+	}
+	return strings.Join(s, ",")
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/internal/osproc"
+	"github.com/concbench/concbench/params"
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/strategies"
 	"github.com/concbench/concbench/workloads"
@@ -63,7 +64,7 @@ func (c *collect) once(t *testing.T, n int) map[results.Outcome]int {
 }
 
 func TestProcessExactlyOnce(t *testing.T) {
-	spec := workloads.Spec{Name: "sleep", Latency: time.Millisecond, Dist: "uniform", Jitter: time.Millisecond, Seed: 5}
+	spec := workloads.Spec{Name: "sleep", Params: params.Values{"latency": "1ms", "dist": "uniform", "jitter": "1ms"}, Seed: 5}
 	for _, tc := range []struct{ workers, per, tasks int }{{1, 1, 50}, {2, 1, 200}, {8, 1, 300}, {2, 4, 300}, {8, 1, 3}} {
 		t.Run(fmt.Sprintf("workers=%d/per=%d/tasks=%d", tc.workers, tc.per, tc.tasks), func(t *testing.T) {
 			job, c := newJob(tc.tasks)
@@ -88,7 +89,7 @@ func TestProcessExactlyOnce(t *testing.T) {
 func TestProcessHybridRunsTasksAtOnce(t *testing.T) {
 	// 8 tasks of 100ms on 2 workers x 4 slots: one round, not four.
 	job, c := newJob(8)
-	st, err := (Process{Spec: workloads.Spec{Name: "sleep", Latency: 100 * time.Millisecond}, Workers: 2, PerProcess: 4}).Spawn(context.Background(), job)
+	st, err := (Process{Spec: workloads.Spec{Name: "sleep", Params: params.Values{"latency": "100ms"}}, Workers: 2, PerProcess: 4}).Spawn(context.Background(), job)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,11 +106,11 @@ func TestProcessCrashFailsOnlyTheTaskHeld(t *testing.T) {
 	}{{2, 1, []int{5, 17}}, {1, 1, []int{3}}, {3, 2, []int{0, 10, 20}}} {
 		t.Run(fmt.Sprintf("workers=%d/per=%d/crashes=%d", tc.workers, tc.per, len(tc.crashAt)), func(t *testing.T) {
 			const n = 40
-			spec := workloads.Spec{Name: "cpu", Work: 1000, CrashAt: tc.crashAt}
+			spec := workloads.Spec{Name: "cpu", Params: params.Values{"work": "1000"}, CrashAt: tc.crashAt}
 			if tc.per > 1 {
 				// with several tasks in flight, a crash takes the others
 				// with it; a long gap keeps the crash the only one held
-				spec = workloads.Spec{Name: "sleep", Durations: []time.Duration{time.Millisecond}, CrashAt: tc.crashAt}
+				spec = workloads.Spec{Name: "sleep", Params: params.Values{"durations": "1ms"}, CrashAt: tc.crashAt}
 				tc.per = 1
 			}
 			job, c := newJob(n)
@@ -168,7 +169,7 @@ func TestProcessCancelLeavesNoChild(t *testing.T) {
 				return time.Now()
 			}
 			start := time.Now()
-			err := Process{Spec: workloads.Spec{Name: "sleep", Latency: 10 * time.Second}, Workers: 4, PerProcess: per}.Run(ctx, job)
+			err := Process{Spec: workloads.Spec{Name: "sleep", Params: params.Values{"latency": "10s"}}, Workers: 4, PerProcess: per}.Run(ctx, job)
 			if !errors.Is(err, context.Canceled) {
 				t.Errorf("Run returned %v", err)
 			}
@@ -204,7 +205,7 @@ func TestProcessWorkerThatCannotStart(t *testing.T) {
 		t.Run(tc.cmd[len(tc.cmd)-1], func(t *testing.T) {
 			job, _ := newJob(10)
 			start := time.Now()
-			err := Process{Spec: workloads.Spec{Name: "cpu", Work: 1}, Workers: 2, Command: tc.cmd, StartTimeout: 300 * time.Millisecond}.Run(context.Background(), job)
+			err := Process{Spec: workloads.Spec{Name: "cpu", Params: params.Values{"work": "1"}}, Workers: 2, Command: tc.cmd, StartTimeout: 300 * time.Millisecond}.Run(context.Background(), job)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
 				t.Errorf("error %q, want one line with %q", err, tc.want)
 			}
@@ -244,7 +245,7 @@ func TestWorkerEndsAtEOF(t *testing.T) {
 				answers <- n
 			}()
 			w := bufio.NewWriter(pw)
-			spec := workloads.Spec{Name: "sleep", Durations: []time.Duration{time.Millisecond}}
+			spec := workloads.Spec{Name: "sleep", Params: params.Values{"durations": "1ms"}}
 			if err := writeHello(w, hello{Version: protoVersion, Spec: spec, PerProcess: tc.per}); err != nil {
 				t.Fatal(err)
 			}
@@ -278,7 +279,7 @@ func TestProtocolVersionMismatch(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- serveWorker(context.Background(), pr, rw); rw.Close() }()
 	w := bufio.NewWriter(pw)
-	if err := writeHello(w, hello{Version: 2, Spec: workloads.Spec{Name: "cpu", Work: 1}}); err != nil {
+	if err := writeHello(w, hello{Version: 2, Spec: workloads.Spec{Name: "cpu", Params: params.Values{"work": "1"}}}); err != nil {
 		t.Fatal(err)
 	}
 	err := readReply(bufio.NewReader(rr))

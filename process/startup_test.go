@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/params"
 	"github.com/concbench/concbench/workloads"
 )
 
@@ -18,7 +19,7 @@ func TestProcessStartUpCutShortIsACancellation(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := Process{Spec: workloads.Spec{Name: "cpu", Work: 1}, Workers: 2, Command: []string{"sh", "-c", "exec sleep 60"}}.Spawn(ctx, job)
+	_, err := Process{Spec: workloads.Spec{Name: "cpu", Params: params.Values{"work": "1"}}, Workers: 2, Command: []string{"sh", "-c", "exec sleep 60"}}.Spawn(ctx, job)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("error %v: want one that wraps ctx's", err)
 	}

@@ -43,11 +43,11 @@ func init() {
 		Name:  "file",
 		Usage: "real disk I/O: each task writes and/or reads a file of --size bytes in --dir",
 		Params: []params.Param{
-			{Name: "size", Default: "64KiB", Usage: "file: bytes each task writes or reads (B, KiB, MiB)", Sweep: true},
-			{Name: "dir", Usage: "file: where the files go, in a fresh subdirectory removed afterwards (default: a temporary directory)"},
-			{Name: "fsync", Default: "false", Usage: "file: fsync each file after writing it, so the write reaches the disk"},
-			{Name: "op", Default: "write", Usage: "file: write (create, write, close, remove), read (one of a few files prepared beforehand), rw (write, read back and check, remove)"},
-			{Name: "max-blocking", Default: "1000", Usage: "file: tasks inside file system calls at once, per process; others wait (each blocked call holds an OS thread)"},
+			{Name: "size", Type: "size", Default: "64KiB", Usage: "bytes each task writes or reads (B, KiB, MiB)", Sweep: true},
+			{Name: "dir", Type: "string", Usage: "where the files go, in a fresh subdirectory removed afterwards (default: a temporary directory)"},
+			{Name: "fsync", Type: "bool", Default: "false", Usage: "fsync each file after writing it, so the write reaches the disk"},
+			{Name: "op", Type: "string", Default: "write", Usage: "write (create, write, close, remove), read (one of a few files prepared beforehand), rw (write, read back and check, remove)"},
+			{Name: "max-blocking", Type: "int", Default: "1000", Usage: "tasks inside file system calls at once, per process; others wait (each blocked call holds an OS thread)"},
 		},
 		Validate: func(p params.Values) error {
 			c, err := fileConfig(p)

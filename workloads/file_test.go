@@ -167,7 +167,7 @@ func TestFileMaxBlocking(t *testing.T) {
 	const limit, tasks = 3, 10
 	task := mustNew(t, fileSpec(params.Values{"max-blocking": "3", "size": "10", "dir": t.TempDir()}))
 	defer task.Close()
-	f := task.base.(registered).Doer.(*fileDoer)
+	f := task.doer.(*fileDoer)
 	entered := make(chan struct{}, tasks)
 	release := make(chan struct{})
 	f.inside = func() {

@@ -16,8 +16,8 @@ func init() {
 		Name:  "mixed",
 		Usage: "an I/O wait (--latency) then CPU work (--work rounds) in each task",
 		Params: []params.Param{
-			{Name: "latency", Default: "10ms", Usage: "mixed: the wait before the CPU work, as for an I/O call", Sweep: true},
-			{Name: "work", Default: "2000000", Usage: "mixed: mixing rounds after the wait (about 1 ns each)", Sweep: true},
+			{Name: "latency", Type: "duration", Default: "10ms", Usage: "the wait before the CPU work, as for an I/O call", Sweep: true},
+			{Name: "work", Type: "int", Default: "2000000", Usage: "mixing rounds after the wait (about 1 ns each)", Sweep: true},
 		},
 		Validate: func(p params.Values) error { _, err := newMixed(Config{Params: p}); return err },
 		New:      func(c Config) (Doer, error) { return newMixed(c) },

@@ -77,6 +77,13 @@ type Definition struct {
 	// tables and results (e.g. leaving out what does not apply). The
 	// default is every set parameter.
 	Describe func(p params.Values) map[string]string
+	// Tasks, if set, returns the task count the parameters imply when the
+	// run gives none (sleep's --durations: one task per duration); 0 for
+	// none.
+	Tasks func(p params.Values) int
+	// CPUBound reports that a task keeps a CPU busy throughout: at most
+	// GOMAXPROCS run at once, whatever the strategy (progress estimates).
+	CPUBound bool
 	// Network, if set, says that the workload talks to a server: Target
 	// reports whether p names none, so that concbench starts its embedded
 	// loopback target and calls Point to aim p at it; Address returns the
@@ -125,7 +132,7 @@ func Lookup(name string) (*Definition, bool) {
 func Registered() []string {
 	registryMu.RLock()
 	defer registryMu.RUnlock()
-	out := slices.Clone(Names)
+	out := make([]string, 0, len(registry))
 	for n := range registry {
 		out = append(out, n)
 	}

@@ -21,21 +21,11 @@ import (
 // Its zero value is not runnable: Name must be set. Parameter names in
 // errors and in Params match the CLI flags.
 type Spec struct {
-	Name string `json:"name"` // a registered workload (Registered), or a built-in one
+	Name string `json:"name"` // a registered workload (Registered)
 	Seed int64  `json:"seed"`
-	// Params are the parameters of a registered workload as the user gave
-	// them, by flag name, as text (params.Values): New applies the declared
-	// defaults. The built-in sleep and cpu still use the fields below.
+	// Params are the workload's parameters as the user gave them, by flag
+	// name, as text (params.Values): New applies the declared defaults.
 	Params params.Values `json:"params,omitempty"`
-
-	// sleep
-	Latency   time.Duration   `json:"latency,omitempty"`   // mean (or fixed) duration
-	Dist      string          `json:"dist,omitempty"`      // fixed, uniform, normal, exp
-	Jitter    time.Duration   `json:"jitter,omitempty"`    // uniform half-width, normal stddev
-	Durations []time.Duration `json:"durations,omitempty"` // explicit list, cycled over the tasks
-
-	// cpu
-	Work int `json:"work,omitempty"` // mixing rounds per task
 
 	// Conns sizes a network client's connection pool: the tasks one
 	// process may run at once. The harness sets it per cell.
@@ -56,13 +46,6 @@ type Spec struct {
 	StallAt  time.Duration `json:"stall_at,omitempty"`
 	StallFor time.Duration `json:"stall_for,omitempty"`
 }
-
-// Distributions the sleep workload accepts.
-var Dists = []string{"fixed", "uniform", "normal", "exp"}
-
-// Names lists the workloads built into this package; the others are
-// registered (Registered lists them all).
-var Names = []string{"sleep", "cpu"}
 
 // Limits that keep a typo from becoming an hour-long run or an overflow.
 const (
@@ -88,46 +71,21 @@ func checkDur(p string, d time.Duration) error {
 	return nil
 }
 
-// Validate reports the first parameter that is out of range, as a *ParamError.
+// Validate reports the first parameter that is out of range, as a
+// *ParamError. It builds nothing: a workload without its own Validate has
+// its values checked by New, when the first cell builds it (building it
+// here would run a user's set-up).
 func (s *Spec) Validate() error {
-	switch s.Name {
-	case "sleep":
-		if len(s.Durations) == 0 {
-			if err := checkDur("latency", s.Latency); err != nil {
-				return err
-			}
-			if err := checkDur("jitter", s.Jitter); err != nil {
-				return err
-			}
-			switch s.Dist {
-			case "", "fixed", "uniform", "normal", "exp":
-			default:
-				return bad("dist", s.Dist, "unknown distribution; want one of "+strings.Join(Dists, ", "))
-			}
-		}
-		for _, d := range s.Durations {
-			if err := checkDur("durations", d); err != nil {
-				return err
-			}
-		}
-	case "cpu":
-		if s.Work <= 0 {
-			return bad("work", strconv.Itoa(s.Work), "must be a positive number of rounds")
-		}
-	default:
-		d, ok := Lookup(s.Name)
-		if !ok {
-			return bad("workload", s.Name, "unknown workload; want one of "+strings.Join(Registered(), ", "))
-		}
-		if err := params.Check(d.Params, s.Params); err != nil {
+	d, ok := Lookup(s.Name)
+	if !ok {
+		return bad("workload", s.Name, "unknown workload; want one of "+strings.Join(Registered(), ", "))
+	}
+	if err := params.Check(d.Params, s.Params); err != nil {
+		return err
+	}
+	if d.Validate != nil {
+		if err := d.Validate(s.Params.WithDefaults(d.Params)); err != nil {
 			return err
-		}
-		// Without Validate, New reports bad values when the first cell
-		// builds the workload: building it here would run a user's set-up.
-		if d.Validate != nil {
-			if err := d.Validate(s.Params.WithDefaults(d.Params)); err != nil {
-				return err
-			}
 		}
 	}
 	return s.validateWrappers()
@@ -164,36 +122,14 @@ func (s *Spec) validateWrappers() error {
 // the ones that do not apply, for tables and the JSON document.
 func (s *Spec) Describe() map[string]string {
 	p := map[string]string{"seed": strconv.FormatInt(s.Seed, 10)}
-	switch s.Name {
-	case "sleep":
-		if len(s.Durations) > 0 {
-			ds := make([]string, len(s.Durations))
-			for i, d := range s.Durations {
-				ds[i] = d.String()
-			}
-			p["durations"] = strings.Join(ds, ",")
+	if d, ok := Lookup(s.Name); ok {
+		all := s.Params.WithDefaults(d.Params)
+		if d.Describe != nil {
+			maps.Copy(p, d.Describe(all))
 		} else {
-			p["latency"] = s.Latency.String()
-			p["dist"] = s.dist()
-			if s.Jitter > 0 {
-				p["jitter"] = s.Jitter.String()
+			for _, k := range all.Names() {
+				p[k] = all[k]
 			}
-		}
-	case "cpu":
-		p["work"] = strconv.Itoa(s.Work)
-	default:
-		if d, ok := Lookup(s.Name); ok {
-			var desc map[string]string
-			all := s.Params.WithDefaults(d.Params)
-			if d.Describe != nil {
-				desc = d.Describe(all)
-			} else {
-				desc = map[string]string{}
-				for _, k := range all.Names() {
-					desc[k] = all[k]
-				}
-			}
-			maps.Copy(p, desc)
 		}
 	}
 	if s.FailRate > 0 {
@@ -207,13 +143,6 @@ func (s *Spec) Describe() map[string]string {
 		p["backoff"] = s.Backoff.String()
 	}
 	return p
-}
-
-func (s *Spec) dist() string {
-	if s.Dist == "" {
-		return "fixed"
-	}
-	return s.Dist
 }
 
 // build checks the given parameters against d's declarations and builds

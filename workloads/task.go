@@ -5,53 +5,39 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"time"
 
 	"github.com/concbench/concbench/results"
 )
-
-// base is one attempt of a workload's own work, without any wrapper. It
-// returns the bytes it received.
-type base interface {
-	do(ctx context.Context, i int) (int64, error)
-}
 
 // Task runs the tasks of one workload with the wrappers of its Spec applied:
 // per-attempt timeout, injected failures, retries with exponential backoff
 // and panic recovery. A Task is immutable and safe for concurrent use.
 type Task struct {
 	spec    Spec
-	base    base
+	doer    Doer
+	counted CountedDoer // doer, if it counts its sends; else nil
 	panicAt map[int]bool
 }
 
 // New builds the tasks a spec describes. It returns a *ParamError if the
 // spec is invalid.
 func New(spec Spec) (*Task, error) {
-	d, registeredName := Lookup(spec.Name)
-	if registeredName {
-		if err := spec.validateWrappers(); err != nil {
-			return nil, err
-		}
-	} else if err := spec.Validate(); err != nil {
+	d, ok := Lookup(spec.Name)
+	if !ok {
+		return nil, spec.Validate() // names the workload
+	}
+	if err := spec.validateWrappers(); err != nil {
 		return nil, err
 	}
-	spec.Durations = slices.Clone(spec.Durations)
 	spec.Params = spec.Params.Clone()
 	t := &Task{spec: spec}
-	switch spec.Name {
-	case "sleep":
-		t.base = sleep{&t.spec}
-	case "cpu":
-		t.base = cpu{&t.spec}
-	default:
-		doer, err := t.spec.build(d)
-		if err != nil {
-			return nil, err
-		}
-		t.base = registered{doer}
+	doer, err := t.spec.build(d)
+	if err != nil {
+		return nil, err
 	}
+	t.doer = doer
+	t.counted, _ = doer.(CountedDoer)
 	if len(spec.PanicAt) > 0 {
 		t.panicAt = make(map[int]bool, len(spec.PanicAt))
 		for _, i := range spec.PanicAt {
@@ -67,13 +53,7 @@ func New(spec Spec) (*Task, error) {
 // the other clients may keep them. It does not block and may be called
 // more than once.
 func (t *Task) Close() error {
-	if r, ok := t.base.(registered); ok {
-		if c, ok := r.Doer.(io.Closer); ok {
-			return c.Close()
-		}
-		return nil
-	}
-	if c, ok := t.base.(io.Closer); ok {
+	if c, ok := t.doer.(io.Closer); ok {
 		return c.Close()
 	}
 	return nil
@@ -199,11 +179,11 @@ func (t *Task) attempt(ctx context.Context, i, a int) (n int64, sends int, err e
 	if t.panicAt[i] {
 		panic(fmt.Sprintf("injected panic in task %d", i))
 	}
-	if c, ok := t.base.(CountedDoer); ok {
-		n, sends, err = c.DoCounted(ctx, i)
+	if t.counted != nil {
+		n, sends, err = t.counted.DoCounted(ctx, i)
 		sends = max(sends, 1)
 	} else {
-		n, err = t.base.do(ctx, i)
+		n, err = t.doer.Do(ctx, i)
 	}
 	if err != nil {
 		return n, sends, err
@@ -248,21 +228,14 @@ func (t *Task) backoff(a int) time.Duration {
 }
 
 // Expected returns how long task i takes with no scheduling delay at all,
-// retries and backoffs included, and whether that is known. It is known for
-// the sleep workload, where durations are part of the spec.
+// retries and backoffs included, and whether that is known: it is when the
+// workload is an Estimator (sleep, where durations are parameters).
 func (t *Task) Expected(i int) (time.Duration, bool) {
-	if r, ok := t.base.(registered); ok {
-		e, ok := r.Doer.(Estimator)
-		if !ok || t.panicAt[i] {
-			return 0, ok && t.panicAt[i]
-		}
-		return t.expected(i, func(int) (time.Duration, bool) { return e.Expected(i) })
-	}
-	s, ok := t.base.(sleep)
+	e, ok := t.doer.(Estimator)
 	if !ok || t.panicAt[i] {
 		return 0, ok && t.panicAt[i]
 	}
-	return t.expected(i, func(i int) (time.Duration, bool) { return s.duration(i), true })
+	return t.expected(i, e.Expected)
 }
 
 // expected adds the wrappers' effect (timeouts, injected failures and
@@ -300,18 +273,4 @@ func (t *Task) ExpectedAll(n int) []time.Duration {
 		out[i] = d
 	}
 	return out
-}
-
-// registered adapts a registered workload's Doer to base.
-type registered struct{ Doer }
-
-func (r registered) do(ctx context.Context, i int) (int64, error) { return r.Doer.Do(ctx, i) }
-
-// DoCounted passes on the Doer's count of sends, if it keeps one.
-func (r registered) DoCounted(ctx context.Context, i int) (int64, int, error) {
-	if c, ok := r.Doer.(CountedDoer); ok {
-		return c.DoCounted(ctx, i)
-	}
-	n, err := r.Doer.Do(ctx, i)
-	return n, 1, err
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/params"
 	"github.com/concbench/concbench/results"
 )
 
@@ -33,9 +35,11 @@ func TestDurationsDeterministicAndDistributed(t *testing.T) {
 		{"exp", 0, 1, 1},
 	} {
 		t.Run("dist="+tc.dist, func(t *testing.T) {
-			w := sleep{&Spec{Name: "sleep", Seed: 7, Latency: l, Dist: tc.dist, Jitter: tc.jitter}}
-			again := sleep{&Spec{Name: "sleep", Seed: 7, Latency: l, Dist: tc.dist, Jitter: tc.jitter}}
-			other := sleep{&Spec{Name: "sleep", Seed: 8, Latency: l, Dist: tc.dist, Jitter: tc.jitter}}
+			p := params.Values{"latency": l.String(), "dist": tc.dist}
+			if tc.jitter > 0 {
+				p["jitter"] = tc.jitter.String()
+			}
+			w, again, other := mustSleep(t, 7, p), mustSleep(t, 7, p), mustSleep(t, 8, p)
 			var sum, sq float64
 			same := 0
 			for i := range n {
@@ -63,8 +67,33 @@ func TestDurationsDeterministicAndDistributed(t *testing.T) {
 	}
 }
 
+// mustSleep builds the sleep workload's Doer as New does.
+func mustSleep(t *testing.T, seed int64, p params.Values) *sleep {
+	t.Helper()
+	d, _ := Lookup("sleep")
+	s, err := newSleep(Config{Params: p.WithDefaults(d.Params), Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestSleepDefaultJitter: without --jitter, uniform spreads over half the
+// latency either side and normal has a quarter of it as its deviation.
+func TestSleepDefaultJitter(t *testing.T) {
+	for _, tc := range []struct {
+		dist string
+		want float64
+	}{{"uniform", 0.5}, {"normal", 0.25}, {"fixed", 0}, {"exp", 0}} {
+		s := mustSleep(t, 1, params.Values{"latency": "8ms", "dist": tc.dist})
+		if got := s.jitter / float64(8*time.Millisecond); got != tc.want {
+			t.Errorf("%s: jitter %v of the latency, want %v", tc.dist, got, tc.want)
+		}
+	}
+}
+
 func TestDurationsListCycles(t *testing.T) {
-	w := sleep{&Spec{Name: "sleep", Durations: []time.Duration{1, 2, 3}}}
+	w := mustSleep(t, 0, params.Values{"durations": "1ns,2ns,3ns"})
 	for i, want := range []time.Duration{1, 2, 3, 1, 2, 3, 1} {
 		if got := w.duration(i); got != want {
 			t.Errorf("task %d: %v, want %v", i, got, want)
@@ -103,12 +132,12 @@ func TestRunOutcomes(t *testing.T) {
 		kind     string
 		minTime  time.Duration
 	}{
-		{"ok", Spec{Name: "sleep", Durations: []time.Duration{5 * ms}}, 0, results.OK, 1, "", 5 * ms},
-		{"timeout", Spec{Name: "sleep", Durations: []time.Duration{time.Second}, Timeout: 5 * ms}, 0, results.Timeout, 1, "timeout", 5 * ms},
-		{"timeout retried with backoff", Spec{Name: "sleep", Durations: []time.Duration{time.Second}, Timeout: 5 * ms, Retries: 2, Backoff: 2 * ms}, 0, results.Timeout, 3, "timeout", 15*ms + 2*ms + 4*ms},
-		{"always failing", Spec{Name: "sleep", Durations: []time.Duration{ms}, FailRate: 1, Retries: 3}, 0, results.Error, 4, "injected", 4 * ms},
-		{"panic is not retried", Spec{Name: "cpu", Work: 10, PanicAt: []int{2}, Retries: 3}, 2, results.Panic, 1, "panic", 0},
-		{"other tasks do not panic", Spec{Name: "cpu", Work: 10, PanicAt: []int{2}}, 1, results.OK, 1, "", 0},
+		{"ok", Spec{Name: "sleep", Params: params.Values{"durations": "5ms"}}, 0, results.OK, 1, "", 5 * ms},
+		{"timeout", Spec{Name: "sleep", Params: params.Values{"durations": "1s"}, Timeout: 5 * ms}, 0, results.Timeout, 1, "timeout", 5 * ms},
+		{"timeout retried with backoff", Spec{Name: "sleep", Params: params.Values{"durations": "1s"}, Timeout: 5 * ms, Retries: 2, Backoff: 2 * ms}, 0, results.Timeout, 3, "timeout", 15*ms + 2*ms + 4*ms},
+		{"always failing", Spec{Name: "sleep", Params: params.Values{"durations": "1ms"}, FailRate: 1, Retries: 3}, 0, results.Error, 4, "injected", 4 * ms},
+		{"panic is not retried", Spec{Name: "cpu", Params: params.Values{"work": "10"}, PanicAt: []int{2}, Retries: 3}, 2, results.Panic, 1, "panic", 0},
+		{"other tasks do not panic", Spec{Name: "cpu", Params: params.Values{"work": "10"}, PanicAt: []int{2}}, 1, results.OK, 1, "", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			task := mustNew(t, tc.spec)
@@ -130,7 +159,7 @@ func TestRunOutcomes(t *testing.T) {
 func TestRetriesRecoverSomeFailures(t *testing.T) {
 	// With p = 0.5 and 3 retries, each attempt's fate is fixed by (seed, i,
 	// attempt): the attempt count must be the first non-failing attempt.
-	task := mustNew(t, Spec{Name: "cpu", Work: 1, FailRate: 0.5, Retries: 3, Seed: 11})
+	task := mustNew(t, Spec{Name: "cpu", Params: params.Values{"work": "1"}, FailRate: 0.5, Retries: 3, Seed: 11})
 	for i := range 200 {
 		s := task.Run(context.Background(), i, time.Now())
 		want := int32(1)
@@ -148,9 +177,9 @@ func TestRetriesRecoverSomeFailures(t *testing.T) {
 
 func TestRunCanceled(t *testing.T) {
 	for _, spec := range []Spec{
-		{Name: "sleep", Durations: []time.Duration{10 * time.Second}},
-		{Name: "cpu", Work: math.MaxInt32 * 16},
-		{Name: "sleep", Durations: []time.Duration{time.Millisecond}, FailRate: 1, Retries: 5, Backoff: 10 * time.Second},
+		{Name: "sleep", Params: params.Values{"durations": "10s"}},
+		{Name: "cpu", Params: params.Values{"work": strconv.Itoa(math.MaxInt32 * 16)}},
+		{Name: "sleep", Params: params.Values{"durations": "1ms"}, FailRate: 1, Retries: 5, Backoff: 10 * time.Second},
 	} {
 		task := mustNew(t, spec)
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
@@ -165,7 +194,7 @@ func TestRunCanceled(t *testing.T) {
 	}
 	done, cancel := context.WithCancel(context.Background())
 	cancel()
-	s := mustNew(t, Spec{Name: "cpu", Work: 1}).Run(done, 0, time.Now())
+	s := mustNew(t, Spec{Name: "cpu", Params: params.Values{"work": "1"}}).Run(done, 0, time.Now())
 	if s.Outcome != results.Canceled || s.Attempts != 0 {
 		t.Errorf("already canceled: %v after %d attempts", s.Outcome, s.Attempts)
 	}
@@ -177,10 +206,13 @@ func TestValidate(t *testing.T) {
 		param string
 	}{
 		{Spec{Name: "disk"}, "workload"},
-		{Spec{Name: "sleep", Latency: -1}, "latency"},
-		{Spec{Name: "sleep", Dist: "pareto"}, "dist"},
-		{Spec{Name: "sleep", Durations: []time.Duration{1, -1}}, "durations"},
-		{Spec{Name: "cpu"}, "work"},
+		{Spec{Name: "sleep", Params: params.Values{"latency": "-1ns"}}, "latency"},
+		{Spec{Name: "sleep", Params: params.Values{"latency": "25h"}}, "latency"},
+		{Spec{Name: "sleep", Params: params.Values{"jitter": "1ms"}}, "jitter"},
+		{Spec{Name: "sleep", Params: params.Values{"durations": "1ms", "latency": "1ms"}}, "latency"},
+		{Spec{Name: "sleep", Params: params.Values{"dist": "pareto"}}, "dist"},
+		{Spec{Name: "sleep", Params: params.Values{"durations": "1ns,-1ns"}}, "durations"},
+		{Spec{Name: "cpu", Params: params.Values{"work": "0"}}, "work"},
 		{Spec{Name: "sleep", FailRate: 1.5}, "fail-rate"},
 		{Spec{Name: "sleep", FailRate: math.NaN()}, "fail-rate"},
 		{Spec{Name: "sleep", Retries: -1}, "retries"},
@@ -192,7 +224,7 @@ func TestValidate(t *testing.T) {
 			t.Errorf("%+v: got %v, want an error about --%s", tc.spec, err, tc.param)
 		}
 	}
-	if err := (&Spec{Name: "sleep", Latency: time.Millisecond}).Validate(); err != nil {
+	if err := (&Spec{Name: "sleep", Params: params.Values{"latency": "1ms"}}).Validate(); err != nil {
 		t.Errorf("valid spec rejected: %v", err)
 	}
 }

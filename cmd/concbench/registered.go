@@ -13,16 +13,12 @@ import (
 // its usage line and its own parameters, for `concbench run --help`.
 func registeredHelp() string {
 	var b strings.Builder
-	b.WriteString("Workloads (--workload):\n")
+	b.WriteString("Workloads (--workload), each with the flags that apply to it:\n")
 	for _, name := range workloads.Registered() {
-		d, ok := workloads.Lookup(name)
-		if !ok {
-			fmt.Fprintf(&b, "  %s\n", name) // built in: its flags are below
-			continue
-		}
+		d, _ := workloads.Lookup(name)
 		writeEntry(&b, name, d.Usage, d.Params)
 	}
-	b.WriteString("\nStrategies (--strategies; all runs them in this order):\n")
+	b.WriteString("\nStrategies (--strategies; all runs them in this order), each with the flags that apply to it:\n")
 	for _, name := range strategies.Registered() {
 		d, _ := strategies.Lookup(name)
 		writeEntry(&b, name, d.Usage, d.Params)
@@ -40,6 +36,12 @@ func writeEntry(b *strings.Builder, name, usage string, ps []params.Param) {
 			line += " " + p.Type
 		}
 		fmt.Fprintf(b, "      %-24s %s", line, p.Usage)
+		switch {
+		case p.List:
+			b.WriteString("; repeat the flag to sweep")
+		case p.Sweep:
+			b.WriteString("; a comma list sweeps")
+		}
 		if p.Default != "" && p.Type != "bool" {
 			fmt.Fprintf(b, " (default %s)", p.Default)
 		}
