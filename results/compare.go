@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 
@@ -14,16 +15,20 @@ import (
 type Delta struct {
 	Metric      string  // a registered metric: wall, throughput, p99, rss
 	Old, New    float64 // medians over the repetitions
+	OldPM       float64 // the 95% interval of Old around it, as a share of it (benchstat's ±); NaN with too few repetitions
+	NewPM       float64
 	Change      float64 // (New-Old)/Old
 	P           float64 // Mann-Whitney U p-value over the repetitions
 	Significant bool    // P below 0.05
 	N1, N2      int
 }
 
-// CellDeltas is the comparison of one cell found in both results.
+// CellDeltas is the comparison of one cell found in both results, or
+// (CompareBy) of two values of one parameter of a cell.
 type CellDeltas struct {
-	Key    string
-	Deltas []Delta
+	Key      string
+	Old, New string // what the sides are, where not "old" and "new" (CompareBy: "strategy=pool")
+	Deltas   []Delta
 }
 
 // ErrNothingInCommon is returned by Compare when no cell matches.
@@ -45,28 +50,35 @@ func Compare(a, b *Document) ([]CellDeltas, error) {
 		if !ok {
 			continue
 		}
-		cd := CellDeltas{Key: Key(nb)}
-		for _, m := range []struct {
-			name string
-			get  func(Repetition) (float64, bool)
-		}{
-			{"wall", func(r Repetition) (float64, bool) { return r.WallSeconds, true }},
-			{"throughput", func(r Repetition) (float64, bool) { return r.ThroughputPerS, true }},
-			{"p99", func(r Repetition) (float64, bool) { return r.P99Seconds, true }},
-			{"rss", func(r Repetition) (float64, bool) { return Known(r.PeakRSSBytes) }},
-		} {
-			va, vb := values(na, m.get), values(nb, m.get)
-			if len(va) == 0 || len(vb) == 0 {
-				continue // unknown on one side (an OS without the figure)
-			}
-			cd.Deltas = append(cd.Deltas, delta(m.name, va, vb))
-		}
-		out = append(out, cd)
+		out = append(out, CellDeltas{Key: Key(nb), Deltas: compareRuns(na, nb)})
 	}
 	if len(out) == 0 {
 		return nil, ErrNothingInCommon
 	}
 	return out, nil
+}
+
+// compareRuns compares wall time, throughput, p99 latency and peak RSS
+// of two runs over their repetitions; a figure unknown on one side (an OS
+// without it) is left out.
+func compareRuns(na, nb *Summary) []Delta {
+	var out []Delta
+	for _, m := range []struct {
+		name string
+		get  func(Repetition) (float64, bool)
+	}{
+		{"wall", func(r Repetition) (float64, bool) { return r.WallSeconds, true }},
+		{"throughput", func(r Repetition) (float64, bool) { return r.ThroughputPerS, true }},
+		{"p99", func(r Repetition) (float64, bool) { return r.P99Seconds, true }},
+		{"rss", func(r Repetition) (float64, bool) { return Known(r.PeakRSSBytes) }},
+	} {
+		va, vb := values(na, m.get), values(nb, m.get)
+		if len(va) == 0 || len(vb) == 0 {
+			continue
+		}
+		out = append(out, delta(m.name, va, vb))
+	}
+	return out
 }
 
 // values returns the known values of a figure over a cell's repetitions.
@@ -84,36 +96,119 @@ func delta(metric string, a, b []float64) Delta {
 	sa := benchmath.NewSample(a, &benchmath.DefaultThresholds)
 	sb := benchmath.NewSample(b, &benchmath.DefaultThresholds)
 	c := benchmath.AssumeNothing.Compare(sa, sb)
-	oldM := benchmath.AssumeNothing.Summary(sa, 0.95).Center
-	newM := benchmath.AssumeNothing.Summary(sb, 0.95).Center
-	d := Delta{Metric: metric, Old: oldM, New: newM, P: c.P, N1: len(a), N2: len(b), Significant: c.P < c.Alpha}
+	oldS, newS := benchmath.AssumeNothing.Summary(sa, 0.95), benchmath.AssumeNothing.Summary(sb, 0.95)
+	oldM, newM := oldS.Center, newS.Center
+	d := Delta{Metric: metric, Old: oldM, New: newM, OldPM: plusMinus(oldS), NewPM: plusMinus(newS),
+		P: c.P, N1: len(a), N2: len(b), Significant: c.P < c.Alpha}
 	if oldM != 0 {
 		d.Change = (newM - oldM) / oldM
 	}
 	return d
 }
 
-// WriteComparison renders Compare's result as an aligned table: per cell
-// and metric the old and new medians and the change, or "~" where the
-// change is not significant.
+// plusMinus returns the half-width of a summary's interval as a share of
+// its center, the wider side; NaN when there is no interval (fewer than
+// 6 values give none at 95%, as benchstat says).
+func plusMinus(s benchmath.Summary) float64 {
+	if s.Center == 0 || math.IsInf(s.Lo, 0) || math.IsInf(s.Hi, 0) {
+		return math.NaN()
+	}
+	return max(s.Hi-s.Center, s.Center-s.Lo) / math.Abs(s.Center)
+}
+
+// pm formats a ± share as benchstat does: "±3%", "±∞" without an interval.
+func pm(x float64) string {
+	if math.IsNaN(x) {
+		return "±∞"
+	}
+	return fmt.Sprintf("±%.0f%%", 100*x)
+}
+
+// WriteComparison renders Compare's result: per cell a line with its key,
+// then per metric the old and new medians with their 95% intervals (±)
+// and the change, or "~" where it is not significant; then, per metric,
+// the geometric mean of the new/old ratios over every cell.
 func WriteComparison(w io.Writer, cells []CellDeltas) error {
-	rows := [][]string{{"cell", "metric", "old", "new", "change", "p", "n"}}
+	var b strings.Builder
 	for _, c := range cells {
+		b.WriteString(c.Key + "\n")
+		rows := [][]string{{"  metric", sideLabel(c.Old, "old"), "±", sideLabel(c.New, "new"), "±", "change", "p", "n"}}
 		for _, d := range c.Deltas {
 			m, _ := LookupMetric(d.Metric)
-			show := m.Format
-			change := "~"
-			if d.Significant {
-				change = fmt.Sprintf("%+.1f%%", 100*d.Change)
-			}
-			rows = append(rows, []string{c.Key, d.Metric, show(d.Old), show(d.New), change, fmt.Sprintf("%.3f", d.P), fmt.Sprintf("%d+%d", d.N1, d.N2)})
+			rows = append(rows, []string{"  " + d.Metric, m.Format(d.Old), pm(d.OldPM), m.Format(d.New), pm(d.NewPM), changeText(d), fmt.Sprintf("%.3f", d.P), fmt.Sprintf("%d+%d", d.N1, d.N2)})
 		}
+		alignedTable(&b, rows)
 	}
-	var b strings.Builder
-	alignedTable(&b, rows)
-	b.WriteString("\nchange: difference of the medians where a Mann-Whitney U test over the repetitions gives p < 0.05; ~ otherwise (4+ repetitions a side are needed)\n")
+	if len(cells) > 1 {
+		b.WriteString("geomean over " + fmt.Sprint(len(cells)) + " cells:")
+		for _, g := range Geomeans(cells) {
+			fmt.Fprintf(&b, "  %s %+.1f%%", g.Metric, 100*g.Change)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\nchange: difference of the medians where a Mann-Whitney U test over the repetitions gives p < 0.05; ~ otherwise (4+ repetitions a side are needed); ±: the 95% interval of each median\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func changeText(d Delta) string {
+	if !d.Significant {
+		return "~"
+	}
+	return fmt.Sprintf("%+.1f%%", 100*d.Change)
+}
+
+// Geomean is the geometric mean of the new/old ratios of one metric over
+// the cells that have it, as a change (-0.05 is 5% lower).
+type Geomean struct {
+	Metric string
+	Change float64
+	Cells  int
+}
+
+// Geomeans returns a Geomean per metric, in the order the metrics first
+// appear; cells with a zero or negative median on either side are left out
+// (no ratio).
+func Geomeans(cells []CellDeltas) []Geomean {
+	var out []Geomean
+	sum := map[string]float64{}
+	n := map[string]int{}
+	for _, c := range cells {
+		for _, d := range c.Deltas {
+			if d.Old <= 0 || d.New <= 0 {
+				continue
+			}
+			if _, seen := n[d.Metric]; !seen {
+				out = append(out, Geomean{Metric: d.Metric})
+			}
+			sum[d.Metric] += math.Log(d.New / d.Old)
+			n[d.Metric]++
+		}
+	}
+	for i := range out {
+		m := out[i].Metric
+		out[i].Cells = n[m]
+		out[i].Change = math.Exp(sum[m]/float64(n[m])) - 1
+	}
+	return out
+}
+
+// EnvironmentDiffs lists what differs between two environments that can
+// change the figures: Go version, GOMAXPROCS, CPUs, CPU model, OS and
+// architecture; one "name: a vs b" each, empty when they match.
+func EnvironmentDiffs(a, b Environment) []string {
+	var out []string
+	add := func(name string, x, y any) {
+		if x != y {
+			out = append(out, fmt.Sprintf("%s: %v vs %v", name, x, y))
+		}
+	}
+	add("Go", a.GoVersion, b.GoVersion)
+	add("GOMAXPROCS", a.GOMAXPROCS, b.GOMAXPROCS)
+	add("CPUs", a.NumCPU, b.NumCPU)
+	add("CPU", a.CPUModel, b.CPUModel)
+	add("OS/arch", a.GOOS+"/"+a.GOARCH, b.GOOS+"/"+b.GOARCH)
+	return out
 }
 
 // Worse reports whether d is a significant change for the worse by more

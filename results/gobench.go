@@ -93,23 +93,56 @@ func seconds(x float64) time.Duration { return time.Duration(x * float64(time.Se
 // Key identifies a cell across results files (compare): its workload,
 // strategy, size, concurrency and open-loop settings, and its workload
 // parameters.
-func Key(s *Summary) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "BenchmarkConcbench/workload=%s/strategy=%s", s.Workload, s.Strategy)
-	switch {
-	case s.DurationSeconds > 0:
-		fmt.Fprintf(&b, "/duration=%s", seconds(s.DurationSeconds))
-	default:
-		fmt.Fprintf(&b, "/tasks=%d", s.Tasks)
+func Key(s *Summary) string { return keyText(keyParts(s), "") }
+
+// keyPart is one name=value of a cell's key.
+type keyPart struct {
+	name, value string
+	param       bool // a workload parameter (after the space in Key)
+}
+
+// keyParts returns what identifies a cell, in Key's order.
+func keyParts(s *Summary) []keyPart {
+	parts := []keyPart{{name: "workload", value: s.Workload}, {name: "strategy", value: s.Strategy}}
+	if s.DurationSeconds > 0 {
+		parts = append(parts, keyPart{name: "duration", value: seconds(s.DurationSeconds).String()})
+	} else {
+		parts = append(parts, keyPart{name: "tasks", value: strconv.Itoa(s.Tasks)})
 	}
-	fmt.Fprintf(&b, "/conc=%d", s.Concurrency)
+	parts = append(parts, keyPart{name: "conc", value: strconv.Itoa(s.Concurrency)})
 	if s.Processes != nil && s.Processes.PerProcess > 1 {
-		fmt.Fprintf(&b, "/per-process=%d", s.Processes.PerProcess)
+		parts = append(parts, keyPart{name: "per-process", value: strconv.Itoa(s.Processes.PerProcess)})
 	}
-	if s.OpenLoop != nil {
-		fmt.Fprintf(&b, "/rate=%s/arrival=%s", strconv.FormatFloat(s.OpenLoop.RateAsked, 'g', -1, 64), s.OpenLoop.Arrival)
+	if o := s.OpenLoop; o != nil {
+		parts = append(parts, keyPart{name: "rate", value: strconv.FormatFloat(o.RateAsked, 'g', -1, 64)}, keyPart{name: "arrival", value: o.Arrival})
+		if o.Stages != "" {
+			parts = append(parts, keyPart{name: "stages", value: o.Stages})
+		}
 	}
-	return b.String() + " " + ParamText(s, true)
+	params := CellParams(s)
+	for _, k := range slices.Sorted(maps.Keys(params)) {
+		parts = append(parts, keyPart{name: k, value: params[k], param: true})
+	}
+	return parts
+}
+
+// keyText writes parts as Key does, leaving out the one named without.
+func keyText(parts []keyPart, without string) string {
+	var b, p strings.Builder
+	b.WriteString("BenchmarkConcbench")
+	for _, k := range parts {
+		switch {
+		case k.name == without:
+		case k.param:
+			if p.Len() > 0 {
+				p.WriteByte(' ')
+			}
+			p.WriteString(k.name + "=" + k.value)
+		default:
+			b.WriteString("/" + k.name + "=" + k.value)
+		}
+	}
+	return b.String() + " " + p.String()
 }
 
 // writeGobench writes doc in the Go benchmark format: the goos, goarch,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
@@ -13,13 +14,22 @@ import (
 )
 
 const compareUsage = `Usage: concbench compare OLD.json NEW.json
+       concbench compare FILE.json... --by PARAM
 
 Shows, for every cell found in both results (same workload, parameters,
 strategy, tasks and concurrency), the change in wall time, throughput, p99
-latency and peak RSS between the medians of their repetitions. A change is
-shown where a Mann-Whitney U test over the repetitions (as benchstat does)
-gives p < 0.05, and "~" where it does not; that needs 4 or more
-repetitions a side (--repeat).
+latency and peak RSS between the medians of their repetitions, each median
+with its 95% interval (±, as benchstat shows it; 6 repetitions are needed
+for one), and the geometric mean of the changes over the cells. A change
+is shown where a Mann-Whitney U test over the repetitions (as benchstat
+does) gives p < 0.05, and "~" where it does not; that needs 4 or more
+repetitions a side (--repeat). It warns (on stderr) when the two files
+come from different environments: Go version, GOMAXPROCS, CPUs, CPU model.
+
+With --by PARAM it sets the values of one parameter side by side instead,
+within one file or across several (as benchstat -col does): the cells that
+differ only in PARAM (strategy, conc, rate, http-engine, ...), each value
+against the first one found.
 
 With --fail-on, it exits 3 when a significant change for the worse larger
 than that share appears in one of --metrics (a CI gate on regressions).
@@ -28,6 +38,8 @@ Examples:
   concbench run --repeat 6 --out old.json && (change things) && concbench run --repeat 6 --out new.json
   concbench compare old.json new.json
   concbench compare old.json new.json --fail-on 5% --metrics wall,throughput,p99
+  concbench compare sweep.json --by strategy
+  concbench compare h1.json std.json --by http-engine
 
 Flags:
 `
@@ -53,32 +65,51 @@ func compareCmd(_ context.Context, args []string, stdout io.Writer) error {
 	metrics := choiceList{v: []string{"wall", "throughput"}, allowed: []string{"wall", "throughput", "p99", "rss"}}
 	fs.Var(&failOn, "fail-on", "exit 3 on a significant change for the worse larger than this share (e.g. 5%) in --metrics")
 	fs.Var(&metrics, "metrics", "the metrics --fail-on watches: wall, throughput, p99, rss")
+	by := fs.String("by", "", "set the values of this parameter side by side (strategy, conc, rate, http-engine, ...), in one file or more")
 	if err := parseFlagsArgs(fs, args, stdout, compareUsage); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return nil
 		}
 		return err
 	}
-	if fs.NArg() != 2 {
-		return usagef("compare takes two results files, OLD and NEW; got %d", fs.NArg())
+	if fs.Changed("metrics") && !fs.Changed("fail-on") {
+		return usagef("--metrics applies with --fail-on")
 	}
-	a, err := results.ReadFile(fs.Arg(0))
-	if err != nil {
-		return inputError(err)
+	if *by == "" && fs.NArg() != 2 {
+		return usagef("compare takes two results files, OLD and NEW (or one or more with --by); got %d", fs.NArg())
 	}
-	b, err := results.ReadFile(fs.Arg(1))
-	if err != nil {
-		return inputError(err)
+	if *by != "" && fs.NArg() == 0 {
+		return usagef("compare --by takes one or more results files; got none")
 	}
-	cells, err := results.Compare(a, b)
-	if err != nil { // the two files do not fit together: bad input
-		return usagef("%s and %s: %w", fs.Arg(0), fs.Arg(1), err)
+	var docs []*results.Document
+	for _, p := range fs.Args() {
+		d, err := results.ReadFile(p)
+		if err != nil {
+			return inputError(err)
+		}
+		docs = append(docs, d)
+	}
+	var cells []results.CellDeltas
+	var err error
+	if *by != "" {
+		cells, err = results.CompareBy(docs, *by)
+		if err != nil {
+			return usagef("--by %s: %w", *by, err)
+		}
+	} else {
+		cells, err = results.Compare(docs[0], docs[1])
+		if err != nil { // the two files do not fit together: bad input
+			return usagef("%s and %s: %w", fs.Arg(0), fs.Arg(1), err)
+		}
+	}
+	for i := 1; i < len(docs); i++ {
+		if diffs := results.EnvironmentDiffs(docs[0].Environment, docs[i].Environment); len(diffs) > 0 {
+			fmt.Fprintf(os.Stderr, "concbench: warning: %s and %s come from different environments (%s): a difference may be the machine's\n",
+				fs.Arg(0), fs.Arg(i), strings.Join(diffs, "; "))
+		}
 	}
 	if err := results.WriteComparison(stdout, cells); err != nil {
 		return err
-	}
-	if fs.Changed("metrics") && !fs.Changed("fail-on") {
-		return usagef("--metrics applies with --fail-on")
 	}
 	if !fs.Changed("fail-on") {
 		return nil
