@@ -7,9 +7,11 @@ import (
 
 // TestTwinsRespectTheirSlots checks each twin against the makespan its
 // slots allow: with conc slots, n equal sleeps of d cannot end before
-// ceil(n/conc)·d, and a twin that ran them one at a time would take n·d.
+// ceil(n/conc)·d, and a twin that ran them one at a time would take n·d
+// (4x that: sleeps long enough that a busy machine's late wake-ups, tens
+// of milliseconds for a locked thread, stay well under the difference).
 func TestTwinsRespectTheirSlots(t *testing.T) {
-	const n, conc, d = 12, 4, 20 * time.Millisecond
+	const n, conc, d = 8, 4, 100 * time.Millisecond
 	durs := make([]time.Duration, n)
 	for i := range durs {
 		durs[i] = d
