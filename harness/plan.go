@@ -51,6 +51,12 @@ type Plan struct {
 	MaxQueue  int           // waiting tasks beyond this are dropped; 0: no limit
 	LateAfter time.Duration // a task starting this long after due is late
 	Interval  time.Duration // timeline step; 0: 1s
+
+	// Shard, if set, runs one part of the plan, the others running on
+	// other machines: its tasks and arrivals k with k mod Count = Index,
+	// each built as one machine would build it, and in a closed loop its
+	// share of each concurrency limit (Shard.Share). Hash leaves it out.
+	Shard strategies.Shard
 }
 
 // Cell is one row of results: a strategy, a task count and a concurrency.
@@ -143,6 +149,9 @@ func (p *Plan) Validate() error {
 	}
 	if p.Warmup < 0 {
 		return &ValueError{"warmup", strconv.Itoa(p.Warmup), "must not be negative"}
+	}
+	if err := p.checkShard(); err != nil {
+		return err
 	}
 	return p.checkBounds()
 }

@@ -35,6 +35,7 @@ type Run struct {
 	Memory   results.Memory // this process's; worker processes are in Children
 	Children *strategies.ChildStats
 	Pacer    *strategies.PacerStats // open-loop runs
+	Start    time.Time              // the wall clock at the run's start (t0)
 	CPU      time.Duration          // this process's CPU time over the run; negative when unknown
 }
 
@@ -63,10 +64,12 @@ func OncePaced(ctx context.Context, task *workloads.Task, strat strategies.Strat
 }
 
 // recording says how a run records its tasks: indices below max, the
-// samples of runs of at most keep tasks kept, opt counted.
+// samples of runs of at most keep tasks kept, opt counted; index j of the
+// run is the plan's task shard.Global(j).
 type recording struct {
 	max, keep int
 	opt       results.CountOptions
+	shard     strategies.Shard
 }
 
 // source returns the source and recording of one run of a cell, and its
@@ -75,16 +78,17 @@ type recording struct {
 func (plan *Plan) source(cell Cell, seed int64, opt results.CountOptions) (strategies.Source, recording, int) {
 	switch {
 	case plan.OpenLoop():
-		n := cell.Tasks
+		n := plan.Shard.Tasks(cell.Tasks)
 		if plan.Duration > 0 {
 			n = MaxTasks
 		}
-		p := &strategies.Paced{Rate: plan.Rate, Poisson: plan.Poisson, Seed: seed, Stages: plan.Stages, Tasks: n, Duration: plan.Duration, MaxQueue: plan.MaxQueue}
-		return p, recording{max: n, opt: opt}, -1
+		p := &strategies.Paced{Rate: plan.Rate, Poisson: plan.Poisson, Seed: seed, Stages: plan.Stages, Tasks: n, Duration: plan.Duration, MaxQueue: plan.MaxQueue, Shard: plan.Shard}
+		return p, recording{max: n, opt: opt, shard: plan.Shard}, -1
 	case plan.Duration > 0:
-		return strategies.NewUntil(plan.Duration, MaxTasks), recording{max: MaxTasks, opt: opt}, -1
+		return strategies.NewUntil(plan.Duration, MaxTasks), recording{max: MaxTasks, opt: opt, shard: plan.Shard}, -1
 	}
-	return &strategies.Count{N: cell.Tasks}, recording{max: cell.Tasks, opt: opt}, cell.Tasks
+	n := plan.Shard.Tasks(cell.Tasks)
+	return &strategies.Count{N: n}, recording{max: n, opt: opt, shard: plan.Shard}, n
 }
 
 // maxConns caps a client's connection pool: one process cannot hold more
@@ -119,7 +123,7 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 		Tasks:  rec.Cap(),
 		Source: src,
 		Exec: func(ctx context.Context, i int) {
-			s := task.Run(ctx, i, t0)
+			s := task.Run(ctx, rc.shard.Global(i), t0)
 			s.Due = src.Due(i)
 			rec.Set(i, s)
 		},
@@ -149,7 +153,7 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 	if paced && pc.Duration == 0 && pc.Tasks < MaxTasks && ctx.Err() != nil {
 		unissued = max(pc.Tasks-n, 0)
 	}
-	r := Run{Wall: end.Sub(t0), Setup: t0.Sub(begin), Children: children, CPU: -1}
+	r := Run{Wall: end.Sub(t0), Setup: t0.Sub(begin), Children: children, CPU: -1, Start: t0}
 	if cpu1, ok := processCPU(); ok && cpuOK {
 		r.CPU = cpu1 - cpu0
 	}
@@ -179,9 +183,15 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 	return r, err
 }
 
-// newStrategy builds the strategy of a cell with the plan's options.
+// newStrategy builds the strategy of a cell with the plan's options; a
+// shard of a closed loop takes its share of the cell's concurrency (an
+// open loop's rate, not its slots, is what the shards split).
 func newStrategy(plan *Plan, cell Cell) (strategies.Strategy, error) {
-	return strategies.NewWith(cell.Strategy, plan.strategyConfig(cell.Concurrency))
+	c := cell.Concurrency
+	if !plan.OpenLoop() {
+		c = plan.Shard.Share(c)
+	}
+	return strategies.NewWith(cell.Strategy, plan.strategyConfig(c))
 }
 
 // RunCell runs one cell: plan.Warmup unrecorded runs, then plan.Repeat
@@ -292,6 +302,10 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 			askedPerStep(s.Timeline, s.IntervalSeconds, plan.Arrivals(0))
 		}
 	}
+	if plan.Shard.Count > 0 {
+		s.Shard = shardRun(plan, cell, m.Run)
+		s.IdealSeconds, s.Efficiency = nil, nil // a part of a plan has no ideal of its own
+	}
 	return s, runErr
 }
 
@@ -328,25 +342,30 @@ func openLoop(plan *Plan, m measured) *results.OpenLoop {
 	if plan.Poisson {
 		o.Arrival = "poisson"
 	}
+	if plan.Shard.Sharded() { // a shard's rate is its share of the plan's
+		o.RateAsked = asked / float64(plan.Shard.Count)
+		o.RateAchieved = o.RateAsked
+	}
 	if p := m.Pacer; p != nil {
 		o.MaxQueueDepth = p.MaxQueue
 		if p.Waited > 0 {
 			o.SendLateness, o.SendWaited = &p.Lateness, p.Waited
 		}
-		switch {
+		switch span := p.LastRelease - p.FirstDue; {
 		case len(plan.Stages) > 0:
 			span := max(plan.Duration, p.LastRelease).Seconds()
 			o.RateAchieved = float64(p.Issued) / span
 			if started := p.Issued - m.Tally.Outcomes.Dropped; started > 0 {
 				o.RateStarted = float64(started) / max(span, p.LastRelease.Seconds()+m.Tally.QueueWait.Max)
 			}
-		// arrivals 0..n-1 are due at 0 .. (n-1)/rate: n-1 gaps
-		case p.Issued > 1 && p.LastRelease > 0:
-			o.RateAchieved = float64(p.Issued-1) / p.LastRelease.Seconds()
+		// arrivals 0..n-1 are due at 0 .. (n-1)/rate: n-1 gaps (a
+		// shard's first is due later)
+		case p.Issued > 1 && span > 0:
+			o.RateAchieved = float64(p.Issued-1) / span.Seconds()
 			// The last task started at most its wait after its release:
 			// when slots are too few the wait, and this span, grow.
 			if started := p.Issued - m.Tally.Outcomes.Dropped; started > 1 {
-				o.RateStarted = float64(started-1) / (p.LastRelease.Seconds() + m.Tally.QueueWait.Max)
+				o.RateStarted = float64(started-1) / (span.Seconds() + m.Tally.QueueWait.Max)
 			}
 		}
 	}
@@ -505,11 +524,15 @@ func Execute(ctx context.Context, plan *Plan, hooks *Hooks) ([]results.Summary, 
 			}
 		}
 		if err != nil && ctx.Err() == nil {
-			results.FillSpeedups(out)
+			if !p.Shard.Sharded() {
+				results.FillSpeedups(out)
+			}
 			return out, err
 		}
 	}
-	results.FillSpeedups(out)
+	if !p.Shard.Sharded() { // a part of a plan has no speedup of its own
+		results.FillSpeedups(out)
+	}
 	return out, nil
 }
 

@@ -146,6 +146,10 @@ type Summary struct {
 
 	// Thresholds are the --threshold checks evaluated on this cell.
 	Thresholds []Check `json:"thresholds,omitempty"`
+
+	// Shard: this run is one shard's part of the cell, or the merge of
+	// the shards' parts.
+	Shard *ShardRun `json:"shard,omitempty"`
 }
 
 // OpenLoop describes a run whose tasks arrived at a set rate. Latency
@@ -264,6 +268,12 @@ type Document struct {
 	Runs             []Summary   `json:"runs"`
 	// Sources are the environments of merged documents; runs name theirs.
 	Sources []Environment `json:"sources,omitempty"`
+
+	// Plan is the hash of the plan the runs measured, for sharded plans:
+	// shards of one plan carry the same (harness.Plan.Hash), and Shard
+	// says which part of it this document holds (nil once merged).
+	Plan  string   `json:"plan,omitempty"`
+	Shard *ShardOf `json:"shard,omitempty"`
 }
 
 // NewDocument returns an empty document for this environment.

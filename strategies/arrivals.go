@@ -35,21 +35,31 @@ func (a Arrivals) Gap(i int) float64 {
 // mean 1 from (seed, i).
 func unitGap(seed int64, i int) float64 { return -math.Log(1 - unitDraw(seed, i)) }
 
-// schedule walks an Arrivals in index order: next is the first arrival
-// not yet issued, due its due time (ns after t0, exact for even spacing:
-// i times the gap, not a running sum).
+// schedule walks an Arrivals in index order, a shard's arrivals only:
+// next is the shard's first arrival not yet issued, k its index in the
+// whole schedule, due its due time (ns after t0, exact for even spacing:
+// k times the gap, not a running sum). A shard's due times are the whole
+// schedule's, bit for bit: Poisson sums run over every gap of the plan,
+// in the same order, whichever shard adds them.
 type schedule struct {
 	Arrivals
-	next int
-	at   float64 // Poisson: ns after t0; on a ramp, the unit-rate process's point
-	ramp *ramp   // with Stages
-	hint int     // the ramp's piece of the latest due time
+	shard Shard
+	next  int
+	k     int
+	at    float64 // Poisson: ns after t0; on a ramp, the unit-rate process's point
+	ramp  *ramp   // with Stages
+	hint  int     // the ramp's piece of the latest due time
 }
 
-func newSchedule(a Arrivals) schedule {
-	s := schedule{Arrivals: a}
+// newSchedule returns the schedule of shard's arrivals of a (the zero
+// Shard: all of them).
+func newSchedule(a Arrivals, shard Shard) schedule {
+	s := schedule{Arrivals: a, shard: shard}
 	if len(a.Stages) > 0 {
 		s.ramp = newRamp(a.Rate, a.Stages)
+	}
+	for range shard.Global(0) {
+		s.step()
 	}
 	return s
 }
@@ -57,11 +67,11 @@ func newSchedule(a Arrivals) schedule {
 // never is the due time of an arrival past the end of a ramp.
 const never = time.Duration(math.MaxInt64)
 
-// due returns the due time of arrival s.next, or never.
+// due returns the due time of arrival s.k, or never.
 func (s *schedule) due() time.Duration {
 	switch {
 	case s.ramp != nil:
-		y := float64(s.next)
+		y := float64(s.k)
 		if s.Poisson {
 			y = s.at
 		}
@@ -72,17 +82,25 @@ func (s *schedule) due() time.Duration {
 	case s.Poisson:
 		return time.Duration(s.at)
 	}
-	return time.Duration(float64(s.next) * (float64(time.Second) / s.Rate))
+	return time.Duration(float64(s.k) * (float64(time.Second) / s.Rate))
 }
 
-// advance moves to the next arrival.
+// advance moves to the shard's next arrival.
 func (s *schedule) advance() {
 	s.next++
+	for range max(s.shard.Count, 1) {
+		s.step()
+	}
+}
+
+// step moves k to the schedule's next arrival.
+func (s *schedule) step() {
+	s.k++
 	switch {
 	case s.Poisson && s.ramp != nil:
-		s.at += unitGap(s.Seed, s.next)
+		s.at += unitGap(s.Seed, s.k)
 	case s.Poisson:
-		s.at += s.Gap(s.next)
+		s.at += s.Gap(s.k)
 	}
 }
 

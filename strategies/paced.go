@@ -30,6 +30,10 @@ type Paced struct {
 	Tasks    int           // the most tasks to issue
 	Duration time.Duration // issue tasks due before this offset; 0: no limit
 	MaxQueue int           // the most tasks waiting; 0: no limit
+	// Shard, if set, issues that shard's arrivals of the schedule only,
+	// as indices 0, 1, ... of its own (Tasks counts them): the shards'
+	// due times together are the whole schedule's.
+	Shard Shard
 	// Drop records a task dropped at arrival; called with the source's
 	// lock held, so it must not call the source back (Forget excepted).
 	Drop func(i int, due time.Duration)
@@ -48,6 +52,7 @@ type Paced struct {
 	due      dueTimes
 	maxWait  int           // the deepest the queue got
 	last     time.Duration // release time of the latest arrival
+	first    time.Duration // due time of the first arrival
 	lateness *results.Durations
 }
 
@@ -56,6 +61,7 @@ var _ Source = (*Paced)(nil)
 // PacerStats is what the source saw.
 type PacerStats struct {
 	Issued      int           // arrivals, dropped ones included
+	FirstDue    time.Duration // when the first arrival was due (a shard's is not 0)
 	LastRelease time.Duration // when the last arrival was released
 	MaxQueue    int           // the deepest the queue got
 	// Lateness is the send lateness of the arrivals a goroutine slept
@@ -72,7 +78,10 @@ func (p *Paced) Start(t0 time.Time) { p.t0 = t0 }
 
 func (p *Paced) setup() {
 	p.queue = make([]int, max(min(p.MaxQueue, 1<<20), 1024))
-	p.sched = newSchedule(Arrivals{Rate: p.Rate, Poisson: p.Poisson, Seed: p.Seed, Stages: p.Stages})
+	p.sched = newSchedule(Arrivals{Rate: p.Rate, Poisson: p.Poisson, Seed: p.Seed, Stages: p.Stages}, p.Shard)
+	if p.first = p.sched.due(); p.first == never {
+		p.first = 0
+	}
 	p.lateness = results.NewDurations()
 	if p.Clock == nil {
 		p.Clock = PreciseClock{Spin: spinFor(p.sched.peakRate())}
@@ -107,7 +116,7 @@ func (p *Paced) Stats() PacerStats {
 	p.init.Do(p.setup)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return PacerStats{Issued: p.sched.next, LastRelease: p.last, MaxQueue: p.maxWait, Lateness: p.lateness.Describe(), Waited: int(p.lateness.Count())}
+	return PacerStats{Issued: p.sched.next, FirstDue: p.first, LastRelease: p.last, MaxQueue: p.maxWait, Lateness: p.lateness.Describe(), Waited: int(p.lateness.Count())}
 }
 
 // Next returns the oldest waiting task, or sleeps until the next arrival

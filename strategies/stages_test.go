@@ -50,7 +50,7 @@ func TestParseStages(t *testing.T) {
 // dueTimesOf walks a schedule to its end (or n arrivals) and returns the
 // due times.
 func dueTimesOf(a Arrivals, n int) []time.Duration {
-	s := newSchedule(a)
+	s := newSchedule(a, Shard{})
 	var out []time.Duration
 	for len(out) < n {
 		d := s.due()

@@ -13,7 +13,6 @@ import (
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/strategies"
-	"github.com/concbench/concbench/workloads"
 	"github.com/spf13/pflag"
 )
 
@@ -48,6 +47,7 @@ Flags:
 
 func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	f := newRunFlags()
+	sf := addShardFlags(f.fs)
 	if err := parseFlags(f.fs, args, stdout, strings.TrimSuffix(runUsage, "Flags:\n")+registeredHelp()+"Flags:\n"); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return nil
@@ -56,6 +56,9 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	plan, err := f.plan()
 	if err != nil {
+		return err
+	}
+	if err := sf.apply(plan); err != nil {
 		return err
 	}
 	plotOpt, err := f.plot.options()
@@ -99,6 +102,7 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	env := results.CurrentEnvironment(version)
 	env.Libraries = strategies.LibraryVersions(plan.Strategies)
 	doc := results.NewDocument(env)
+	sf.mark(doc, plan)
 	skip := func(c harness.Cell) bool { _, ok := prior[c]; return ok }
 	hooks := &harness.Hooks{Skip: skip}
 	var prog *progress
@@ -175,10 +179,10 @@ func resumeFrom(path string, plan *harness.Plan) (map[harness.Cell]results.Summa
 	if err != nil {
 		return nil, usagef("--resume: %w", err)
 	}
-	want := comparable(plan.Spec.Describe(), plan)
+	want := harness.Comparable(plan.Spec.Describe(), plan)
 	out := map[harness.Cell]results.Summary{}
 	for _, s := range doc.Runs {
-		got := comparable(s.Params, plan)
+		got := harness.Comparable(s.Params, plan)
 		if s.Workload != plan.Spec.Name || !maps.Equal(got, want) || s.DurationSeconds != plan.Duration.Seconds() ||
 			(s.OpenLoop == nil) == plan.OpenLoop() || s.OpenLoop != nil && !sameArrivals(s.OpenLoop, plan) {
 			return nil, usagef("--resume %s: holds results of another plan (workload %s %s), not this one (workload %s %s)",
@@ -189,17 +193,6 @@ func resumeFrom(path string, plan *harness.Plan) (map[harness.Cell]results.Summa
 		}
 	}
 	return out, nil
-}
-
-// comparable drops the parameters that name the embedded target, whose
-// port differs from run to run.
-func comparable(params map[string]string, plan *harness.Plan) map[string]string {
-	p := maps.Clone(params)
-	if d, ok := workloads.Lookup(plan.Spec.Name); ok && d.Network != nil && d.Network.Target(plan.Spec.Params) {
-		delete(p, "url")
-		delete(p, "addr")
-	}
-	return p
 }
 
 // combine lists, in plan order, the cells resumed from a file and the
