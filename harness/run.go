@@ -305,7 +305,8 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 	if plan.Shard.Count > 0 {
 		s.Shard = shardRun(plan, cell, m.Run)
 		s.IdealSeconds, s.Efficiency = nil, nil // a part of a plan has no ideal of its own
-		for i := range s.Timeline {             // a ramp asks each shard for its share
+		// a ramp asks each shard for its share
+		for i := range s.Timeline {
 			s.Timeline[i].Asked /= float64(max(plan.Shard.Count, 1))
 		}
 	}
