@@ -51,6 +51,15 @@ func optional(p *float64, human func(float64) string) string {
 	return human(*p)
 }
 
+// unsharded is optional for the figures a sharded plan has no meaning
+// for (sequential, speedup, ideal, efficiency): n/a in its runs.
+func unsharded(s *Summary, p *float64, human func(float64) string) string {
+	if s.Shard != nil {
+		return "n/a"
+	}
+	return optional(p, human)
+}
+
 func percent(x float64) string { return fmt.Sprintf("%.0f%%", 100*x) }
 func times(x float64) string   { return sig(x) + "x" }
 
@@ -62,9 +71,9 @@ var columns = []column{
 	{"wall 95% CI", "", ciText, nil, repeated},
 	{"startup", "startup_seconds", procCol(Seconds, startup), procCol(f64, startup), hasProcesses},
 	{"end-to-end", "end_to_end_wall_seconds", procCol(Seconds, endToEnd), procCol(f64, endToEnd), hasProcesses},
-	{"ideal", "ideal_seconds", func(s *Summary) string { return optional(s.IdealSeconds, Seconds) }, func(s *Summary) string { return optional(s.IdealSeconds, f64) }, nil},
-	{"eff", "efficiency", func(s *Summary) string { return optional(s.Efficiency, percent) }, func(s *Summary) string { return optional(s.Efficiency, f64) }, nil},
-	{"speedup", "speedup", func(s *Summary) string { return optional(s.Speedup, times) }, func(s *Summary) string { return optional(s.Speedup, f64) }, nil},
+	{"ideal", "ideal_seconds", func(s *Summary) string { return unsharded(s, s.IdealSeconds, Seconds) }, func(s *Summary) string { return unsharded(s, s.IdealSeconds, f64) }, nil},
+	{"eff", "efficiency", func(s *Summary) string { return unsharded(s, s.Efficiency, percent) }, func(s *Summary) string { return unsharded(s, s.Efficiency, f64) }, nil},
+	{"speedup", "speedup", func(s *Summary) string { return unsharded(s, s.Speedup, times) }, func(s *Summary) string { return unsharded(s, s.Speedup, f64) }, nil},
 	{"tasks/s", "throughput_per_s", func(s *Summary) string { return Rate(s.ThroughputPerS) }, func(s *Summary) string { return f64(s.ThroughputPerS) }, nil},
 	{"p50", "latency_p50_seconds", func(s *Summary) string { return Seconds(s.Latency.P50) }, func(s *Summary) string { return f64(s.Latency.P50) }, nil},
 	{"p99", "latency_p99_seconds", func(s *Summary) string { return Seconds(s.Latency.P99) }, func(s *Summary) string { return f64(s.Latency.P99) }, nil},

@@ -52,8 +52,16 @@ source is kept ("sources"), and each run names its source; tables mark a
 merged run's strategy with [source]. ALL.json is only written if every input
 is a valid results file of this schema.
 
+The shards of one plan (run with --shard or --shards) are combined into the
+runs one machine would have made: counts summed, HDR histograms merged,
+throughput over the union of the shards' windows, timelines aligned on the
+earliest start; speedup, ideal and efficiency are n/a. Shards of different
+plans, or a shard given twice, are refused; a missing shard is named and
+the result is partial. --side-by-side keeps the shards' runs apart.
+
 Examples:
   concbench merge laptop.json server.json -o all.json
+  concbench merge shard-*.json -o merged.json --threshold 'p99<50ms'
   concbench report all.json --out report/
 
 Flags:
@@ -153,6 +161,9 @@ func (s *share) Set(v string) error {
 func mergeCmd(_ context.Context, args []string, stdout io.Writer) error {
 	fs := pflag.NewFlagSet("merge", pflag.ContinueOnError)
 	out := fs.StringP("out", "o", "", "the merged results file to write (required)")
+	sideBySide := fs.Bool("side-by-side", false, "keep every input's runs as they are, even the shards of one plan")
+	var thresholds thresholdList
+	fs.Var(&thresholds, "threshold", "as run's, evaluated on the merged runs: exit 3 if one fails")
 	if err := parseFlagsArgs(fs, args, stdout, mergeUsage); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return nil
@@ -162,7 +173,7 @@ func mergeCmd(_ context.Context, args []string, stdout io.Writer) error {
 	if *out == "" {
 		return usagef("merge: -o FILE is required")
 	}
-	if fs.NArg() < 2 {
+	if fs.NArg() < 1 {
 		return usagef("merge takes two or more results files; got %d", fs.NArg())
 	}
 	o, err := checkOutput("out", *out, stdout)
@@ -177,16 +188,56 @@ func mergeCmd(_ context.Context, args []string, stdout io.Writer) error {
 		}
 		docs = append(docs, d)
 	}
-	merged, err := results.Merge(docs)
+	shards := !*sideBySide && results.Sharded(docs)
+	if !shards && fs.NArg() < 2 {
+		return usagef("merge takes two or more results files; got %d", fs.NArg())
+	}
+	var merged *results.Document
+	if shards {
+		merged, err = results.MergeShards(docs, fs.Args())
+	} else {
+		merged, err = results.Merge(docs)
+	}
 	if err != nil {
 		return inputError(err)
 	}
+	thErr := checkThresholds(merged, thresholds.v)
 	if err := o.write(stdout, func(w io.Writer) error { return results.Write(w, "json", merged) }); err != nil {
 		return err
 	}
-	if o.stdout {
-		return nil // stdout holds the document, and only it
+	if !o.stdout { // else stdout holds the document, and only it
+		if shards {
+			err = mergedShardsNote(stdout, *out, docs, merged)
+		} else {
+			_, err = fmt.Fprintf(stdout, "%s: %d runs from %d sources\n", *out, len(merged.Runs), len(merged.Sources))
+		}
 	}
-	_, err = fmt.Fprintf(stdout, "%s: %d runs from %d sources\n", *out, len(merged.Runs), len(merged.Sources))
+	return errors.Join(err, thErr)
+}
+
+// mergedShardsNote says what a merge of shards made: the shards merged,
+// those missing (the runs are then partial), and the spread of the
+// shards' starts.
+func mergedShardsNote(w io.Writer, out string, docs []*results.Document, merged *results.Document) error {
+	n := docs[0].Shard.Count
+	skew := 0.0
+	for _, s := range merged.Runs {
+		if s.Shard != nil && s.Shard.SkewSeconds != nil {
+			skew = max(skew, *s.Shard.SkewSeconds)
+		}
+	}
+	msg := fmt.Sprintf("%s: %d runs from %d of %d shards of plan %s; start skew up to %s", out, len(merged.Runs), len(docs), n, merged.Plan, results.Seconds(skew))
+	if missing := results.Missing(docs); len(missing) > 0 {
+		msg += fmt.Sprintf("; partial: shard %s of %d missing", joinInts(missing), n)
+	}
+	_, err := fmt.Fprintln(w, msg)
 	return err
+}
+
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ", ")
 }

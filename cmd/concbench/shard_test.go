@@ -1,9 +1,14 @@
 package main
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/concbench/concbench/results"
 )
 
 // TestShardFlagsBadInput: a wrong --shard or --shards, or a missing or
@@ -67,4 +72,72 @@ func run(t *testing.T, cmd *exec.Cmd) outcome {
 		}
 	}
 	return outcome{cmd.ProcessState.ExitCode(), out.String(), errb.String()}
+}
+
+// TestMergeShardsCLI runs a plan as 3 shards and merges them: the merged
+// run has every task; a missing shard is named and the result partial; a
+// duplicate or a shard of another plan is refused with one line (exit
+// 2); --side-by-side keeps the runs apart; a threshold is evaluated on
+// the merged run.
+func TestMergeShardsCLI(t *testing.T) {
+	dir := t.TempDir()
+	plan := []string{"run", "-q", "--strategies", "pool", "--tasks", "31", "--concurrency", "3", "--latency", "1ms"}
+	shard := func(name string, extra ...string) string {
+		path := filepath.Join(dir, name)
+		if r := concbench(t, append(append(slices.Clone(plan), extra...), "--out", path, "--format", "json")...); r.code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, r.code, r.stderr)
+		}
+		return path
+	}
+	s0, s1, s2 := shard("s0.json", "--shard", "0/3"), shard("s1.json", "--shard", "1/3"), shard("s2.json", "--shard", "2/3")
+	other := shard("other.json", "--shard", "1/3", "--seed", "2")
+	out := filepath.Join(dir, "merged.json")
+	read := func() *results.Document {
+		d, err := results.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		want   string // in the one line of stdout (exit 0, 3) or stderr (exit 2)
+		runs   int
+		tasks  int
+		parts  bool
+		remove bool
+	}{
+		{"all", []string{s2, s0, s1}, 0, "3 of 3 shards", 1, 31, false, false},
+		{"missing", []string{s0, s2}, 0, "partial: shard 1 of 3 missing", 1, 21, true, false},
+		{"one", []string{s1}, 0, "partial: shard 0, 2 of 3 missing", 1, 10, true, false},
+		{"duplicate", []string{s0, s1, s1}, 2, "shard 1/3 given twice", 0, 0, false, true},
+		{"other plan", []string{s0, other, s2}, 2, "different plans", 0, 0, false, true},
+		{"side by side", []string{"--side-by-side", s0, s1, s2}, 0, "3 runs from 3 sources", 3, 11, false, false},
+		{"threshold", []string{"--threshold", "p99<1us", s0, s1, s2}, 3, "3 of 3 shards", 1, 31, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			os.Remove(out)
+			r := concbench(t, append([]string{"merge", "-o", out}, tc.args...)...)
+			text := r.stdout
+			if tc.code == 2 {
+				text = r.stderr
+			}
+			lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+			if r.code != tc.code || !strings.Contains(lines[0], tc.want) || tc.code == 2 && len(lines) != 1 {
+				t.Fatalf("exit %d (want %d), stdout %q, stderr %q: want a line saying %q", r.code, tc.code, r.stdout, r.stderr, tc.want)
+			}
+			if tc.remove {
+				if _, err := os.Stat(out); err == nil {
+					t.Error("a refused merge wrote its output")
+				}
+				return
+			}
+			d := read()
+			if len(d.Runs) != tc.runs || d.Runs[0].Tasks != tc.tasks || d.Partial != tc.parts {
+				t.Errorf("%d runs, first of %d tasks, partial %v; want %d, %d, %v", len(d.Runs), d.Runs[0].Tasks, d.Partial, tc.runs, tc.tasks, tc.parts)
+			}
+		})
+	}
 }
