@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"context"
+
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/strategies"
 )
@@ -11,6 +13,10 @@ import (
 type Hooks struct {
 	// Skip reports whether a cell is already measured; it is not run.
 	Skip func(Cell) bool
+	// Ready, if set, is called once the plan is set up (the embedded
+	// target started), before the first cell; it may block until a common
+	// start (the shards of a plan). An error ends the plan before it runs.
+	Ready func(ctx context.Context) error
 	// CellStart is called before cell index of cells (those not skipped).
 	CellStart func(index, cells int, c Cell)
 	// RunStart is called as run k of runs (warmups first) of the current

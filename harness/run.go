@@ -513,6 +513,11 @@ func Execute(ctx context.Context, plan *Plan, hooks *Hooks) ([]results.Summary, 
 			return nil, err
 		}
 	}
+	if hooks.Ready != nil { // a common start of the shards: after set-up
+		if err := hooks.Ready(ctx); err != nil {
+			return nil, err
+		}
+	}
 	for i, cell := range cells {
 		if ctx.Err() != nil {
 			break

@@ -110,6 +110,7 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		prog = newProgress(os.Stderr, isTerminal(os.Stderr), plan)
 		hooks = prog.hooks(skip)
 	}
+	hooks.Ready = sf.ready(plan)
 	// After every cell, a regular --out file is rewritten (atomically) with
 	// all measured so far: a sweep killed outright keeps its finished cells.
 	var measured []results.Summary

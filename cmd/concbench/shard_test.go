@@ -1,12 +1,15 @@
 package main
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concbench/concbench/results"
 )
@@ -33,6 +36,13 @@ func TestShardFlagsBadInput(t *testing.T) {
 		{"-", []string{"--shard", "0/3", "--strategies", "pool", "--concurrency", "2"}, "--concurrency"},
 		{"-", []string{"--shard", "0/3", "--strategies", "pool", "--tasks", "2"}, "--tasks"},
 		{"-", []string{"--shard", "0/3", "--strategies", "process"}, "--shard"},
+		{"-", []string{"--shard", "0/2", "--start-at", "tomorrow"}, "--start-at"},
+		{"-", []string{"--shard", "0/2", "--start-at", "2020-01-01T00:00:00Z"}, "--start-at"},
+		{"-", []string{"--start-at", "2099-01-01T00:00:00Z"}, "--start-at"},
+		{"-", []string{"--barrier", "127.0.0.1:7000"}, "--barrier"},
+		{"-", []string{"--shard", "0/2", "--barrier", "nohost"}, "--barrier"},
+		{"-", []string{"--shard", "0/2", "--barrier", "h:1", "--start-at", "2099-01-01T00:00:00Z"}, "--start-at"},
+		{"-", []string{"--shard", "0/2", "--barrier-timeout", "1s"}, "--barrier-timeout"},
 	} {
 		t.Run(tc.env+" "+strings.Join(tc.args, " "), func(t *testing.T) {
 			cmd := command(append([]string{"run", "-q"}, tc.args...)...)
@@ -140,4 +150,68 @@ func TestMergeShardsCLI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCommonStart: with --start-at no run starts before the time asked;
+// with --barrier two shard processes started apart are released together
+// (their runs' starts less than half the 1 s gap apart), and a
+// shard whose peers never come fails with one line naming them (exit 1).
+func TestCommonStart(t *testing.T) {
+	dir := t.TempDir()
+	plan := []string{"run", "-q", "--strategies", "pool", "--tasks", "20", "--concurrency", "3", "--latency", "1ms", "--format", "json"}
+	read := func(path string) *results.Document {
+		d, err := results.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	at := time.Now().Add(1500 * time.Millisecond).UTC().Truncate(time.Millisecond)
+	p := filepath.Join(dir, "at.json")
+	if r := concbench(t, append(plan, "--shard", "0/2", "--start-at", at.Format(time.RFC3339Nano), "--out", p)...); r.code != 0 {
+		t.Fatalf("--start-at: exit %d: %s", r.code, r.stderr)
+	}
+	if d := read(p); d.Runs[0].Shard.Started.Before(at) || d.Shard.StartAt == nil || !d.Shard.StartAt.Equal(at) {
+		t.Errorf("started %v, asked %v (recorded %v)", d.Runs[0].Shard.Started, at, d.Shard.StartAt)
+	}
+
+	addr := freePort(t)
+	var cmds []*exec.Cmd
+	for i := range 2 {
+		cmd := command(append(plan, "--shard", strconv.Itoa(i)+"/2", "--barrier", addr, "--out", filepath.Join(dir, strconv.Itoa(i)+".json"))...)
+		cmd.Stderr = new(strings.Builder)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+		if i == 0 {
+			time.Sleep(time.Second) // a gap for the barrier to close, not a synchronisation
+		}
+	}
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("shard %d: %v: %s", i, err, cmd.Stderr)
+		}
+	}
+	s0, s1 := read(filepath.Join(dir, "0.json")).Runs[0].Shard.Started, read(filepath.Join(dir, "1.json")).Runs[0].Shard.Started
+	if skew := s1.Sub(s0).Abs(); skew > 500*time.Millisecond {
+		t.Errorf("shards released %v apart; they were started 1 s apart", skew)
+	}
+
+	r := concbench(t, append(plan, "--shard", "0/3", "--barrier", freePort(t), "--barrier-timeout", "300ms")...)
+	lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+	if r.code != 1 || len(lines) != 1 || !strings.Contains(lines[0], "missing shards: 1, 2") {
+		t.Errorf("lonely shard 0: exit %d, stderr %q; want exit 1 and one line naming shards 1, 2", r.code, r.stderr)
+	}
+}
+
+// freePort returns a loopback address whose port was free a moment ago.
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/results"
@@ -17,18 +20,24 @@ const jobIndexEnv = "JOB_COMPLETION_INDEX"
 
 // shardFlags are the flags that run one part of a plan on one machine.
 type shardFlags struct {
-	shard  shardValue
-	shards count
-	fs     *pflag.FlagSet
+	shard          shardValue
+	shards         count
+	startAt        instant
+	barrier        string
+	barrierTimeout duration
+	fs             *pflag.FlagSet
 	// env reads the environment (os.Getenv; tests replace it).
 	env func(string) string
 }
 
 // addShardFlags registers the sharding flags on fs.
 func addShardFlags(fs *pflag.FlagSet) *shardFlags {
-	f := &shardFlags{fs: fs, env: os.Getenv}
+	f := &shardFlags{fs: fs, env: os.Getenv, barrierTimeout: duration{2 * time.Minute}}
 	fs.Var(&f.shard, "shard", "run part i of n of the plan (i/n, from 0): its tasks and arrivals k with k mod n = i; `concbench merge` combines the parts")
 	fs.Var(&f.shards, "shards", "as --shard, with i from $"+jobIndexEnv+" (set in the pods of a Kubernetes Indexed Job)")
+	fs.Var(&f.startAt, "start-at", "shards: start the plan at this time (RFC 3339, e.g. 2026-12-02T09:00:00Z), once set up")
+	fs.StringVar(&f.barrier, "barrier", "", "shards: start together: shard 0 listens on HOST:PORT's port, the others connect to it and all are released at once")
+	fs.Var(&f.barrierTimeout, "barrier-timeout", "shards: how long --barrier waits for every shard before failing")
 	return f
 }
 
@@ -68,6 +77,29 @@ func (f *shardFlags) apply(plan *harness.Plan) error {
 		return err
 	}
 	plan.Shard = sh
+	set := f.fs.Changed
+	for _, name := range []string{"start-at", "barrier", "barrier-timeout"} {
+		if set(name) && sh.Count == 0 {
+			return usagef("--%s applies to a sharded plan: give --shard or --shards", name)
+		}
+	}
+	switch {
+	case set("start-at") && set("barrier"):
+		return usagef("--start-at and --barrier exclude each other: give one")
+	case set("barrier-timeout") && !set("barrier"):
+		return usagef("--barrier-timeout applies with --barrier")
+	case set("barrier-timeout") && f.barrierTimeout.v <= 0:
+		return usagef("--barrier-timeout %q: must be positive", f.barrierTimeout.v)
+	case set("start-at") && time.Until(f.startAt.v) < -time.Second:
+		return usagef("--start-at %s: already %v past", f.startAt.v.Format(time.RFC3339), time.Since(f.startAt.v).Round(time.Second))
+	case set("start-at") && time.Until(f.startAt.v) > 24*time.Hour:
+		return usagef("--start-at %s: more than 24h ahead", f.startAt.v.Format(time.RFC3339))
+	}
+	if set("barrier") {
+		if _, port, err := net.SplitHostPort(f.barrier); err != nil || port == "" {
+			return usagef("--barrier %q: want HOST:PORT (shard 0 listens on the port, the others connect to it)", f.barrier)
+		}
+	}
 	if sh.Count == 0 {
 		return nil
 	}
@@ -84,7 +116,57 @@ func (f *shardFlags) mark(doc *results.Document, plan *harness.Plan) {
 		return
 	}
 	doc.Plan = plan.Hash()
-	doc.Shard = &results.ShardOf{Index: plan.Shard.Index, Count: plan.Shard.Count}
+	doc.Shard = &results.ShardOf{Index: plan.Shard.Index, Count: plan.Shard.Count, Barrier: f.barrier}
+	if f.fs.Changed("start-at") {
+		t := f.startAt.v.UTC()
+		doc.Shard.StartAt = &t
+	}
+}
+
+// ready returns the hook that waits, once the plan is set up, for the
+// common start the flags ask for: --start-at's time or --barrier's
+// release. Nil without either.
+func (f *shardFlags) ready(plan *harness.Plan) func(context.Context) error {
+	switch {
+	case f.fs.Changed("start-at"):
+		return func(ctx context.Context) error {
+			t := time.NewTimer(time.Until(f.startAt.v))
+			defer t.Stop()
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-t.C:
+				return nil
+			}
+		}
+	case f.barrier != "":
+		return func(ctx context.Context) error {
+			_, err := harness.Barrier(ctx, f.barrier, plan.Shard, plan.Hash(), f.barrierTimeout.v)
+			return err
+		}
+	}
+	return nil
+}
+
+// instant is a pflag.Value for a time in RFC 3339.
+type instant struct{ v time.Time }
+
+func (t *instant) String() string {
+	if t.v.IsZero() {
+		return ""
+	}
+	return t.v.Format(time.RFC3339Nano)
+}
+
+func (t *instant) Type() string { return "time" }
+
+func (t *instant) Set(s string) error {
+	v, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return fmt.Errorf("want a time in RFC 3339, such as 2026-12-02T09:00:00Z")
+	}
+	t.v = v
+	return nil
 }
 
 // shardValue is a pflag.Value for i/n, 0 <= i < n.
