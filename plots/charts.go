@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/concbench/concbench/results"
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 )
 
@@ -14,7 +13,7 @@ import (
 type chart struct {
 	name    string // file name without extension
 	caption string // one line saying what it shows
-	panels  []*plot.Plot
+	panels  []*panel
 }
 
 // Skip is a chart that the data could not support, and why.
@@ -27,6 +26,7 @@ type Skip struct {
 type group struct {
 	title string // the workload and its parameters, for chart titles
 	runs  []*results.Summary
+	procs int // GOMAXPROCS of the run, 0 if unknown: what caps CPU-bound speedup
 }
 
 // bounded reports whether a run's strategy takes a concurrency limit.
@@ -80,7 +80,7 @@ type series struct {
 
 // addSeries draws a strategy's line with markers, and error bars where
 // the points have an interval.
-func addSeries(p *plot.Plot, s series) error {
+func addSeries(p *panel, s series) error {
 	xys := make(plotter.XYs, len(s.points))
 	errs := make(plotter.YErrors, len(s.points))
 	withCI := false
@@ -101,8 +101,7 @@ func addSeries(p *plot.Plot, s series) error {
 	marks.Color = st.color
 	marks.Shape = st.glyph
 	marks.Radius = 4
-	p.Add(line, marks)
-	p.Legend.Add(s.name, line, marks)
+	p.add(s.name, "line", xys, line, marks)
 	if withCI {
 		eb, err := plotter.NewYErrorBars(struct {
 			plotter.XYs
@@ -117,8 +116,21 @@ func addSeries(p *plot.Plot, s series) error {
 	return nil
 }
 
-// addReference draws a dashed horizontal or sloped reference line.
-func addReference(p *plot.Plot, name, styleName string, xys plotter.XYs) error {
+// unlimited names the flat line of a strategy that takes no limit.
+func unlimited(strategy string) string {
+	switch strategy {
+	case "sequential":
+		return "sequential (one task at a time)"
+	case "unbounded":
+		return "unbounded (a goroutine per task)"
+	}
+	return strategy + " (no limit)"
+}
+
+// addReference draws a reference line: dashed in a strategy's colour for
+// a strategy without a limit, dotted black for an ideal (styleName ""),
+// so the two never look alike.
+func addReference(p *panel, name, styleName string, xys plotter.XYs) error {
 	l, err := plotter.NewLine(xys)
 	if err != nil {
 		return err
@@ -128,10 +140,36 @@ func addReference(p *plot.Plot, name, styleName string, xys plotter.XYs) error {
 	l.Color = idealColor
 	if styleName != "" {
 		l.Color = styleOf(styleName).color
+	} else {
+		l.Dashes, l.Width = dotted, 2.5
 	}
-	p.Add(l)
-	p.Legend.Add(name, l)
+	kind := "dashed"
+	if styleName == "" {
+		kind = "dotted"
+	}
+	p.add(name, kind, xys, l)
 	return nil
+}
+
+// dodge moves the series of a chart with error bars a little apart along
+// x (2% of the value each, which reads the same on a log axis), so bars of
+// strategies at one concurrency do not cover each other.
+func dodge(lines []series) {
+	withCI := false
+	for _, s := range lines {
+		for _, pt := range s.points {
+			withCI = withCI || pt.hi > pt.lo
+		}
+	}
+	if !withCI || len(lines) < 2 {
+		return
+	}
+	for k := range lines {
+		f := 1 + 0.02*(float64(k)-float64(len(lines)-1)/2)
+		for i := range lines[k].points {
+			lines[k].points[i].x *= f
+		}
+	}
 }
 
 // allY collects every y value of the series, for axis scaling.
@@ -224,6 +262,7 @@ func concurrencyCharts(g group) ([]chart, []Skip) {
 func wallChart(g group, tasks int, xs []float64) (chart, error) {
 	p := newPlot(fmt.Sprintf("%s: wall time vs concurrency, %d tasks", g.title, tasks), "concurrency (workers, slots or processes)", "wall time (s)")
 	lines, flat := byConcurrency(g.runs, tasks, wallPoint)
+	dodge(lines)
 	for _, s := range lines {
 		if err := addSeries(p, s); err != nil {
 			return chart{}, err
@@ -232,7 +271,7 @@ func wallChart(g group, tasks int, xs []float64) (chart, error) {
 	var refs []float64
 	for _, name := range strategyOrder(g.runs) {
 		if y, ok := flat[name]; ok {
-			addReference(p, name+" (no limit)", name, plotter.XYs{{X: xs[0], Y: y}, {X: xs[1], Y: y}})
+			addReference(p, unlimited(name), name, plotter.XYs{{X: xs[0], Y: y}, {X: xs[1], Y: y}})
 			refs = append(refs, y)
 		}
 	}
@@ -248,8 +287,8 @@ func wallChart(g group, tasks int, xs []float64) (chart, error) {
 	headroom(&p.Y)
 	return chart{
 		name:    fmt.Sprintf("wall-vs-concurrency-tasks-%d", tasks),
-		caption: fmt.Sprintf("Wall time of %d tasks as the concurrency limit grows, per strategy; dashed: strategies without a limit and the ideal makespan; bars: 95%% CI where repeated.", tasks),
-		panels:  []*plot.Plot{p},
+		caption: fmt.Sprintf("Wall time of %d tasks as the concurrency limit grows, per strategy; dashed: strategies without a limit; dotted: the ideal makespan; bars: the interval of the repetitions where repeated (strategies moved apart a little so they do not cover each other).", tasks),
+		panels:  []*panel{p},
 	}, nil
 }
 
@@ -260,6 +299,7 @@ func speedupChart(g group, tasks int, xs []float64) (chart, string) {
 		}
 		return point{y: *r.Speedup}, true
 	})
+	dodge(lines)
 	if len(lines) == 0 {
 		return chart{}, fmt.Sprintf("needs a sequential run at %d tasks to compare with", tasks)
 	}
@@ -270,7 +310,7 @@ func speedupChart(g group, tasks int, xs []float64) (chart, string) {
 	refs := []float64{1}
 	for _, name := range strategyOrder(g.runs) {
 		if y, ok := flat[name]; ok && name != "sequential" {
-			addReference(p, name+" (no limit)", name, plotter.XYs{{X: xs[0], Y: y}, {X: xs[1], Y: y}})
+			addReference(p, unlimited(name), name, plotter.XYs{{X: xs[0], Y: y}, {X: xs[1], Y: y}})
 			refs = append(refs, y)
 		}
 	}
@@ -284,10 +324,21 @@ func speedupChart(g group, tasks int, xs []float64) (chart, string) {
 	}
 	var ideal plotter.XYs
 	name := "linear speedup"
-	if seqIdeal > 0 {
+	switch {
+	case seqIdeal > 0:
 		name = "ideal speedup"
 		ideal = idealByConcurrency(g.runs, tasks, func(x float64) float64 { return seqIdeal / x })
-	} else {
+	case g.procs > 0 && xs[1] > float64(g.procs):
+		// No ideal makespan (CPU-bound tasks have none): linear up to the
+		// cores, which no CPU-bound run can pass, and flat after.
+		name = fmt.Sprintf("linear speedup up to the %d cores (GOMAXPROCS)", g.procs)
+		c := float64(g.procs)
+		ideal = plotter.XYs{{X: xs[0], Y: min(xs[0], c)}}
+		if xs[0] < c {
+			ideal = append(ideal, plotter.XY{X: c, Y: c})
+		}
+		ideal = append(ideal, plotter.XY{X: xs[1], Y: c})
+	default:
 		ideal = plotter.XYs{{X: xs[0], Y: xs[0]}, {X: xs[1], Y: xs[1]}}
 	}
 	for _, pt := range ideal {
@@ -301,8 +352,8 @@ func speedupChart(g group, tasks int, xs []float64) (chart, string) {
 	headroom(&p.Y)
 	return chart{
 		name:    fmt.Sprintf("speedup-vs-concurrency-tasks-%d", tasks),
-		caption: fmt.Sprintf("Speedup over the sequential run at %d tasks as the concurrency limit grows; dashed: the ideal (or linear) speedup and strategies without a limit.", tasks),
-		panels:  []*plot.Plot{p},
+		caption: fmt.Sprintf("Speedup over the sequential run at %d tasks as the concurrency limit grows; dotted: the ideal speedup (linear up to the cores where tasks have no ideal makespan); dashed: strategies without a limit.", tasks),
+		panels:  []*panel{p},
 	}, ""
 }
 

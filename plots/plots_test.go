@@ -135,7 +135,7 @@ func TestRenderEveryChart(t *testing.T) {
 		names = append(names, c.File)
 	}
 	want := []string{
-		"latency-cdf.png", "latency-percentiles.png", "memory-vs-tasks.png", "over-time.png",
+		"latency-percentiles.png", "latency-spectrum.png", "memory-vs-tasks.png", "over-time.png",
 		"speedup-vs-concurrency-tasks-100.png", "speedup-vs-concurrency-tasks-1000.png",
 		"throughput-vs-tasks.png", "wall-vs-concurrency-tasks-100.png", "wall-vs-concurrency-tasks-1000.png",
 	}
@@ -204,7 +204,7 @@ func TestChartsWithoutTheirDimensionAreSkipped(t *testing.T) {
 		"wall-vs-concurrency-tasks-1000": "two or more concurrency values",
 		"throughput-vs-tasks":            "two or more task counts",
 		"memory-vs-tasks":                "two or more task counts",
-		"latency-cdf":                    "histograms",
+		"latency-spectrum":               "histograms",
 		"over-time":                      "open-loop",
 	} {
 		if !strings.Contains(reasons[chart], want) {

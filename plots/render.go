@@ -39,7 +39,7 @@ func Render(doc *results.Document, dir string, opt Options) ([]Chart, []Skip, er
 	var skipped []Skip
 	gs := results.Groups(doc.Runs)
 	for gi, runs := range gs {
-		g := group{title: runs[0].Workload + " " + results.ParamText(runs[0], false), runs: runs}
+		g := group{title: runs[0].Workload + " " + results.ParamText(runs[0], false), runs: runs, procs: doc.Environment.GOMAXPROCS}
 		prefix := ""
 		if len(gs) > 1 {
 			prefix = fmt.Sprintf("%d-%s-", gi+1, runs[0].Workload)
@@ -52,7 +52,7 @@ func Render(doc *results.Document, dir string, opt Options) ([]Chart, []Skip, er
 			{"throughput-vs-tasks", throughputChart},
 			{"memory-vs-tasks", memoryChart},
 			{"latency-percentiles", percentilesChart},
-			{"latency-cdf", cdfChart},
+			{"latency-spectrum", spectrumChart},
 			{"over-time", timelineChart},
 		} {
 			c, why := build.f(g)
@@ -108,7 +108,11 @@ func (c chart) encode(o Options) (data []byte, err error) {
 		c.panels[0].Draw(dc)
 	} else {
 		tiles := draw.Tiles{Rows: 1, Cols: len(c.panels), PadX: vg.Points(30), PadTop: vg.Points(8), PadBottom: vg.Points(8), PadLeft: vg.Points(8), PadRight: vg.Points(8)}
-		cs := plot.Align([][]*plot.Plot{c.panels}, tiles, dc)
+		row := make([]*plot.Plot, len(c.panels))
+		for j, p := range c.panels {
+			row[j] = p.Plot
+		}
+		cs := plot.Align([][]*plot.Plot{row}, tiles, dc)
 		for j, p := range c.panels {
 			p.Draw(cs[0][j])
 		}

@@ -62,18 +62,17 @@ func SearchChart(dir, file, title string, ss []SearchSeries, opt Options) (Chart
 				return Chart{}, err
 			}
 			sc.Color, sc.Shape, sc.Radius = st.color, set.glyph, vg.Points(4)
-			p.Add(sc)
-			p.Legend.Add(set.label, sc)
+			p.add(set.label, "points", set.xys, sc)
 		}
 		for _, pt := range s.Points {
 			if s.Best > 0 && pt.Rate == s.Best && pt.Pass {
-				sc, err := plotter.NewScatter(plotter.XYs{{X: pt.Rate, Y: 1000 * pt.P99}})
+				best := plotter.XYs{{X: pt.Rate, Y: 1000 * pt.P99}}
+				sc, err := plotter.NewScatter(best)
 				if err != nil {
 					return Chart{}, err
 				}
 				sc.Color, sc.Shape, sc.Radius = st.color, draw.RingGlyph{}, vg.Points(10)
-				p.Add(sc)
-				p.Legend.Add(fmt.Sprintf("%s: best %s", s.Name, results.Rate(s.Best)), sc)
+				p.add(fmt.Sprintf("%s: best %s", s.Name, results.Rate(s.Best)), "points", best, sc)
 				break
 			}
 		}
@@ -81,11 +80,10 @@ func SearchChart(dir, file, title string, ss []SearchSeries, opt Options) (Chart
 	if len(xs) == 0 {
 		return Chart{}, fmt.Errorf("no probes to chart")
 	}
-	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.X.Scale = plot.LogScale{} // readable ticks follow the scale
 	scaleAxis(&p.Y, ys)
 	headroom(&p.Y)
-	c := chart{name: file, caption: "Each probe of the capacity search: p99 latency (corrected in open loop) against the offered rate; hollow rings failed a threshold, the large ring marks the highest rate that held.", panels: []*plot.Plot{p}}
+	c := chart{name: file, caption: "Each probe of the capacity search: p99 latency (corrected in open loop) against the offered rate; hollow rings failed a threshold, the large ring marks the highest rate that held.", panels: []*panel{p}}
 	data, err := c.encode(opt)
 	if err != nil {
 		return Chart{}, err

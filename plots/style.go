@@ -10,6 +10,7 @@ import (
 	"math"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -90,10 +91,40 @@ func styleOf(strategy string) style {
 var (
 	idealColor = color.Black
 	dashed     = []vg.Length{vg.Points(6), vg.Points(4)}
+	dotted     = []vg.Length{vg.Points(1.5), vg.Points(3)}
 )
 
-// newPlot returns a plot with the house style: title, axis labels, grid.
-func newPlot(title, x, y string) *plot.Plot {
+// panel is one plot of a chart, with what was drawn on it: the legend
+// entries, each with its kind and data, so tests can check a chart's
+// series and axes rather than only its pixels.
+type panel struct {
+	*plot.Plot
+	items []item
+}
+
+// item is one legend entry of a panel.
+type item struct {
+	name string
+	kind string // line, dashed (a strategy without a limit), dotted (an ideal), bars, points
+	xys  plotter.XYs
+}
+
+// add draws ps and gives them one legend entry, name, recorded as kind
+// with data xys.
+func (p *panel) add(name, kind string, xys plotter.XYs, ps ...plot.Plotter) {
+	p.Add(ps...)
+	var th []plot.Thumbnailer
+	for _, x := range ps {
+		if t, ok := x.(plot.Thumbnailer); ok {
+			th = append(th, t)
+		}
+	}
+	p.Legend.Add(name, th...)
+	p.items = append(p.items, item{name, kind, xys})
+}
+
+// newPlot returns a panel with the house style: title, axis labels, grid.
+func newPlot(title, x, y string) *panel {
 	p := plot.New()
 	p.Title.Text = title
 	p.Title.TextStyle.Font.Size = vg.Points(15)
@@ -102,10 +133,12 @@ func newPlot(title, x, y string) *plot.Plot {
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
 		a.Label.TextStyle.Font.Size = vg.Points(13)
 		a.Tick.Label.Font.Size = vg.Points(11)
+		secs, count := axisKind(a.Label.Text)
+		a.Tick.Marker = readable{axis: a, seconds: secs, count: count}
 	}
 	p.Legend.Top = true
 	p.Legend.TextStyle.Font.Size = vg.Points(12)
-	return p
+	return &panel{Plot: p}
 }
 
 // scaleAxis sets a log scale when values span two decades or more (sweeps
@@ -123,8 +156,7 @@ func scaleAxis(a *plot.Axis, values []float64) {
 		return
 	}
 	if hi/lo >= 99.9 {
-		a.Scale = plot.LogScale{}
-		a.Tick.Marker = plot.LogTicks{Prec: -1}
+		a.Scale = plot.LogScale{} // readable ticks follow the scale
 		a.Min, a.Max = lo/1.5, hi*1.5
 		return
 	}

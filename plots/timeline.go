@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/concbench/concbench/results"
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 )
 
@@ -30,16 +29,23 @@ func timelineChart(g group) (chart, string) {
 	kind := picks[0].TimelineLatency
 	tput := newPlot(g.title+": throughput over time", "time since start (s)", "tasks completed per second")
 	lat := newPlot(g.title+": p99 latency over time", "time since start (s)", fmt.Sprintf("p99 %s latency (s)", kind))
-	var ts, tputs, lats []float64
+	var tputs, lats []float64
+	askedShown, dropped, end := false, false, 0.0
 	for _, r := range picks {
 		step := r.IntervalSeconds
 		if step <= 0 {
 			step = 1
 		}
+		steps := r.Timeline
+		// The last interval is cut short by the run's end: its rate would
+		// read as a collapse. Leave it out, and say so in the caption.
+		if n := len(steps); n >= 2 && r.WallSeconds > 0 && steps[n-1].StartSeconds+step > r.WallSeconds+1e-9 {
+			steps, dropped = steps[:n-1], true
+		}
+		end = max(end, steps[len(steps)-1].StartSeconds+step)
 		var a, b []point
-		for _, st := range r.Timeline {
+		for _, st := range steps {
 			x := st.StartSeconds + step/2
-			ts = append(ts, x)
 			a = append(a, point{x: x, y: float64(st.Completed) / step})
 			if st.Completed > 0 {
 				b = append(b, point{x: x, y: st.LatencyP99})
@@ -50,12 +56,14 @@ func timelineChart(g group) (chart, string) {
 		addSeries(lat, series{name: name, style: r.Strategy, points: b})
 		tputs = append(tputs, allY([]series{{points: a}})...)
 		lats = append(lats, allY([]series{{points: b}})...)
-		if o := r.OpenLoop; o != nil {
-			asked := plotter.XYs{{X: 0, Y: o.RateAsked}, {X: r.Timeline[len(r.Timeline)-1].StartSeconds + step, Y: o.RateAsked}}
+		if o := r.OpenLoop; o != nil && !askedShown {
+			// Every strategy of a group was asked the same rate: one line.
+			askedShown = true
+			asked := plotter.XYs{{X: 0, Y: o.RateAsked}, {X: steps[len(steps)-1].StartSeconds + step, Y: o.RateAsked}}
 			name := fmt.Sprintf("asked rate %s", results.Rate(o.RateAsked))
 			if o.Stages != "" { // a ramp: the rate it asked in each interval
 				asked, name = asked[:0], "asked rate (stages)"
-				for _, st := range r.Timeline {
+				for _, st := range steps {
 					asked = append(asked, plotter.XY{X: st.StartSeconds + step/2, Y: st.Asked / step})
 					tputs = append(tputs, st.Asked/step)
 				}
@@ -65,14 +73,15 @@ func timelineChart(g group) (chart, string) {
 		}
 	}
 	tput.X.Min, lat.X.Min = 0, 0
+	tput.X.Max, lat.X.Max = end, end // the same span on both panels
 	tput.Y.Min = 0
 	tput.Y.Max = maxOf(tputs) * 1.4
 	scaleAxis(&lat.Y, lats)
 	headroom(&lat.Y)
 	return chart{
 		name:    "over-time",
-		caption: fmt.Sprintf("Tasks completed per second (left) and p99 %s latency (right) in each interval of the run, per strategy.", kind),
-		panels:  []*plot.Plot{tput, lat},
+		caption: fmt.Sprintf("Tasks completed per second (left) and p99 %s latency (right) in each interval of the run, per strategy.%s", kind, cond(dropped, " The last interval, cut short by the run's end, is left out.", "")),
+		panels:  []*panel{tput, lat},
 	}, ""
 }
 
@@ -82,4 +91,12 @@ func maxOf(xs []float64) float64 {
 		m = max(m, x)
 	}
 	return m
+}
+
+// cond returns a if c, else b.
+func cond(c bool, a, b string) string {
+	if c {
+		return a
+	}
+	return b
 }
