@@ -190,3 +190,17 @@ func ptrs(runs []results.Summary) []*results.Summary {
 	}
 	return out
 }
+
+// TestTitlesAreBrief: a title carries the workload and its parameters up
+// to maxTitle characters, and never an embedded target's address.
+func TestTitlesAreBrief(t *testing.T) {
+	s := &results.Summary{Workload: "http", Target: &results.TargetUse{},
+		Params: map[string]string{"url": "http://127.0.0.1:40437/delay/2ms", "http-engine": "h1", "method": "POST", "header": "X-Long-Header: " + strings.Repeat("v", 80)}}
+	got := briefTitle(s)
+	if n := len([]rune(got)); n > maxTitle || !strings.HasPrefix(got, "http ") || strings.Contains(got, "40437") || !strings.HasSuffix(got, "…") {
+		t.Errorf("title %q (%d characters)", got, len([]rune(got)))
+	}
+	if got := briefTitle(&results.Summary{Workload: "sleep", Params: map[string]string{"latency": "1ms"}}); got != "sleep latency=1ms" {
+		t.Errorf("short title %q", got)
+	}
+}

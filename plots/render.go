@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/concbench/concbench/results"
 	"gonum.org/v1/plot"
@@ -39,7 +40,7 @@ func Render(doc *results.Document, dir string, opt Options) ([]Chart, []Skip, er
 	var skipped []Skip
 	gs := results.Groups(doc.Runs)
 	for gi, runs := range gs {
-		g := group{title: runs[0].Workload + " " + results.ParamText(runs[0], false), runs: runs, procs: doc.Environment.GOMAXPROCS}
+		g := group{title: briefTitle(runs[0]), runs: runs, procs: doc.Environment.GOMAXPROCS}
 		prefix := ""
 		if len(gs) > 1 {
 			prefix = fmt.Sprintf("%d-%s-", gi+1, runs[0].Workload)
@@ -122,4 +123,20 @@ func (c chart) encode(o Options) (data []byte, err error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// maxTitle is the most characters of workload and parameters a chart's
+// title carries: more would be cut at the default size, and on a chart of
+// two panels the titles would run into each other.
+const maxTitle = 48
+
+// briefTitle names a group's workload and parameters for chart titles,
+// shortened with "…" past maxTitle (report.md and the JSON have them all).
+// An embedded target's address is never in it (results.CellParams).
+func briefTitle(s *results.Summary) string {
+	t := strings.TrimSpace(s.Workload + " " + results.ParamText(s, false))
+	if r := []rune(t); len(r) > maxTitle {
+		t = string(r[:maxTitle-1]) + "…"
+	}
+	return t
 }

@@ -28,7 +28,9 @@ func timelineChart(g group) (chart, string) {
 	}
 	kind := picks[0].TimelineLatency
 	tput := newPlot(g.title+": throughput over time", "time since start (s)", "tasks completed per second")
-	lat := newPlot(g.title+": p99 latency over time", "time since start (s)", fmt.Sprintf("p99 %s latency (s)", kind))
+	// The left panel's title names the workload: two long titles side by
+	// side would run into each other.
+	lat := newPlot("p99 latency over time", "time since start (s)", fmt.Sprintf("p99 %s latency (s)", kind))
 	var tputs, lats []float64
 	askedShown, dropped, end := false, false, 0.0
 	for _, r := range picks {
