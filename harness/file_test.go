@@ -66,7 +66,7 @@ func TestFileInterruptedRunCleansUp(t *testing.T) {
 					time.Sleep(time.Millisecond)
 				}
 			}()
-			s, err := RunCell(ctx, plan, Cell{strategy, 20_000, 2})
+			s, err := RunCell(ctx, plan, Cell{Strategy: strategy, Tasks: 20_000, Concurrency: 2})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -185,7 +185,7 @@ func TestCancelAccountsForEveryTask(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 70*ms)
 	defer cancel()
-	s, err := RunCell(ctx, plan, Cell{"pool", 1000, 10})
+	s, err := RunCell(ctx, plan, Cell{Strategy: "pool", Tasks: 1000, Concurrency: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestPlanCells(t *testing.T) {
 	}
 	cells := p.Cells()
 	// per task count: sequential once, pool twice, unbounded once, semaphore twice
-	if len(cells) != 12 || cells[0] != (Cell{"sequential", 10, 0}) || cells[2] != (Cell{"pool", 10, 4}) {
+	if len(cells) != 12 || cells[0] != (Cell{Strategy: "sequential", Tasks: 10, Concurrency: 0}) || cells[2] != (Cell{Strategy: "pool", Tasks: 10, Concurrency: 4}) {
 		t.Errorf("cells %v", cells)
 	}
 	for _, bad := range []Plan{
@@ -263,17 +263,17 @@ func TestPlanCost(t *testing.T) {
 		cell Cell
 		want float64
 	}{
-		{sleep, Cell{"sequential", 100, 0}, 100},
-		{sleep, Cell{"unbounded", 100, 0}, 1},
-		{sleep, Cell{"pool", 100, 10}, 10},
-		{sleep, Cell{"semaphore", 100, 30}, 4},
-		{sleep, Cell{"pool", 5, 1000}, 1},
-		{sleep, Cell{"process", 100, 50}, 2},
-		{cpu, Cell{"unbounded", 100, 0}, math.Ceil(100 / float64(procs))},
-		{cpu, Cell{"pool", 100, 1}, 100},
-		{timed, Cell{"sequential", 0, 0}, 1},
-		{timed, Cell{"pool", 0, 10}, 1},
-		{paced, Cell{"pool", 300, 10}, 300},
+		{sleep, Cell{Strategy: "sequential", Tasks: 100, Concurrency: 0}, 100},
+		{sleep, Cell{Strategy: "unbounded", Tasks: 100, Concurrency: 0}, 1},
+		{sleep, Cell{Strategy: "pool", Tasks: 100, Concurrency: 10}, 10},
+		{sleep, Cell{Strategy: "semaphore", Tasks: 100, Concurrency: 30}, 4},
+		{sleep, Cell{Strategy: "pool", Tasks: 5, Concurrency: 1000}, 1},
+		{sleep, Cell{Strategy: "process", Tasks: 100, Concurrency: 50}, 2},
+		{cpu, Cell{Strategy: "unbounded", Tasks: 100, Concurrency: 0}, math.Ceil(100 / float64(procs))},
+		{cpu, Cell{Strategy: "pool", Tasks: 100, Concurrency: 1}, 100},
+		{timed, Cell{Strategy: "sequential", Tasks: 0, Concurrency: 0}, 1},
+		{timed, Cell{Strategy: "pool", Tasks: 0, Concurrency: 10}, 1},
+		{paced, Cell{Strategy: "pool", Tasks: 300, Concurrency: 10}, 300},
 	} {
 		if got := tc.plan.Cost(tc.cell); got != tc.want {
 			t.Errorf("%s workload, cell %+v: cost %v, want %v", tc.plan.Spec.Name, tc.cell, got, tc.want)
@@ -284,7 +284,7 @@ func TestPlanCost(t *testing.T) {
 func TestRepeatReportsMedianAndCI(t *testing.T) {
 	plan := &Plan{Spec: workloads.Spec{Name: "sleep", Params: params.Values{"durations": "5ms"}}, Strategies: []string{"sequential"},
 		Tasks: []int{2}, Concurrency: []int{1}, Repeat: 7, Warmup: 1}
-	s, err := RunCell(context.Background(), plan, Cell{"sequential", 2, 0})
+	s, err := RunCell(context.Background(), plan, Cell{Strategy: "sequential", Tasks: 2, Concurrency: 0})
 	if err != nil {
 		t.Fatal(err)
 	}

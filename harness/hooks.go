@@ -29,7 +29,7 @@ type Hooks struct {
 // CellOf returns the cell a summary measured, for matching results with a
 // plan (resume).
 func CellOf(s *results.Summary) Cell {
-	c := Cell{Strategy: s.Strategy, Tasks: s.Tasks}
+	c := Cell{Strategy: s.Strategy, Tasks: s.Tasks, Params: pointOf(s.Swept)}
 	if strategies.Bounded(s.Strategy) {
 		c.Concurrency = s.Concurrency
 	}

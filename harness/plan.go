@@ -35,6 +35,10 @@ type Plan struct {
 	Repeat      int // recorded runs per cell; 0 means 1
 	Warmup      int // unrecorded runs per cell before those
 	PerProcess  int // process strategy: tasks each worker runs at once; 0 means 1
+	// Sweeps are the parameters swept besides tasks, concurrency and
+	// strategies (e.g. --rate 100,200 --latency 5ms,20ms); At gives the
+	// plan of one of the cells.
+	Sweeps []Sweep
 	// StrategyParams are the strategies' own parameters as given, by
 	// flag name (each strategy reads those it declares); a per-process
 	// here overrides PerProcess.
@@ -59,11 +63,16 @@ type Plan struct {
 	Shard strategies.Shard
 }
 
-// Cell is one row of results: a strategy, a task count and a concurrency.
+// Cell is one row of results: a strategy, a task count, a concurrency
+// and the values of the plan's other sweeps.
 type Cell struct {
 	Strategy    string
 	Tasks       int
 	Concurrency int // the limit asked for; unbounded strategies ignore it
+	// Params holds the values of the swept parameters that apply to the
+	// cell (Swept reads them): "name=value", sorted by name, joined by
+	// spaces; "" when the plan sweeps none.
+	Params string
 }
 
 // ValueError names the plan field that is wrong, as its CLI flag.
@@ -76,6 +85,9 @@ func (e *ValueError) Error() string { return fmt.Sprintf("--%s %q: %s", e.Flag, 
 // Validate checks the plan without running anything. Errors are a
 // *ValueError or a *workloads.ParamError, both naming the flag.
 func (p *Plan) Validate() error {
+	if len(p.Sweeps) > 0 {
+		return p.validateSweeps()
+	}
 	spec := p.Spec
 	if needsTarget(&spec) { // the embedded target's address is filled in when it starts
 		spec.Params = networkOf(&spec).Point(spec.Params, "127.0.0.1:1", "127.0.0.1:1")
@@ -165,7 +177,8 @@ func (p *Plan) Arrivals(seed int64) strategies.Arrivals {
 	return strategies.Arrivals{Rate: p.Rate, Poisson: p.Poisson, Seed: seed, Stages: p.Stages}
 }
 
-// Cells expands the plan in run order: by task count, then strategy, then
+// Cells expands the plan in run order: by the values of the other sweeps
+// (the first varying slowest), then task count, then strategy, then
 // concurrency. Strategies that ignore the limit get one cell per task
 // count, not one per concurrency value.
 func (p *Plan) Cells() []Cell {
@@ -174,21 +187,31 @@ func (p *Plan) Cells() []Cell {
 	if p.Duration > 0 {
 		tasks = []int{0} // as many as the duration allows
 	}
-	for _, n := range tasks {
-		for _, s := range p.Strategies {
-			if !strategies.Bounded(s) {
-				cells = append(cells, Cell{s, n, 0})
-				continue
-			}
-			for _, c := range p.Concurrency {
-				if !withinLimit(s, c) {
-					continue // see Notes
+	seen := map[Cell]bool{}
+	add := func(c Cell) {
+		if !seen[c] {
+			seen[c] = true
+			cells = append(cells, c)
+		}
+	}
+	for _, pt := range p.points() {
+		for _, n := range tasks {
+			for _, s := range p.Strategies {
+				at := pointOf(p.forStrategy(pt, s))
+				if !strategies.Bounded(s) {
+					add(Cell{s, n, 0, at})
+					continue
 				}
-				cells = append(cells, Cell{s, n, c})
+				for _, c := range p.Concurrency {
+					if !withinLimit(s, c) {
+						continue // see Notes
+					}
+					add(Cell{s, n, c, at})
+				}
 			}
 		}
 	}
-	return slices.Compact(cells)
+	return cells
 }
 
 // Cost estimates how long a cell of the plan runs, relative to its other
@@ -196,6 +219,9 @@ func (p *Plan) Cells() []Cell {
 // tasks of one plan share a workload. Duration-mode cells all cost the
 // same; CPU-bound work runs on at most GOMAXPROCS slots.
 func (p *Plan) Cost(c Cell) float64 {
+	if q, err := p.At(c); err == nil {
+		p = q
+	}
 	if p.Duration > 0 {
 		return 1
 	}

@@ -205,6 +205,13 @@ func RunCell(ctx context.Context, plan *Plan, cell Cell) (results.Summary, error
 
 // runCell is RunCell with the embedded target, if any, to read counters from.
 func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *Hooks) (results.Summary, error) {
+	plan, err := plan.At(cell)
+	if err != nil {
+		return results.Summary{}, err
+	}
+	if tgt != nil {
+		tgt.point(&plan.Spec)
+	}
 	strat, err := newStrategy(plan, cell)
 	if err != nil {
 		return results.Summary{}, err
@@ -279,6 +286,7 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 		runs = done
 	}
 	s := summarise(task, strat, cell, plan.Duration, runs)
+	s.Swept = cell.Swept()
 	s.Partial = partial
 	if !strategies.Bounded(cell.Strategy) {
 		s.Limits = slices.Clone(plan.Concurrency)
@@ -504,7 +512,7 @@ func Execute(ctx context.Context, plan *Plan, hooks *Hooks) ([]results.Summary, 
 	switch {
 	case needsTarget(&p.Spec):
 		var err error
-		if tgt, err = startTarget(ctx, p.Target, &p.Spec); err != nil {
+		if tgt, err = startTarget(ctx, p.Target); err != nil {
 			return nil, err
 		}
 		defer tgt.stop()

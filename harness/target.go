@@ -53,12 +53,21 @@ type embedded struct {
 	stop  func() error
 	// fetchConns is how many connections reading the stats opens itself.
 	fetchConns int64
+	// httpAddr and tcpAddr are where it listens; point aims a cell's
+	// workload at them.
+	httpAddr, tcpAddr string
 }
 
-// startTarget starts the embedded target in mode and points spec at it
-// (the workload's Network.Point says how: http at /delay/{latency}, tcp at
-// the echo server). It blocks until the target answers.
-func startTarget(ctx context.Context, mode string, spec *workloads.Spec) (*embedded, error) {
+// point aims spec's parameters at the target, as the workload's
+// Network.Point says (http at /delay/{latency}, tcp at the echo server).
+// Each cell is pointed on its own: a sweep may change what the URL holds.
+func (e *embedded) point(spec *workloads.Spec) {
+	spec.Params = networkOf(spec).Point(spec.Params, e.httpAddr, e.tcpAddr)
+}
+
+// startTarget starts the embedded target in mode. It blocks until the
+// target answers.
+func startTarget(ctx context.Context, mode string) (*embedded, error) {
 	var e *embedded
 	var httpAddr, tcpAddr string
 	switch mode {
@@ -83,7 +92,7 @@ func startTarget(ctx context.Context, mode string, spec *workloads.Spec) (*embed
 		httpAddr, tcpAddr = c.HTTPAddr, c.TCPAddr
 		e = &embedded{mode: TargetChild, stats: c.Stats, stop: c.Stop, fetchConns: 1}
 	}
-	spec.Params = networkOf(spec).Point(spec.Params, httpAddr, tcpAddr)
+	e.httpAddr, e.tcpAddr = httpAddr, tcpAddr
 	return e, nil
 }
 

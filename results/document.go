@@ -95,10 +95,16 @@ type Repetition struct {
 // middle one for an even count), so that every figure in a row comes from
 // one real run.
 type Summary struct {
-	Strategy    string            `json:"strategy"`
-	Source      int               `json:"source,omitempty"` // merged documents: 1-based index into Document.Sources
-	Workload    string            `json:"workload"`
-	Params      map[string]string `json:"params"`
+	Strategy string            `json:"strategy"`
+	Source   int               `json:"source,omitempty"` // merged documents: 1-based index into Document.Sources
+	Workload string            `json:"workload"`
+	Params   map[string]string `json:"params"`
+	// Swept holds, by flag name and as typed, the values of the
+	// parameters that the plan swept besides tasks, concurrency and
+	// strategies (--rate 100,200, --latency 5ms,20ms, ...): they tell the
+	// cells of one sweep apart. Added to v2: absent when nothing else is
+	// swept, and from older documents.
+	Swept       map[string]string `json:"swept,omitempty"`
 	Tasks       int               `json:"tasks"`       // tasks issued
 	Concurrency int               `json:"concurrency"` // the limit asked for (sequential 1, unbounded the tasks)
 	// Limits are the concurrency limits of the sweep, for a strategy that

@@ -120,6 +120,13 @@ func keyParts(s *Summary) []keyPart {
 		}
 	}
 	params := CellParams(s)
+	// A swept value that neither the parameters nor the fields above
+	// show (the key would otherwise join two cells of the sweep).
+	for _, k := range slices.Sorted(maps.Keys(s.Swept)) {
+		if _, shown := params[k]; !shown && !slices.ContainsFunc(parts, func(p keyPart) bool { return p.name == k }) {
+			parts = append(parts, keyPart{name: k, value: s.Swept[k]})
+		}
+	}
 	for _, k := range slices.Sorted(maps.Keys(params)) {
 		parts = append(parts, keyPart{name: k, value: params[k], param: true})
 	}

@@ -65,6 +65,7 @@ func times(x float64) string   { return sig(x) + "x" }
 
 var columns = []column{
 	{"strategy", "strategy", func(s *Summary) string { return strategyText(s) + partialMark(s) }, func(s *Summary) string { return s.Strategy }, nil},
+	{"swept", "swept", SweptText, SweptText, swept},
 	{"tasks", "tasks", func(s *Summary) string { return itoa(s.Tasks) }, nil, nil},
 	{"conc", "concurrency", func(s *Summary) string { return itoa(s.Concurrency) }, nil, nil},
 	{"wall", "wall_seconds", func(s *Summary) string { return Seconds(s.WallSeconds) }, func(s *Summary) string { return f64(s.WallSeconds) }, nil},
@@ -128,6 +129,21 @@ func sendCol(o *OpenLoop, render func(float64) string, q int) string {
 }
 
 func hasThresholds(s *Summary) bool { return len(s.Thresholds) > 0 }
+
+func swept(s *Summary) bool { return len(s.Swept) > 0 }
+
+// SweptText writes a run's swept values, "latency=5ms rate=100" (sorted
+// by name), "-" when it has none.
+func SweptText(s *Summary) string {
+	if len(s.Swept) == 0 {
+		return "-"
+	}
+	parts := make([]string, 0, len(s.Swept))
+	for _, k := range slices.Sorted(maps.Keys(s.Swept)) {
+		parts = append(parts, k+"="+s.Swept[k])
+	}
+	return strings.Join(parts, " ")
+}
 
 func cmpOr(s, otherwise string) string {
 	if s == "" {

@@ -188,11 +188,3 @@ func (pf *paramFlags) values(workload string, strats []string) (wp, sp map[strin
 	}
 	return wp, sp, nil
 }
-
-// oneValue returns the one value given for name.
-func oneValue(name string, vs []string) (string, error) {
-	if len(vs) != 1 {
-		return "", usagef("--%s %q: takes one value", name, strings.Join(vs, ","))
-	}
-	return vs[0], nil
-}

@@ -80,8 +80,12 @@ func (p *progress) hooks(skip func(harness.Cell) bool) *harness.Hooks {
 			}
 			p.mu.Lock()
 			defer p.mu.Unlock()
-			fmt.Fprintf(p.w, "concbench: cell %d/%d done: %s tasks=%d conc=%d wall %s (elapsed %s)\n",
-				i+1, n, s.Strategy, s.Tasks, s.Concurrency, results.Seconds(s.WallSeconds), p.elapsed())
+			swept := ""
+			if len(s.Swept) > 0 {
+				swept = " " + results.SweptText(&s)
+			}
+			fmt.Fprintf(p.w, "concbench: cell %d/%d done: %s tasks=%d conc=%d%s wall %s (elapsed %s)\n",
+				i+1, n, s.Strategy, s.Tasks, s.Concurrency, swept, results.Seconds(s.WallSeconds), p.elapsed())
 		},
 	}
 }
@@ -153,6 +157,9 @@ func (p *progress) draw() {
 	conc := ""
 	if p.cell.Concurrency > 0 {
 		conc = fmt.Sprintf(" conc=%d", p.cell.Concurrency)
+	}
+	if p.cell.Params != "" {
+		conc += " " + p.cell.Params
 	}
 	fmt.Fprintf(p.w, "\r\033[Kcell %d/%d %s%s run %d/%d: %d%s tasks started, %3.0f%% of the sweep, elapsed %s, ETA %s",
 		p.index+1, p.cells, p.cell.Strategy, conc, p.run+1, p.runs, started, of, 100*done, p.elapsed(), eta)

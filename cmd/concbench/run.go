@@ -172,7 +172,7 @@ func formatFor(path string) string {
 
 // resumeFrom reads the complete cells of a results file for plan, by cell.
 // A file of another schema or plan is an error, before anything runs.
-func resumeFrom(path string, plan *harness.Plan) (map[harness.Cell]results.Summary, error) {
+func resumeFrom(path string, whole *harness.Plan) (map[harness.Cell]results.Summary, error) {
 	if path == "" {
 		return nil, nil
 	}
@@ -180,10 +180,17 @@ func resumeFrom(path string, plan *harness.Plan) (map[harness.Cell]results.Summa
 	if err != nil {
 		return nil, usagef("--resume: %w", err)
 	}
-	want := harness.Comparable(plan.Spec.Describe(), plan)
 	out := map[harness.Cell]results.Summary{}
 	for _, s := range doc.Runs {
-		got := harness.Comparable(s.Params, plan)
+		// Each cell is checked against its own plan: a sweep's cells differ
+		// in the values swept (and a cell of values this plan does not
+		// sweep is of another plan).
+		cell := harness.CellOf(&s)
+		plan, err := whole.At(cell)
+		if err != nil {
+			return nil, usagef("--resume %s: holds results of another plan (%s), not this one: %v", path, cell.Params, err)
+		}
+		got, want := harness.Comparable(s.Params, plan), harness.Comparable(plan.Spec.Describe(), plan)
 		if s.Workload != plan.Spec.Name || !maps.Equal(got, want) || s.DurationSeconds != plan.Duration.Seconds() ||
 			(s.OpenLoop == nil) == plan.OpenLoop() || s.OpenLoop != nil && !sameArrivals(s.OpenLoop, plan) {
 			return nil, usagef("--resume %s: holds results of another plan (workload %s %s), not this one (workload %s %s)",

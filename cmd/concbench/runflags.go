@@ -1,8 +1,6 @@
 package main
 
 import (
-	"maps"
-	"slices"
 	"strings"
 	"time"
 
@@ -45,6 +43,7 @@ type runFlags struct {
 	plot              *plotFlags
 	thresholds        thresholdList
 	params            *paramFlags
+	sweeps            map[string]*sweepFlag // harness flags a comma list sweeps
 	fs                *pflag.FlagSet
 }
 
@@ -67,8 +66,9 @@ func newRunFlags() *runFlags {
 	fs.Var(&f.strategies, "strategies", "strategies to compare, comma-separated, or all")
 	fs.Var(&f.tasks, "tasks", "number of tasks per run; a list sweeps (default 500, or the length of --durations)")
 	fs.Var(&f.duration, "duration", "instead of --tasks: issue tasks for this long (a load test), then let the running ones finish")
-	fs.Var(&f.rate, "rate", "open loop: tasks arrive at this rate (e.g. 500 or 500/s) for --duration or --tasks, whatever the running ones do")
-	fs.Var(&f.stages, "stages", stagesUsage)
+	f.fs = fs
+	f.addSweepFlag(&f.rate, "rate", "open loop: tasks arrive at this rate (e.g. 500 or 500/s) for --duration or --tasks, whatever the running ones do")
+	f.addListSweepFlag(&f.stages, "stages", stagesUsage)
 	fs.Var(&f.arrival, "arrival", "open loop: arrival times, uniform (evenly spaced) or poisson (seeded)")
 	fs.Var(&f.maxQueue, "max-queue", "open loop: drop (and count) arrivals when this many tasks wait; 0: no limit")
 	fs.Var(&f.lateAfter, "late-after", "open loop: a task that starts this long after it was due counts as late")
@@ -76,7 +76,7 @@ func newRunFlags() *runFlags {
 	fs.Var(&f.conc, "concurrency", "workers (pool), slots (semaphore) or worker processes (process); a list sweeps")
 	fs.Var(&f.target, "target", "workloads that talk to a server: where the embedded target runs: child (a separate process) or inproc (memory figures then include it)")
 	fs.Var(&f.failRate, "fail-rate", "probability in [0,1] that an attempt fails (decided per task and attempt from --seed)")
-	fs.Var(&f.timeout, "timeout", "per-attempt timeout; 0 means none")
+	f.addSweepFlag(&f.timeout, "timeout", "per-attempt timeout; 0 means none")
 	fs.Var(&f.retries, "retries", "extra attempts after a failure or timeout")
 	fs.Var(&f.backoff, "backoff", "wait before the first retry; doubles for each further retry")
 	fs.Var(&f.repeat, "repeat", "recorded runs per cell; the table shows the median wall time and its 95% CI")
@@ -92,7 +92,7 @@ func newRunFlags() *runFlags {
 	fs.Var(&f.panicAt, "panic-at", "fault injection: task indices that panic on every attempt")
 	fs.Var(&f.stallAt, "stall-at", "fault injection: start of a window in which every task blocks (see --stall-for)")
 	fs.Var(&f.stallFor, "stall-for", "fault injection: length of that window; attempts starting in it wait until it ends")
-	fs.Var(&f.crashAt, "crash-at", "fault injection, process strategy: task indices whose worker process kills itself")
+	f.addListSweepFlag(&f.crashAt, "crash-at", "fault injection, process strategy: task indices whose worker process kills itself")
 	f.params = addParamFlags(fs)
 	f.fs = fs
 	return f
@@ -119,24 +119,15 @@ func (f *runFlags) plan() (*harness.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range slices.Sorted(maps.Keys(wp)) {
-		v, err := oneValue(name, wp[name])
-		if err != nil {
-			return nil, err
-		}
-		spec.Params = spec.Params.Set(name, v)
-	}
 	var stratParams params.Values
-	for _, name := range slices.Sorted(maps.Keys(sp)) {
-		v, err := oneValue(name, sp[name])
+	sweeps := f.sweepsOf(&spec, &stratParams, wp, sp)
+	d, _ := workloads.Lookup(spec.Name)
+	if !set("tasks") && !set("duration") {
+		n, err := defaultTasks(d, spec, sweeps)
 		if err != nil {
 			return nil, err
 		}
-		stratParams = stratParams.Set(name, v)
-	}
-	d, _ := workloads.Lookup(spec.Name)
-	if d.Tasks != nil && !set("tasks") && !set("duration") {
-		if n := d.Tasks(spec.Params); n > 0 {
+		if n > 0 {
 			tasks = []int{n}
 		}
 	}
@@ -168,6 +159,7 @@ func (f *runFlags) plan() (*harness.Plan, error) {
 		Repeat:         f.repeat.v,
 		Warmup:         f.warmup.v,
 		StrategyParams: stratParams,
+		Sweeps:         sweeps,
 		Rate:           f.rate.v,
 		Poisson:        f.arrival.v == "poisson",
 		MaxQueue:       f.maxQueue.v,

@@ -94,6 +94,9 @@ func searchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if len(plan.Sweeps) > 0 {
+		return usagef("--%s %s: search takes one value of each parameter (it varies the rate itself)", plan.Sweeps[0].Name, strings.Join(plan.Sweeps[0].Values, ","))
+	}
 	if f.format.v != "json" && f.format.v != "table" {
 		return usagef("--format %s: search prints a table or json", f.format.v)
 	}

@@ -1,0 +1,45 @@
+package results
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// TestSweptValuesKeyCells: swept values are kept in the JSON (an optional
+// field of v2) and tell cells apart in Key even where the parameters do
+// not show them; a document without them keys as before.
+func TestSweptValuesKeyCells(t *testing.T) {
+	base := Summary{Strategy: "pool", Workload: "w", Params: map[string]string{"seed": "1"}, Tasks: 10, Concurrency: 2}
+	a, b := base, base
+	a.Swept = map[string]string{"knob": "1"}
+	b.Swept = map[string]string{"knob": "2"}
+	if Key(&a) == Key(&b) || Key(&a) == Key(&base) {
+		t.Errorf("keys do not tell the swept cells apart: %q %q %q", Key(&a), Key(&b), Key(&base))
+	}
+	shown := base
+	shown.Params = map[string]string{"seed": "1", "latency": "5ms"}
+	shown.Swept = map[string]string{"latency": "5ms"}
+	plain := shown
+	plain.Swept = nil
+	if Key(&shown) != Key(&plain) {
+		t.Errorf("a swept value the parameters show changes the key: %q, %q", Key(&shown), Key(&plain))
+	}
+	doc := NewDocument(Environment{})
+	doc.Runs = []Summary{a, base}
+	var buf bytes.Buffer
+	if err := Write(&buf, "json", doc); err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(buf.Bytes(), []byte(`"swept"`)); n != 1 {
+		t.Errorf("%d swept fields, want one (omitted when empty)", n)
+	}
+	back, err := ReadDocument(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Runs[0].Swept["knob"] != "1" || back.Runs[1].Swept != nil {
+		got, _ := json.Marshal(back.Runs)
+		t.Errorf("read back %s", got)
+	}
+}
