@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Compares concbench's HTTP load generation with wrk and hey on the same
-# loopback server (concbench serve) and the same connection count.
+# Compares concbench's HTTP load generation with wrk and hey (and vegeta
+# and autocannon where installed) on the same loopback server (concbench
+# serve) and the same connection count.
 #   usage: [ENGINES="h1 fasthttp std"] scripts/vs-wrk.sh [seconds per run, default 5] [connections, default 64] [rounds, default 3]
 # Installs wrk and hey from Debian's packages if they are missing.
 set -euo pipefail
@@ -16,7 +17,7 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} from Debian's packages" >&2
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}") >/dev/null
 fi
-export PATH=$PATH:/usr/sbin:/usr/lib/go/bin
+export PATH=$PATH:/usr/sbin:/usr/lib/go/bin:$(go env GOPATH)/bin
 
 tmp=$(mktemp -d)
 trap 'kill "${serve_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
@@ -41,7 +42,12 @@ to_ms() { awk -v v="$1" 'BEGIN {
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # ENGINES="h1 fasthttp" runs concbench once per engine in each round.
+# vegeta and autocannon join the rounds where installed (go install
+# github.com/tsenart/vegeta/v12@latest; npm i -g autocannon).
 tools=(wrk hey)
+for t in vegeta autocannon; do
+  if command -v "$t" >/dev/null; then tools+=("$t"); else echo "$t not installed: left out" >&2; fi
+done
 for e in ${ENGINES:-h1}; do tools+=("concbench/$e"); done
 
 # one_run TOOL URL appends "TOOL req/s p99-ms errors" to $tmp/rows
@@ -54,6 +60,20 @@ one_run() {
   hey)
     hey -z "${dur}s" -c "$conns" "$url" >"$tmp/hey"
     echo "hey $(awk '/Requests\/sec:/ {print $2}' "$tmp/hey") $(to_ms "$(awk '$1 == "99%%" || $1 == "99%" {print $3}' "$tmp/hey")") 0" >>"$tmp/rows" ;;
+  vegeta)
+    # closed loop as the others: -rate=0 with a fixed set of workers
+    echo "GET $url" | vegeta attack -rate=0 -workers="$conns" -max-workers="$conns" -duration="${dur}s" |
+      vegeta report -type=json >"$tmp/vegeta.json"
+    echo "vegeta $(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r["throughput"], r["latencies"]["99th"] / 1e6, r["requests"] - round(r["success"] * r["requests"]))' "$tmp/vegeta.json")" >>"$tmp/rows" ;;
+  autocannon)
+    autocannon -c "$conns" -d "$dur" --json "$url" >"$tmp/ac.json" 2>/dev/null
+    echo "autocannon $(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r["requests"]["average"], r["latency"]["p99"], r["errors"] + r["timeouts"])' "$tmp/ac.json")" >>"$tmp/rows" ;;
   concbench/*)
     "$tmp/concbench" run --workload http --http-engine "${tool#concbench/}" --url "$url" --duration "${dur}s" \
         --strategies pool --concurrency "$conns" -q --format json >"$tmp/cb.json"
@@ -87,10 +107,15 @@ for path in / /delay/10ms; do
   done
   read -r _ w_rps w_p99 < <(grep '^wrk ' "$tmp/medians")
   read -r _ h_rps _ < <(grep '^hey ' "$tmp/medians")
+  v_rps=$(awk '$1 == "vegeta" {print $2}' "$tmp/medians")
+  a_rps=$(awk '$1 == "autocannon" {print $2}' "$tmp/medians")
   while read -r tool c_rps c_p99; do
     case $tool in concbench/*) ;; *) continue ;; esac
-    awk -v t="$tool" -v c="$c_rps" -v w="$w_rps" -v h="$h_rps" -v cp="$c_p99" -v wp="$w_p99" -v p="$path" \
-      'BEGIN { printf "%-12s %-18s ratios: /wrk %.2fx, /hey %.2fx, p99 /wrk %.2fx\n", p, t, c / w, c / h, cp / wp }'
+    awk -v t="$tool" -v c="$c_rps" -v w="$w_rps" -v h="$h_rps" -v v="$v_rps" -v a="$a_rps" -v cp="$c_p99" -v wp="$w_p99" -v p="$path" \
+      'BEGIN { printf "%-12s %-18s ratios: /wrk %.2fx, /hey %.2fx", p, t, c / w, c / h
+               if (v != "") printf ", /vegeta %.2fx", c / v
+               if (a != "") printf ", /autocannon %.2fx", c / a
+               printf ", p99 /wrk %.2fx\n", cp / wp }'
   done <"$tmp/medians"
   rm "$tmp/medians"
   echo
