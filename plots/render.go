@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/concbench/concbench/results"
@@ -38,9 +40,31 @@ func Render(doc *results.Document, dir string, opt Options) ([]Chart, []Skip, er
 	}
 	var written []Chart
 	var skipped []Skip
-	gs := results.Groups(doc.Runs)
+	// write encodes c and writes it, or lists it as skipped if it cannot
+	// be drawn.
+	write := func(prefix string, c chart) error {
+		data, err := c.encode(opt)
+		if err != nil {
+			skipped = append(skipped, Skip{prefix + c.name, err.Error()})
+			return nil
+		}
+		file := prefix + c.name + "." + opt.format()
+		if err := results.WriteFileAtomic(filepath.Join(dir, file), func(w io.Writer) error {
+			_, err := w.Write(data)
+			return err
+		}); err != nil {
+			return err
+		}
+		written = append(written, Chart{File: file, Title: c.panels[0].Title.Text, Caption: c.caption})
+		return nil
+	}
+	gs := bySwept(results.Groups(doc.Runs))
 	for gi, runs := range gs {
-		g := group{title: briefTitle(runs[0]), runs: runs, procs: doc.Environment.GOMAXPROCS}
+		title := briefTitle(runs[0])
+		if hidden := hiddenSwept(runs[0]); hidden != "" {
+			title += " " + hidden
+		}
+		g := group{title: title, runs: runs, procs: doc.Environment.GOMAXPROCS}
 		prefix := ""
 		if len(gs) > 1 {
 			prefix = fmt.Sprintf("%d-%s-", gi+1, runs[0].Workload)
@@ -67,19 +91,17 @@ func Render(doc *results.Document, dir string, opt Options) ([]Chart, []Skip, er
 			skipped = append(skipped, Skip{prefix + s.Chart, s.Reason})
 		}
 		for _, c := range charts {
-			data, err := c.encode(opt)
-			if err != nil {
-				skipped = append(skipped, Skip{prefix + c.name, err.Error()})
-				continue
-			}
-			file := prefix + c.name + "." + opt.format()
-			if err := results.WriteFileAtomic(filepath.Join(dir, file), func(w io.Writer) error {
-				_, err := w.Write(data)
-				return err
-			}); err != nil {
+			if err := write(prefix, c); err != nil {
 				return written, skipped, err
 			}
-			written = append(written, Chart{File: file, Title: c.panels[0].Title.Text, Caption: c.caption})
+		}
+	}
+	// One chart per swept parameter, that parameter on the x axis.
+	charts, skips := sweepCharts(doc.Runs)
+	skipped = append(skipped, skips...)
+	for _, c := range charts {
+		if err := write("", c); err != nil {
+			return written, skipped, err
 		}
 	}
 	return written, skipped, nil
@@ -139,4 +161,39 @@ func briefTitle(s *results.Summary) string {
 		t = string(r[:maxTitle-1]) + "…"
 	}
 	return t
+}
+
+// hiddenSwept writes the swept values of a run that its parameters do not
+// show, "rate=100".
+func hiddenSwept(s *results.Summary) string {
+	params := results.CellParams(s)
+	var k []string
+	for _, name := range slices.Sorted(maps.Keys(s.Swept)) {
+		if _, shown := params[name]; !shown {
+			k = append(k, name+"="+s.Swept[name])
+		}
+	}
+	return strings.Join(k, " ")
+}
+
+// bySwept splits groups further by the values of the sweeps that the
+// parameters do not show (--rate): each chart of a group then shows runs
+// of one setting, and sweepCharts puts the swept one on the x axis.
+func bySwept(gs [][]*results.Summary) [][]*results.Summary {
+	var out [][]*results.Summary
+	for _, g := range gs {
+		var keys []string
+		parts := map[string][]*results.Summary{}
+		for _, s := range g {
+			key := hiddenSwept(s)
+			if _, ok := parts[key]; !ok {
+				keys = append(keys, key)
+			}
+			parts[key] = append(parts[key], s)
+		}
+		for _, k := range keys {
+			out = append(out, parts[k])
+		}
+	}
+	return out
 }

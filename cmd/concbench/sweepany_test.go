@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,7 +14,8 @@ import (
 // TestSweepAnyParameter is #15 item 3's acceptance: --rate 100,200,400
 // --latency 5ms,20ms runs six cells, each carrying its values; an
 // interrupted sweep resumes without measuring its finished cells again;
-// compare matches all six.
+// compare matches all six; plot and report draw latency against each
+// swept parameter.
 func TestSweepAnyParameter(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "a.json")
@@ -64,6 +66,22 @@ func TestSweepAnyParameter(t *testing.T) {
 	c := concbench(t, "compare", out2, out2)
 	if c.code != 0 || strings.Count(c.stdout, "BenchmarkConcbench/") != 6 {
 		t.Errorf("compare: exit %d, want six cells matched:\n%s%s", c.code, c.stdout, c.stderr)
+	}
+	rep := filepath.Join(dir, "report")
+	if p := concbench(t, "report", out2, "--out", rep); p.code != 0 {
+		t.Fatalf("report: exit %d: %s", p.code, p.stderr)
+	}
+	md, err := os.ReadFile(filepath.Join(rep, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, chart := range []string{"sweep-rate.png", "sweep-latency.png"} {
+		if st, err := os.Stat(filepath.Join(rep, chart)); err != nil || st.Size() == 0 || !strings.Contains(string(md), chart) {
+			t.Errorf("%s: %v, in report.md: %v", chart, err, strings.Contains(string(md), chart))
+		}
+	}
+	if !strings.Contains(string(md), "corrected latency at each value of --rate") {
+		t.Errorf("the rate chart does not show the corrected latency against the offered rate")
 	}
 }
 
