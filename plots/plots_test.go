@@ -2,6 +2,8 @@ package plots
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"flag"
 	"image"
 	"image/color"
@@ -126,7 +128,7 @@ func count(img image.Image, c color.Color) int {
 
 func TestRenderEveryChart(t *testing.T) {
 	dir := t.TempDir()
-	charts, skipped, err := Render(fixture(all), filepath.Join(dir, "new"), Options{})
+	charts, skipped, err := Render(context.Background(), fixture(all), filepath.Join(dir, "new"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +163,7 @@ func TestStrategyColoursAreStable(t *testing.T) {
 	// pool is drawn in its own colour whether or not other strategies are present
 	for _, set := range [][]string{all, {"pool", "semaphore"}, {"pool"}} {
 		dir := t.TempDir()
-		if _, _, err := Render(fixture(set), dir, Options{}); err != nil {
+		if _, _, err := Render(context.Background(), fixture(set), dir, Options{}); err != nil {
 			t.Fatal(err)
 		}
 		img := decode(t, filepath.Join(dir, "wall-vs-concurrency-tasks-1000.png"))
@@ -189,7 +191,7 @@ func TestChartsWithoutTheirDimensionAreSkipped(t *testing.T) {
 		}
 	}
 	doc.Runs = keep
-	charts, skipped, err := Render(doc, t.TempDir(), Options{Width: 600, Height: 400})
+	charts, skipped, err := Render(context.Background(), doc, t.TempDir(), Options{Width: 600, Height: 400})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +213,7 @@ func TestChartsWithoutTheirDimensionAreSkipped(t *testing.T) {
 			t.Errorf("%s: skipped with %q, want a reason mentioning %q", chart, reasons[chart], want)
 		}
 	}
-	if _, _, err := Render(&results.Document{}, t.TempDir(), Options{}); err == nil {
+	if _, _, err := Render(context.Background(), &results.Document{}, t.TempDir(), Options{}); err == nil {
 		t.Error("a document without runs rendered")
 	}
 }
@@ -219,7 +221,7 @@ func TestChartsWithoutTheirDimensionAreSkipped(t *testing.T) {
 func TestReportLinksExactlyTheChartsWritten(t *testing.T) {
 	dir := t.TempDir()
 	doc := fixture(all)
-	charts, skipped, err := Render(doc, dir, Options{})
+	charts, skipped, err := Render(context.Background(), doc, dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +256,7 @@ func TestReportLinksExactlyTheChartsWritten(t *testing.T) {
 func TestVectorFormats(t *testing.T) {
 	for format, magic := range map[string]string{"svg": "<?xml", "pdf": "%PDF"} {
 		dir := t.TempDir()
-		charts, _, err := Render(fixture([]string{"pool"}), dir, Options{Format: format})
+		charts, _, err := Render(context.Background(), fixture([]string{"pool"}), dir, Options{Format: format})
 		if err != nil || len(charts) == 0 {
 			t.Fatalf("%s: %v", format, err)
 		}
@@ -273,7 +275,7 @@ func TestVectorFormats(t *testing.T) {
 // same PNG. Run with -update after a deliberate change.
 func TestGolden(t *testing.T) {
 	dir := t.TempDir()
-	if _, _, err := Render(fixture(all), dir, Options{Width: 600, Height: 400}); err != nil {
+	if _, _, err := Render(context.Background(), fixture(all), dir, Options{Width: 600, Height: 400}); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"latency-percentiles.png", "wall-vs-concurrency-tasks-100.png"} {
@@ -308,7 +310,7 @@ func TestReportOfV1(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	charts, skipped, err := Render(doc, dir, Options{})
+	charts, skipped, err := Render(context.Background(), doc, dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,5 +323,83 @@ func TestReportOfV1(t *testing.T) {
 	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
 	if err != nil || !strings.Contains(string(md), "url=/delay/2ms") || strings.Contains(string(md), "127.0.0.1") {
 		t.Errorf("report.md (%v): want the http parameters without the target's port:\n%s", err, md)
+	}
+}
+
+// TestPanelsWithoutValuesAreSkipped renders documents whose figures are
+// all zero (a system without /proc reports no RSS; an empty workload takes
+// no time): gonum's tickers loop forever on such an axis, so before the
+// guard Render never returned. Each such chart is skipped, naming the axis.
+func TestPanelsWithoutValuesAreSkipped(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		zero    func(*results.Summary)
+		chart   string // skipped
+		reason  string
+		written string // still drawn
+	}{
+		{"no memory figures", func(s *results.Summary) {
+			s.Memory = results.Memory{}
+			s.Processes = nil
+		}, "memory-vs-tasks", "peak RSS", "throughput-vs-tasks.png"},
+		{"no time", func(s *results.Summary) {
+			s.Latency = results.Percentiles{}
+			s.WallSeconds, s.WallCI, s.ThroughputPerS, s.IdealSeconds, s.Speedup = 0, nil, 0, nil, nil
+			for i := range s.Timeline {
+				s.Timeline[i].LatencyP99, s.Timeline[i].Completed = 0, 0
+			}
+			s.OpenLoop = nil
+		}, "wall-vs-concurrency-tasks-100", "wall time (s): no value", "memory-vs-tasks.png"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := fixture([]string{"pool", "unbounded"})
+			for i := range doc.Runs {
+				tc.zero(&doc.Runs[i])
+			}
+			type rendered struct {
+				charts  []Chart
+				skipped []Skip
+				err     error
+			}
+			done := make(chan rendered, 1)
+			go func() {
+				c, s, err := Render(context.Background(), doc, t.TempDir(), Options{Width: 600, Height: 400})
+				done <- rendered{c, s, err}
+			}()
+			var r rendered
+			select {
+			case r = <-done:
+			case <-time.After(time.Minute): // it takes well under a second when it returns at all
+				t.Fatal("Render spins on a panel without values")
+			}
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			reasons := map[string]string{}
+			for _, s := range r.skipped {
+				reasons[s.Chart] = s.Reason
+			}
+			if !strings.Contains(reasons[tc.chart], tc.reason) {
+				t.Errorf("%s skipped with %q, want a reason naming %q; skipped: %v", tc.chart, reasons[tc.chart], tc.reason, r.skipped)
+			}
+			if !slices.ContainsFunc(r.charts, func(c Chart) bool { return c.File == tc.written }) {
+				t.Errorf("%s not written: %v", tc.written, r.charts)
+			}
+		})
+	}
+}
+
+// TestRenderStopsWhenCanceled: a canceled Render writes no chart and says
+// why, so plot and report end on the first Ctrl-C.
+func TestRenderStopsWhenCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	dir := t.TempDir()
+	charts, _, err := Render(ctx, fixture(all), dir, Options{Width: 600, Height: 400})
+	if !errors.Is(err, context.Canceled) || len(charts) != 0 {
+		t.Errorf("canceled Render: %d charts, error %v", len(charts), err)
+	}
+	if files, _ := os.ReadDir(dir); len(files) != 0 {
+		t.Errorf("canceled Render wrote %d files", len(files))
 	}
 }

@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -29,9 +30,11 @@ type Chart struct {
 // Render writes every chart the document's runs support into dir (created
 // if missing; existing files are replaced atomically), one set per
 // workload and parameters. It returns the charts written and those skipped
-// for lack of data, each with the reason. It fails only if the options are
-// invalid, there are no runs, or a file cannot be written.
-func Render(doc *results.Document, dir string, opt Options) ([]Chart, []Skip, error) {
+// for lack of data, each with the reason (a panel with no value its axes
+// can show is skipped, never drawn). It fails if the options are invalid,
+// there are no runs, a file cannot be written, or ctx ends: it checks ctx
+// before each chart and returns ctx.Err() with the charts written so far.
+func Render(ctx context.Context, doc *results.Document, dir string, opt Options) ([]Chart, []Skip, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -41,8 +44,11 @@ func Render(doc *results.Document, dir string, opt Options) ([]Chart, []Skip, er
 	var written []Chart
 	var skipped []Skip
 	// write encodes c and writes it, or lists it as skipped if it cannot
-	// be drawn.
+	// be drawn. It fails if ctx has ended, before drawing.
 	write := func(prefix string, c chart) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		data, err := c.encode(opt)
 		if err != nil {
 			skipped = append(skipped, Skip{prefix + c.name, err.Error()})
@@ -108,9 +114,16 @@ func Render(doc *results.Document, dir string, opt Options) ([]Chart, []Skip, er
 }
 
 // encode draws the chart's panels side by side in the chosen format.
-// gonum/plot panics on some degenerate data; that becomes an error, so a
-// bad chart is skipped and never written half-drawn.
+// gonum/plot panics on some degenerate data, and its tickers loop forever
+// on an axis without a finite range (a log axis at 0, a panel with no
+// data): both become errors, checked here, where every chart is drawn, so
+// a bad chart is skipped and never written half-drawn or left spinning.
 func (c chart) encode(o Options) (data []byte, err error) {
+	for _, p := range c.panels {
+		if err := drawable(p.Plot); err != nil {
+			return nil, err
+		}
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("could not be drawn: %v", v)

@@ -173,3 +173,31 @@ func headroom(a *plot.Axis) {
 	}
 	a.Max = a.Min + (a.Max-a.Min)*1.35
 }
+
+// drawable reports an axis of p that gonum could not draw: its range is
+// not finite (no data, or NaN from scaling none), a log axis reaches 0 or
+// below, or the range is too narrow for its magnitude for the tick loops
+// to advance. The error names the axis by its label, e.g. "peak RSS (MiB):
+// no value to draw".
+func drawable(p *plot.Plot) error {
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		lo, hi := a.Min, a.Max
+		_, log := a.Scale.(plot.LogScale)
+		ok := !math.IsNaN(lo) && !math.IsNaN(hi) && !math.IsInf(lo, 0) && !math.IsInf(hi, 0) && lo <= hi
+		if ok && log {
+			ok = lo > 0
+		}
+		if ok && lo != hi {
+			// Below about 1e-12 of the magnitude, a tick step is lost in
+			// the values' rounding: x += step leaves x where it was.
+			ok = hi-lo > 1e-12*max(math.Abs(lo), math.Abs(hi))
+		}
+		if !ok && log {
+			return fmt.Errorf("%s: no positive value to draw on a log scale", a.Label.Text)
+		}
+		if !ok {
+			return fmt.Errorf("%s: no value to draw", a.Label.Text)
+		}
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package results
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -287,12 +288,21 @@ func NewDocument(env Environment) *Document {
 	return &Document{Schema: Schema, Environment: env, PercentileMethod: PercentileMethod}
 }
 
+// MaxDocumentBytes bounds what ReadDocument reads, so that a wrong file
+// (a disk image, /dev/zero) fails with a message instead of taking the
+// machine's memory. A sweep of tens of thousands of cells fits.
+const MaxDocumentBytes = 256 << 20
+
 // ReadDocument decodes a results document and checks its schema. Errors
-// name what is wrong (empty, truncated, not JSON, another schema).
+// name what is wrong (empty, truncated, not JSON, another schema, larger
+// than MaxDocumentBytes). It reads at most MaxDocumentBytes+1 bytes.
 func ReadDocument(r io.Reader) (*Document, error) {
-	b, err := io.ReadAll(r)
+	b, err := io.ReadAll(io.LimitReader(r, MaxDocumentBytes+1))
 	if err != nil {
 		return nil, err
+	}
+	if len(b) > MaxDocumentBytes {
+		return nil, fmt.Errorf("larger than %d MiB: not a concbench results document", MaxDocumentBytes>>20)
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, errors.New("empty file, not a concbench results document")
@@ -361,12 +371,24 @@ func Known(p *uint64) (float64, bool) {
 
 // ReadFile reads a results document from path; errors name the file.
 func ReadFile(path string) (*Document, error) {
+	return ReadFileContext(context.Background(), path)
+}
+
+// ReadFileContext is ReadFile that gives up when ctx ends, even in the
+// middle of a file that is slow to come (a pipe, a FIFO, a network
+// mount): the file is closed under the read, and the error is ctx's.
+func ReadFileContext(ctx context.Context, path string) (*Document, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	stop := context.AfterFunc(ctx, func() { f.Close() })
+	defer stop()
 	d, err := ReadDocument(f)
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("%s: %w", path, ctx.Err())
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -17,10 +17,16 @@ import (
 	"time"
 )
 
+// ServeGrace is how long Serve lets requests in flight finish once ctx
+// ends; longer ones (a /delay/30s) are cut, so that a SIGTERM ends serve
+// promptly, as a supervisor expects.
+const ServeGrace = time.Second
+
 // Serve runs a target on the given addresses until ctx ends, then shuts
-// it down gracefully. Once listening it writes "http=ADDR" and "tcp=ADDR"
-// lines to out, for scripts and parents to read. It blocks, and returns an
-// error if it cannot listen.
+// it down, giving requests in flight ServeGrace to finish. Once listening
+// it writes "http=ADDR" and "tcp=ADDR" lines to out, for scripts and
+// parents to read. It blocks, and returns an error if it cannot listen;
+// requests cut at the end are not errors.
 func Serve(ctx context.Context, httpAddr, tcpAddr string, out io.Writer) error {
 	s, err := Start(httpAddr, tcpAddr)
 	if err != nil {
@@ -31,7 +37,7 @@ func Serve(ctx context.Context, httpAddr, tcpAddr string, out io.Writer) error {
 		f.Sync()
 	}
 	<-ctx.Done()
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), ServeGrace)
 	defer cancel()
 	return s.Close(sctx)
 }

@@ -137,7 +137,7 @@ func handleDelay(w http.ResponseWriter, r *http.Request) {
 	if !bare {
 		// The load-generation form: as cheap to answer as /.
 		if !pause(r.Context(), d) {
-			return
+			abort()
 		}
 		w.Header().Set("Content-Type", "text/plain")
 		w.Write(helloBody)
@@ -149,10 +149,16 @@ func handleDelay(w http.ResponseWriter, r *http.Request) {
 		bodyError(w, err)
 		return
 	}
-	if pause(r.Context(), d) {
-		writeJSON(w, http.StatusOK, e.dict("url", "args", "form", "data", "origin", "headers", "files"))
+	if !pause(r.Context(), d) {
+		abort()
 	}
+	writeJSON(w, http.StatusOK, e.dict("url", "args", "form", "data", "origin", "headers", "files"))
 }
+
+// abort ends a request whose context ended before its answer began (the
+// client left, or the server is closing): the connection is closed with
+// no response, so a client cut off sees an error, never an empty 200.
+func abort() { panic(http.ErrAbortHandler) }
 
 // pause waits for d and reports whether it did: false if ctx ended first.
 func pause(ctx context.Context, d time.Duration) bool {
@@ -354,7 +360,7 @@ func handleDrip(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !pause(r.Context(), delay) {
-		return
+		abort()
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Length", strconv.Itoa(n))

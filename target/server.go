@@ -45,6 +45,7 @@ type Server struct {
 	tcpConns map[net.Conn]struct{}
 	wg       sync.WaitGroup // the accept loops and echo connections
 	done     chan struct{}
+	cancel   context.CancelFunc // ends every request's context, at Close
 }
 
 // Start listens on httpAddr and tcpAddr (port 0 picks a free port; an
@@ -74,7 +75,10 @@ func Start(httpAddr, tcpAddr string) (*Server, error) {
 		tcpConns: map[net.Conn]struct{}{},
 		done:     make(chan struct{}),
 	}
+	base, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
 	s.http = &http.Server{
+		BaseContext:       func(net.Listener) context.Context { return base },
 		Handler:           s.routes(),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
@@ -106,12 +110,22 @@ func (s *Server) Stats() Stats {
 	}
 }
 
-// Close shuts the server down gracefully: it stops accepting, lets
-// in-flight HTTP requests finish until ctx ends, closes the echo
-// connections and waits for every goroutine it started. It blocks.
+// Close shuts the server down: it stops accepting, lets in-flight HTTP
+// requests finish until ctx ends, then cuts those still in flight (a
+// /delay or /drip returns at once and its connection is closed without an
+// answer), closes the echo connections and waits for every goroutine it
+// started. It blocks. A request cut short is not an error: it returns an
+// error only if a listener could not be closed.
 func (s *Server) Close(ctx context.Context) error {
 	close(s.done)
-	err := s.http.Shutdown(ctx)
+	var err error
+	if s.http.Shutdown(ctx) != nil && ctx.Err() != nil {
+		s.cancel() // the handlers that wait return
+		s.http.Close()
+	} else if err = s.httpLn.Close(); errors.Is(err, net.ErrClosed) {
+		err = nil // Shutdown closed it, as it should
+	}
+	s.cancel()
 	s.tcpLn.Close()
 	s.mu.Lock()
 	for c := range s.tcpConns {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -136,5 +137,49 @@ func TestPortInUse(t *testing.T) {
 	s := start(t)
 	if _, err := Start(s.HTTPAddr, ""); err == nil || !strings.Contains(err.Error(), "address already in use") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestCloseCutsWhatOutlastsItsGrace: a request that would outlast the
+// shutdown's grace is cut when the grace ends, Close returns nil at once
+// after it, and the client sees an error, not an empty answer. Before,
+// Close waited for the request and returned ctx's deadline error.
+func TestCloseCutsWhatOutlastsItsGrace(t *testing.T) {
+	for _, path := range []string{"/delay/30s", "/delay/30", "/drip?delay=30&numbytes=1"} {
+		t.Run(path, func(t *testing.T) {
+			s, err := Start("", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := make(chan error, 1)
+			go func() {
+				resp, err := http.Get("http://" + s.HTTPAddr + path)
+				if err == nil {
+					_, err = io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if err == nil {
+						err = fmt.Errorf("answered %d", resp.StatusCode)
+					}
+				}
+				got <- err
+			}()
+			for s.Stats().HTTPRequests == 0 { // the handler has begun
+				time.Sleep(time.Millisecond)
+			}
+			const grace = 100 * time.Millisecond
+			ctx, cancel := context.WithTimeout(context.Background(), grace)
+			defer cancel()
+			start := time.Now()
+			if err := s.Close(ctx); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+			// It waited the grace, not the request's 30 s.
+			if took := time.Since(start); took < grace || took > 15*time.Second {
+				t.Errorf("Close took %v with a grace of %v", took, grace)
+			}
+			if err := <-got; err == nil || strings.Contains(err.Error(), "answered") {
+				t.Errorf("the cut request: %v, want a connection error", err)
+			}
+		})
 	}
 }

@@ -67,7 +67,7 @@ Examples:
 Flags:
 `
 
-func compareCmd(_ context.Context, args []string, stdout io.Writer) error {
+func compareCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := pflag.NewFlagSet("compare", pflag.ContinueOnError)
 	var failOn share
 	metrics := choiceList{v: []string{"wall", "throughput"}, allowed: []string{"wall", "throughput", "p99", "rss"}}
@@ -91,9 +91,9 @@ func compareCmd(_ context.Context, args []string, stdout io.Writer) error {
 	}
 	var docs []*results.Document
 	for _, p := range fs.Args() {
-		d, err := results.ReadFile(p)
+		d, err := readFile(ctx, p)
 		if err != nil {
-			return inputError(err)
+			return err
 		}
 		docs = append(docs, d)
 	}
@@ -158,7 +158,7 @@ func (s *share) Set(v string) error {
 	return nil
 }
 
-func mergeCmd(_ context.Context, args []string, stdout io.Writer) error {
+func mergeCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := pflag.NewFlagSet("merge", pflag.ContinueOnError)
 	out := fs.StringP("out", "o", "", "the merged results file to write (required)")
 	sideBySide := fs.Bool("side-by-side", false, "keep every input's runs as they are, even the shards of one plan")
@@ -182,9 +182,9 @@ func mergeCmd(_ context.Context, args []string, stdout io.Writer) error {
 	}
 	var docs []*results.Document
 	for _, p := range fs.Args() {
-		d, err := results.ReadFile(p)
+		d, err := readFile(ctx, p)
 		if err != nil {
-			return inputError(err)
+			return err
 		}
 		docs = append(docs, d)
 	}
@@ -200,6 +200,9 @@ func mergeCmd(_ context.Context, args []string, stdout io.Writer) error {
 	}
 	if err != nil {
 		return inputError(err)
+	}
+	if ctx.Err() != nil { // nothing written after an interrupt
+		return errInterrupted
 	}
 	thErr := checkThresholds(merged, thresholds.v)
 	if err := o.write(stdout, func(w io.Writer) error { return results.Write(w, "json", merged) }); err != nil {

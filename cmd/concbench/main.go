@@ -67,14 +67,23 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	serve := len(args) > 0 && args[0] == "serve"
 	code = exitCode(err, ctx.Err() != nil && !serve)
 	switch {
-	case code == exitInterrupted && (err == nil || errors.Is(err, errInterrupted)):
+	case code == exitInterrupted && (err == nil || errors.Is(err, errInterrupted)) && measures(args):
 		fmt.Fprintln(stderr, "concbench: interrupted; results measured so far were written")
+	case code == exitInterrupted && (err == nil || errors.Is(err, errInterrupted)):
+		fmt.Fprintln(stderr, "concbench: interrupted")
 	case code == exitInterrupted:
 		fmt.Fprintf(stderr, "concbench: interrupted: %v\n", err)
 	case err != nil:
 		fmt.Fprintf(stderr, "concbench: %v\n", err)
 	}
 	return code
+}
+
+// measures reports whether the command measures, and so writes what it
+// measured when interrupted (run, search), as the others (plot, compare)
+// do not.
+func measures(args []string) bool {
+	return len(args) > 0 && (args[0] == "run" || args[0] == "search")
 }
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -308,10 +308,10 @@ func TestUnreachableURLExitsOne(t *testing.T) {
 	}
 }
 
-// TestServe starts `concbench serve`, reads the addresses it prints, uses
-// them, and stops it with SIGTERM.
-func TestServe(t *testing.T) {
-	cmd := command("serve")
+// startServe starts cmd, a `concbench serve`, and returns the addresses
+// it prints, by name (http, tcp).
+func startServe(t *testing.T, cmd *exec.Cmd) map[string]string {
+	t.Helper()
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -325,6 +325,14 @@ func TestServe(t *testing.T) {
 		k, v, _ := strings.Cut(sc.Text(), "=")
 		addrs[k] = v
 	}
+	return addrs
+}
+
+// TestServe starts `concbench serve`, reads the addresses it prints, uses
+// them, and stops it with SIGTERM.
+func TestServe(t *testing.T) {
+	cmd := command("serve")
+	addrs := startServe(t, cmd)
 	resp, err := http.Get("http://" + addrs["http"] + "/status/418")
 	if err != nil || resp.StatusCode != 418 {
 		t.Errorf("GET /status/418: %v %v", resp, err)

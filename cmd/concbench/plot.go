@@ -66,12 +66,19 @@ func (f *plotFlags) options() (plots.Options, error) {
 }
 
 // chartDocument renders doc's charts into dir and, if report is set,
-// report.md. It lists the files written on out and the charts skipped on
-// errOut, one line each.
-func chartDocument(doc *results.Document, dir string, opt plots.Options, report bool, out, errOut io.Writer) error {
-	charts, skipped, err := plots.Render(doc, dir, opt)
+// report.md. Unless quiet, it lists the files written on out and the
+// charts skipped on errOut, one line each. It stops between charts when
+// ctx ends, returning errInterrupted, and then writes no report.
+func chartDocument(ctx context.Context, doc *results.Document, dir string, opt plots.Options, report, quiet bool, out, errOut io.Writer) error {
+	charts, skipped, err := plots.Render(ctx, doc, dir, opt)
+	if ctx.Err() != nil {
+		return errInterrupted
+	}
 	if err != nil {
 		return fmt.Errorf("charts: %w", err)
+	}
+	if quiet {
+		out, errOut = io.Discard, io.Discard
 	}
 	for _, c := range charts {
 		fmt.Fprintln(out, filepath.Join(dir, c.File))
@@ -89,15 +96,16 @@ func chartDocument(doc *results.Document, dir string, opt plots.Options, report 
 }
 
 // readDocuments reads and combines results files; errors name the file.
-func readDocuments(paths []string) (*results.Document, error) {
+// When ctx ends, even in the middle of a file, it returns errInterrupted.
+func readDocuments(ctx context.Context, paths []string) (*results.Document, error) {
 	if len(paths) == 0 {
 		return nil, usagef("no results file given")
 	}
 	var doc *results.Document
 	for _, p := range paths {
-		d, err := results.ReadFile(p)
+		d, err := readFile(ctx, p)
 		if err != nil {
-			return nil, inputError(err)
+			return nil, err
 		}
 		if doc == nil {
 			doc = d
@@ -109,13 +117,14 @@ func readDocuments(paths []string) (*results.Document, error) {
 	return doc, nil
 }
 
-func plotCmd(_ context.Context, args []string, stdout io.Writer, report bool) error {
+func plotCmd(ctx context.Context, args []string, stdout io.Writer, report bool) error {
 	name, usage := "plot", plotUsage
 	if report {
 		name, usage = "report", reportUsage
 	}
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
 	out := fs.String("out", name, "output directory (created if missing)")
+	quiet := fs.BoolP("quiet", "q", false, "list neither the files written nor the charts skipped")
 	pf := addPlotFlags(fs)
 	fs.SetInterspersed(true)
 	if err := parseFlagsArgs(fs, args, stdout, usage); err != nil {
@@ -131,9 +140,22 @@ func plotCmd(_ context.Context, args []string, stdout io.Writer, report bool) er
 	if err := checkOutputDir("out", *out); err != nil {
 		return err
 	}
-	doc, err := readDocuments(fs.Args())
+	doc, err := readDocuments(ctx, fs.Args())
 	if err != nil {
 		return err
 	}
-	return chartDocument(doc, *out, opt, report, stdout, os.Stderr)
+	return chartDocument(ctx, doc, *out, opt, report, *quiet, stdout, os.Stderr)
+}
+
+// readFile reads one results file the user named: a bad file is a usage
+// error (exit 2), an interrupt errInterrupted.
+func readFile(ctx context.Context, path string) (*results.Document, error) {
+	d, err := results.ReadFileContext(ctx, path)
+	switch {
+	case ctx.Err() != nil:
+		return nil, errInterrupted
+	case err != nil:
+		return nil, inputError(err)
+	}
+	return d, nil
 }

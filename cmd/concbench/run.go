@@ -144,7 +144,13 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		werr = errors.Join(werr, writeOut(doc))
 	}
 	if f.plotDir != "" && len(doc.Runs) > 0 {
-		werr = errors.Join(werr, chartDocument(doc, f.plotDir, plotOpt, true, os.Stderr, os.Stderr))
+		// After an interrupt the charts of what was measured are still
+		// drawn; a second Ctrl-C (default handling by then) ends that.
+		cctx := ctx
+		if interrupted {
+			cctx = context.WithoutCancel(ctx)
+		}
+		werr = errors.Join(werr, chartDocument(cctx, doc, f.plotDir, plotOpt, true, f.quiet, os.Stderr, os.Stderr))
 	}
 	switch {
 	case runErr != nil:

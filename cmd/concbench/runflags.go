@@ -86,7 +86,7 @@ func newRunFlags() *runFlags {
 	fs.StringVar(&f.out, "out", "", "also write the results to this file; .json, .csv, .md or .txt picks the format (JSON otherwise)")
 	fs.StringVar(&f.plotDir, "plot", "", "after the run, write charts and report.md into this directory")
 	fs.StringVar(&f.resume, "resume", "", "skip the cells already measured in this results file (of the same plan); --out then holds them all")
-	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on stderr")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on stderr, nor the charts written or skipped (--plot)")
 	fs.Var(&f.thresholds, "threshold", thresholdUsage())
 	f.plot = addPlotFlags(fs)
 	fs.Var(&f.panicAt, "panic-at", "fault injection: task indices that panic on every attempt")

@@ -15,8 +15,9 @@ const serveUsage = `Usage: concbench serve [flags]
 
 Starts the loopback target that the http and tcp workloads use: an HTTP
 server and a TCP echo server. It prints the addresses it bound, one
-"name=host:port" line each, and serves until SIGINT or SIGTERM, then shuts
-down gracefully.
+"name=host:port" line each, and serves until SIGINT or SIGTERM; then
+requests in flight get 1 s to finish, longer ones (a /delay/30s) are cut,
+and it exits 0.
 
 HTTP endpoints, for load generation:
   /                  a small fixed body
