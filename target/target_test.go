@@ -167,9 +167,9 @@ func TestCloseCutsWhatOutlastsItsGrace(t *testing.T) {
 				time.Sleep(time.Millisecond)
 			}
 			const grace = 100 * time.Millisecond
+			start := time.Now() // before the deadline is set: Close cannot end before it
 			ctx, cancel := context.WithTimeout(context.Background(), grace)
 			defer cancel()
-			start := time.Now()
 			if err := s.Close(ctx); err != nil {
 				t.Errorf("Close: %v", err)
 			}
