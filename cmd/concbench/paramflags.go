@@ -188,3 +188,32 @@ func (pf *paramFlags) values(workload string, strats []string) (wp, sp map[strin
 	}
 	return wp, sp, nil
 }
+
+// impliedWorkload returns the workload that the flags given point to when
+// --workload is not: the one workload that declares a flag given which
+// def (the default workload) does not, as --url names http and --addr tcp
+// (vegeta and k6 need no workload to be named either). It returns "" when
+// no flag given points anywhere, and an error when flags point to two
+// workloads.
+func (pf *paramFlags) impliedWorkload(def string) (string, error) {
+	implied, by := "", ""
+	for _, name := range pf.names {
+		if !pf.fs.Changed(name) {
+			continue
+		}
+		var ws []string
+		for _, d := range pf.flags[name].decls {
+			if d.workload != "" {
+				ws = append(ws, d.workload)
+			}
+		}
+		if len(ws) != 1 || slices.Contains(ws, def) {
+			continue // the default's, a strategy's, or several workloads'
+		}
+		if implied != "" && implied != ws[0] {
+			return "", usagef("--%s is --workload %s's and --%s is --workload %s's: name the workload", by, implied, name, ws[0])
+		}
+		implied, by = ws[0], name
+	}
+	return implied, nil
+}

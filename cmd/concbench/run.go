@@ -92,7 +92,7 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return out.write(stdout, func(w io.Writer) error { return results.Write(w, outFormat, doc) })
 	}
 
-	for _, n := range plan.Notes() {
+	for _, n := range append(f.notes, plan.Notes()...) {
 		fmt.Fprintf(os.Stderr, "concbench: %s\n", n)
 	}
 	prior, err := resumeFrom(f.resume, plan)

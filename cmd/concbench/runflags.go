@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -45,6 +46,7 @@ type runFlags struct {
 	params            *paramFlags
 	sweeps            map[string]*sweepFlag // harness flags a comma list sweeps
 	fs                *pflag.FlagSet
+	notes             []string // said on stderr before the run: what the flags changed of the defaults
 }
 
 func newRunFlags() *runFlags {
@@ -102,6 +104,15 @@ func newRunFlags() *runFlags {
 // error is a usageError naming the flag.
 func (f *runFlags) plan() (*harness.Plan, error) {
 	set := func(name string) bool { return f.fs.Changed(name) }
+	if !set("workload") {
+		w, err := f.params.impliedWorkload(f.workload.v)
+		if err != nil {
+			return nil, err
+		}
+		if w != "" {
+			f.workload.v = w
+		}
+	}
 	spec := workloads.Spec{
 		Name:     f.workload.v,
 		Seed:     f.seed,
@@ -169,6 +180,17 @@ func (f *runFlags) plan() (*harness.Plan, error) {
 	}
 	if err := applyStages(f, p, set); err != nil {
 		return nil, err
+	}
+	// In a closed-loop --duration run, unbounded starts a goroutine per
+	// task as fast as it can for the whole duration (20,987 requests in
+	// 1 s, the last waiting 8 s): it measures how deep a backlog it can
+	// build, not the system. Asked for by name it runs; "all" leaves it
+	// out, saying so.
+	if set("duration") && !p.OpenLoop() && !set("strategies") {
+		if i := slices.Index(p.Strategies, "unbounded"); i >= 0 {
+			p.Strategies = slices.Delete(slices.Clone(p.Strategies), i, i+1)
+			f.notes = append(f.notes, "unbounded left out of this --duration run: it would start a goroutine per task as fast as it can for the whole duration; name it in --strategies to run it")
+		}
 	}
 	if set("rate") && !set("tasks") && !set("duration") && !set("stages") {
 		return nil, usagef("--rate needs --duration, --tasks or --stages: say how long or how many tasks to issue")
