@@ -27,7 +27,7 @@ func (p *Plan) checkShard() error {
 	case !sh.Sharded():
 		return nil
 	case slices.Contains(p.Strategies, "process"):
-		return &ValueError{"shard", text, "the process strategy cannot be sharded: its workers number the tasks themselves"}
+		return &ValueError{"strategies", "process", "cannot be sharded (--shard): its workers number the tasks themselves"}
 	}
 	if p.Duration == 0 {
 		if n := slices.Min(p.Tasks); n < sh.Count {

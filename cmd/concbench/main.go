@@ -31,6 +31,7 @@ Usage:
   concbench compare OLD NEW compare two results, with significance tests
   concbench merge FILES -o F combine results files (e.g. from several machines)
   concbench search [flags]  find the highest arrival rate at which every --threshold holds
+  concbench k8s --shards N  print a Kubernetes Indexed Job that runs a plan as N shards
   concbench version         print the version
   concbench help [command]  show help
 
@@ -108,13 +109,15 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return mergeCmd(ctx, rest, stdout)
 	case "search":
 		return searchCmd(ctx, rest, stdout)
+	case "k8s":
+		return k8sCmd(ctx, rest, stdout)
 	case "version", "--version":
 		_, err := fmt.Fprintf(stdout, "concbench %s\n", version)
 		return err
 	case "help", "-h", "--help":
 		return helpCmd(ctx, rest, stdout, stderr)
 	default:
-		return usagef("unknown command %q; want run, search, serve, plot, report, compare, merge, version or help", cmd)
+		return usagef("unknown command %q; want run, search, serve, plot, report, compare, merge, k8s, version or help", cmd)
 	}
 }
 

@@ -35,7 +35,7 @@ func TestShardFlagsBadInput(t *testing.T) {
 		{"0", []string{"--shards", "0"}, "--shards"},
 		{"-", []string{"--shard", "0/3", "--strategies", "pool", "--concurrency", "2"}, "--concurrency"},
 		{"-", []string{"--shard", "0/3", "--strategies", "pool", "--tasks", "2"}, "--tasks"},
-		{"-", []string{"--shard", "0/3", "--strategies", "process"}, "--shard"},
+		{"-", []string{"--shard", "0/3", "--strategies", "process"}, "--strategies"},
 		{"-", []string{"--shard", "0/2", "--start-at", "tomorrow"}, "--start-at"},
 		{"-", []string{"--shard", "0/2", "--start-at", "2020-01-01T00:00:00Z"}, "--start-at"},
 		{"-", []string{"--start-at", "2099-01-01T00:00:00Z"}, "--start-at"},
@@ -214,4 +214,31 @@ func freePort(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// TestK8sBadInput: k8s checks the plan as run does, and its own flags,
+// with one line naming the flag (exit 2) and nothing printed.
+func TestK8sBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--image", "i"}, "--shards"},
+		{[]string{"--shards", "2"}, "--image"},
+		{[]string{"--shards", "2", "--image", "i", "--shard", "0/2"}, "--shard"},
+		{[]string{"--shards", "2", "--image", "i", "--out", "x.json"}, "--out"},
+		{[]string{"--shards", "2", "--image", "i", "--threshold", "p99<1s"}, "--threshold"},
+		{[]string{"--shards", "2", "--image", "i", "--barrier", "h:1"}, "--barrier"},
+		{[]string{"--shards", "2", "--image", "i", "--name", "Big"}, "--name"},
+		{[]string{"--shards", "2", "--image", "i", "--concurrency", "0"}, "--concurrency"},
+		{[]string{"--shards", "3", "--image", "i", "--strategies", "pool", "--concurrency", "2"}, "--concurrency"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			r := concbench(t, append([]string{"k8s"}, tc.args...)...)
+			lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+			if r.code != 2 || len(lines) != 1 || !strings.Contains(lines[0], tc.want) || r.stdout != "" {
+				t.Errorf("exit %d, stderr %q, stdout %q: want exit 2 and one line naming %q", r.code, r.stderr, r.stdout, tc.want)
+			}
+		})
+	}
 }

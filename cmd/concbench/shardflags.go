@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -102,6 +103,10 @@ func (f *shardFlags) apply(plan *harness.Plan) error {
 	}
 	if sh.Count == 0 {
 		return nil
+	}
+	if sh.Sharded() && !set("strategies") {
+		// the default, every strategy, is every one that can be sharded
+		plan.Strategies = slices.DeleteFunc(slices.Clone(plan.Strategies), func(s string) bool { return s == "process" })
 	}
 	if err := plan.Validate(); err != nil {
 		return usageError{err}
