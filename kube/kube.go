@@ -116,6 +116,7 @@ func (j Job) Recipe() string {
 		fmt.Sprintf("  for i in $(seq 0 %d); do", last),
 		fmt.Sprintf("    kubectl logs -l job-name=%s,batch.kubernetes.io/job-completion-index=$i --tail=-1 |", j.Name),
 		"      sed -n '/^{$/,/^}$/p' > shard-$i.json   # the results document, without stderr's lines",
+		"    [ -s shard-$i.json ] || rm shard-$i.json   # a shard that failed: merge names it",
 		"  done",
 		"  concbench merge shard-*.json -o merged.json   # names a missing shard; add --threshold to check",
 		"  concbench report merged.json --out report/",
