@@ -288,6 +288,7 @@ func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *H
 	s := summarise(task, strat, cell, plan.Duration, runs)
 	s.Swept = cell.Swept()
 	s.Partial = partial
+	s.Warmups = plan.Warmup
 	if !strategies.Bounded(cell.Strategy) {
 		s.Limits = slices.Clone(plan.Concurrency)
 	}

@@ -119,6 +119,7 @@ type Summary struct {
 	WallSeconds    float64      `json:"wall_seconds"`
 	WallCI         *Interval    `json:"wall_ci_seconds"`
 	Repetitions    []Repetition `json:"repetitions"`
+	Warmups        int          `json:"warmups,omitempty"` // unrecorded runs before them (--warmup)
 	ThroughputPerS float64      `json:"throughput_per_s"`
 
 	// PercentileMethod is set where this run's percentiles were not

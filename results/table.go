@@ -287,6 +287,19 @@ func groups(runs []Summary) [][]*Summary {
 
 func groupTitle(s *Summary) string { return "workload " + s.Workload + " " + ParamText(s, true) }
 
+// warmupNote says, after a group's title, that its cells ran unrecorded
+// first: a network cell does by default, and its figures leave out the
+// connection set-up that the first run pays.
+func warmupNote(s *Summary) string {
+	switch s.Warmups {
+	case 0:
+		return ""
+	case 1:
+		return " (each cell warmed up once first, not recorded: --warmup 0 records it)"
+	}
+	return fmt.Sprintf(" (each cell warmed up %d times first, not recorded)", s.Warmups)
+}
+
 // ParamText renders a run's workload parameters as "k=v" pairs in a
 // stable order, with or without the seed.
 func ParamText(s *Summary, seed bool) string {
@@ -337,10 +350,10 @@ func writeText(w io.Writer, doc *Document, markdown bool) error {
 			rows = append(rows, row)
 		}
 		if markdown {
-			fmt.Fprintf(&b, "**%s**\n\n", groupTitle(g[0]))
+			fmt.Fprintf(&b, "**%s**%s\n\n", groupTitle(g[0]), warmupNote(g[0]))
 			markdownTable(&b, rows)
 		} else {
-			fmt.Fprintf(&b, "%s\n", groupTitle(g[0]))
+			fmt.Fprintf(&b, "%s%s\n", groupTitle(g[0]), warmupNote(g[0]))
 			alignedTable(&b, rows)
 		}
 		errorLines(&b, g, markdown)

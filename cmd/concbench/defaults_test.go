@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -40,5 +41,30 @@ func TestDefaultsALoadTesterExpects(t *testing.T) {
 	r = concbench(t, "run", "--duration", "100ms", "--latency", "5ms", "--strategies", "unbounded", "-q", "--format", "json")
 	if r.code != 0 || strings.Contains(r.stderr, "left out") || !strings.Contains(r.stdout, `"strategy": "unbounded"`) {
 		t.Errorf("unbounded by name: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// TestNetworkCellsWarmUp: a closed-loop cell of a workload that talks to
+// a server warms up once unless --warmup says otherwise, and the file and
+// the table say so; open-loop cells and other workloads do not.
+func TestNetworkCellsWarmUp(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"--workload", "http", "--latency", "1ms", "--tasks", "20"}, 1},
+		{[]string{"--workload", "http", "--latency", "1ms", "--tasks", "20", "--warmup", "0"}, 0},
+		{[]string{"--workload", "http", "--latency", "1ms", "--tasks", "5", "--rate", "200"}, 0},
+		{[]string{"--latency", "1ms", "--tasks", "20"}, 0},
+	} {
+		out := filepath.Join(t.TempDir(), "r.json")
+		r := concbench(t, append(append([]string{"run"}, tc.args...), "--strategies", "pool", "--concurrency", "4", "--out", out)...)
+		doc, err := results.ReadFile(out)
+		if r.code != 0 || err != nil {
+			t.Fatalf("%v: exit %d, %v: %s", tc.args, r.code, err, r.stderr)
+		}
+		if got := doc.Runs[0].Warmups; got != tc.want || strings.Contains(r.stdout, "warmed up") != (tc.want > 0) {
+			t.Errorf("%v: %d warm-up runs (want %d); table:\n%s", tc.args, got, tc.want, r.stdout)
+		}
 	}
 }
