@@ -203,6 +203,13 @@ func gobenchConfig(s *Summary) map[string]string {
 		config["rate"] = strconv.FormatFloat(s.OpenLoop.RateAsked, 'g', -1, 64)
 		config["arrival"] = s.OpenLoop.Arrival
 	}
+	// Swept values the parameters do not show (--per-process, --stages):
+	// benchstat keys on configuration, so two cells of a sweep stay apart.
+	for k, v := range s.Swept {
+		if _, shown := config[k]; !shown {
+			config[k] = v
+		}
+	}
 	return config
 }
 

@@ -25,6 +25,13 @@ func TestSweptValuesKeyCells(t *testing.T) {
 	if Key(&shown) != Key(&plain) {
 		t.Errorf("a swept value the parameters show changes the key: %q, %q", Key(&shown), Key(&plain))
 	}
+	var g bytes.Buffer
+	if err := writeGobench(&g, &Document{Runs: []Summary{a, b}}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(g.Bytes(), []byte("knob: 1\n")) || !bytes.Contains(g.Bytes(), []byte("knob: 2\n")) {
+		t.Errorf("gobench configuration lines do not tell the swept cells apart:\n%s", g.Bytes())
+	}
 	doc := NewDocument(Environment{})
 	doc.Runs = []Summary{a, base}
 	var buf bytes.Buffer
