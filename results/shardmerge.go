@@ -113,6 +113,9 @@ func cellKey(s *Summary) string {
 	for _, k := range slices.Sorted(maps.Keys(p)) {
 		fmt.Fprintf(&b, "|%s=%s", k, p[k])
 	}
+	for _, k := range slices.Sorted(maps.Keys(s.Swept)) { // --rate and the plan's own sweeps
+		fmt.Fprintf(&b, "|swept %s=%s", k, s.Swept[k])
+	}
 	return b.String()
 }
 

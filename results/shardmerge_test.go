@@ -106,6 +106,23 @@ func TestMergeShards(t *testing.T) {
 			t.Errorf("latency %+v", s.Latency)
 		}
 	})
+	t.Run("swept", func(t *testing.T) {
+		// Cells of a swept plan differ only in their swept values: each
+		// merges with its own.
+		var docs []*Document
+		for i := range 2 {
+			d := shardDoc("p", i, 2, 0, 100, 100)
+			r := d.Runs[0]
+			r.Swept = map[string]string{"rate": "200"}
+			d.Runs[0].Swept = map[string]string{"rate": "100"}
+			d.Runs = append(d.Runs, r)
+			docs = append(docs, d)
+		}
+		m, err := MergeShards(docs, nil)
+		if err != nil || len(m.Runs) != 2 || m.Runs[0].Tasks != 200 || m.Runs[1].Swept["rate"] != "200" {
+			t.Fatalf("%v: %d runs", err, len(m.Runs))
+		}
+	})
 	t.Run("missing", func(t *testing.T) {
 		docs := []*Document{shardDoc("p", 0, 3, 0, 500, 500), shardDoc("p", 2, 3, 0, 500, 500)}
 		m, err := MergeShards(docs, nil)
