@@ -20,7 +20,9 @@ type RecorderOptions struct {
 	Due func(i int) time.Duration
 	// Forget, if not nil, is told of each whole page of PageLen task
 	// indices once every one of them was recorded (for example to drop
-	// their due times). It is called from Set, on the writer's goroutine.
+	// their due times). It is called from the recorder's own goroutine,
+	// possibly some time after the page's last Set, and concurrently with
+	// everything the writers do.
 	Forget func(from, to int)
 }
 
@@ -30,8 +32,12 @@ type RecorderOptions struct {
 const PageLen = 1 << 16
 
 // Recorder adds each task's sample to a Counter as the task finishes: the
-// sample waits in a small per-shard batch, and an owned goroutine folds
-// full batches into the Counter's histograms and counters. Its memory is
+// sample waits in a small per-shard batch, and an owned goroutine (the
+// folder) folds full batches into the Counter's histograms and counters,
+// notes which indices were recorded and keeps the samples of short runs.
+// A writer only appends to a batch under its shard's lock: the task's own
+// goroutine (whose stack and time count in what the run measures) does
+// no more. Its memory is
 // bounded by the batches (a few hundred KiB), the Counter (histograms,
 // exact values up to CountOptions.ExactLimit) and one bit per task of the
 // index pages still open; it does not grow with the task count.
@@ -42,16 +48,23 @@ type Recorder struct {
 	opt     RecorderOptions
 	cap     int
 	counter *Counter
-	marks   []atomic.Pointer[marks]
 	shards  [nShards]shard
-	full    chan []Sample // batches for the folder
-	free    chan []Sample // emptied batches for reuse
+	full    chan []entry  // batches for the folder
+	free    chan []entry  // emptied batches for reuse
 	done    chan struct{} // closed when the folder has exited
-	kept    []atomic.Pointer[[keepPage]Sample]
+	batches atomic.Int64  // batches allocated
+	peak    atomic.Int64  // the most bytes the recorder held, as the folder saw
 
-	batches   atomic.Int64 // sample batches allocated
-	openMarks atomic.Int64 // mark pages allocated and not yet dropped
-	peak      atomic.Int64 // the most bytes the recorder held, as the folder saw
+	// The folder's own, and Finish's once the folder has exited:
+	marks     []*marks
+	kept      []*[keepPage]Sample
+	openMarks int64 // mark pages allocated and not yet dropped
+}
+
+// entry is one recorded sample in a batch.
+type entry struct {
+	i int
+	s Sample
 }
 
 // Batching: a writer takes its shard's lock only to append; a full batch
@@ -65,14 +78,14 @@ const (
 
 type shard struct {
 	mu  sync.Mutex
-	buf []Sample
+	buf []entry
 	_   [40]byte // one cache line each
 }
 
 // marks is one page's record of which indices were set.
 type marks struct {
-	bits [PageLen / 64]atomic.Uint64
-	n    atomic.Int32
+	bits [PageLen / 64]uint64
+	n    int32
 }
 
 // complete stands for a page whose every index was recorded.
@@ -88,13 +101,13 @@ func NewRecorder(max int, opt RecorderOptions) *Recorder {
 		opt:     opt,
 		cap:     max,
 		counter: NewCounter(opt.Kind, opt.Count),
-		marks:   make([]atomic.Pointer[marks], (max+PageLen-1)/PageLen),
-		full:    make(chan []Sample, foldBacklog),
-		free:    make(chan []Sample, foldBacklog+2*nShards),
+		marks:   make([]*marks, (max+PageLen-1)/PageLen),
+		full:    make(chan []entry, foldBacklog),
+		free:    make(chan []entry, foldBacklog+2*nShards),
 		done:    make(chan struct{}),
 	}
 	if k := min(opt.Keep, max); k > 0 {
-		r.kept = make([]atomic.Pointer[[keepPage]Sample], (k+keepPage-1)/keepPage)
+		r.kept = make([]*[keepPage]Sample, (k+keepPage-1)/keepPage)
 	}
 	go r.fold()
 	return r
@@ -106,26 +119,13 @@ func (r *Recorder) Cap() int { return r.cap }
 // Set records the sample of task i. It blocks only while the folder is
 // foldBacklog batches behind.
 func (r *Recorder) Set(i int, s Sample) {
-	if k := i / keepPage; k < len(r.kept) {
-		p := r.kept[k].Load()
-		if p == nil {
-			// Writers may race to allocate a page: the loser adopts the
-			// winner's.
-			p = new([keepPage]Sample)
-			if !r.kept[k].CompareAndSwap(nil, p) {
-				p = r.kept[k].Load()
-			}
-		}
-		p[i%keepPage] = s
-	}
-	r.mark(i)
 	sh := &r.shards[i%nShards]
 	sh.mu.Lock()
 	if sh.buf == nil {
 		sh.buf = r.batch()
 	}
-	sh.buf = append(sh.buf, s)
-	var full []Sample
+	sh.buf = append(sh.buf, entry{i, s})
+	var full []entry
 	if len(sh.buf) == batchLen {
 		full, sh.buf = sh.buf, nil
 	}
@@ -136,38 +136,47 @@ func (r *Recorder) Set(i int, s Sample) {
 }
 
 // mark notes that task i was recorded, and drops its page's marks once
-// the page is complete.
+// the page is complete. Only the folder calls it.
 func (r *Recorder) mark(i int) {
 	k := i / PageLen
-	ps := &r.marks[k]
-	m := ps.Load()
+	m := r.marks[k]
 	if m == nil {
 		m = new(marks)
-		if ps.CompareAndSwap(nil, m) {
-			r.openMarks.Add(1)
-		} else {
-			m = ps.Load()
-		}
+		r.marks[k] = m
+		r.openMarks++
 	}
 	j := i % PageLen
-	m.bits[j/64].Or(1 << (j % 64))
-	if m.n.Add(1) == PageLen {
-		ps.Store(complete)
-		r.openMarks.Add(-1)
+	m.bits[j/64] |= 1 << (j % 64)
+	if m.n++; m.n == PageLen {
+		r.marks[k] = complete
+		r.openMarks--
 		if r.opt.Forget != nil {
 			r.opt.Forget(k*PageLen, (k+1)*PageLen)
 		}
 	}
 }
 
+// keep stores the sample of task i if the run keeps it. Only the folder
+// calls it.
+func (r *Recorder) keep(i int, s *Sample) {
+	k := i / keepPage
+	if k >= len(r.kept) {
+		return
+	}
+	if r.kept[k] == nil {
+		r.kept[k] = new([keepPage]Sample)
+	}
+	r.kept[k][i%keepPage] = *s
+}
+
 // batch returns an empty batch, reused if one is free.
-func (r *Recorder) batch() []Sample {
+func (r *Recorder) batch() []entry {
 	select {
 	case b := <-r.free:
 		return b
 	default:
 		r.batches.Add(1)
-		return make([]Sample, 0, batchLen)
+		return make([]entry, 0, batchLen)
 	}
 }
 
@@ -179,9 +188,12 @@ func (r *Recorder) fold() {
 	}
 }
 
-func (r *Recorder) add(b []Sample) {
+func (r *Recorder) add(b []entry) {
 	for j := range b {
-		r.counter.Add(&b[j])
+		e := &b[j]
+		r.keep(e.i, &e.s)
+		r.mark(e.i)
+		r.counter.Add(&e.s)
 	}
 	clear(b) // drop the errors
 	select {
@@ -197,10 +209,10 @@ func (r *Recorder) add(b []Sample) {
 // reads the counter.
 func (r *Recorder) bytes() int64 {
 	sample := int64(unsafe.Sizeof(Sample{}))
-	b := r.batches.Load()*batchLen*sample + r.openMarks.Load()*int64(unsafe.Sizeof(marks{}))
+	b := r.batches.Load()*batchLen*int64(unsafe.Sizeof(entry{})) + r.openMarks*int64(unsafe.Sizeof(marks{}))
 	b += int64(len(r.marks))*8 + int64(len(r.kept))*8
 	for k := range r.kept {
-		if r.kept[k].Load() != nil {
+		if r.kept[k] != nil {
 			b += keepPage * sample
 		}
 	}
@@ -231,15 +243,15 @@ func (r *Recorder) Finish(n int, cause error) (Tally, []Sample) {
 		out = make([]Sample, n)
 	}
 	for k := 0; k*PageLen < n; k++ {
-		m := r.marks[k].Load()
+		m := r.marks[k]
 		if m == complete && !keep {
 			continue
 		}
 		for i := k * PageLen; i < min(n, (k+1)*PageLen); i++ {
 			j := i % PageLen
-			if m == complete || m != nil && m.bits[j/64].Load()&(1<<(j%64)) != 0 {
+			if m == complete || m != nil && m.bits[j/64]&(1<<(j%64)) != 0 {
 				if keep {
-					out[i] = r.kept[i/keepPage].Load()[i%keepPage]
+					out[i] = r.kept[i/keepPage][i%keepPage]
 				}
 				continue
 			}
