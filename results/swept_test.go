@@ -50,3 +50,19 @@ func TestSweptValuesKeyCells(t *testing.T) {
 		t.Errorf("read back %s", got)
 	}
 }
+
+// TestVerdictScopeNamesSweptValue: the verdicts of a sweep's groups say
+// which swept value each is of.
+func TestVerdictScopeNamesSweptValue(t *testing.T) {
+	var runs []Summary
+	for _, lat := range []string{"5ms", "20ms"} {
+		for i, s := range []string{"pool", "semaphore"} {
+			runs = append(runs, Summary{Strategy: s, Workload: "sleep", Params: map[string]string{"latency": lat}, Swept: map[string]string{"latency": lat},
+				Tasks: 10, Concurrency: 2, WallSeconds: float64(i + 1), Outcomes: Outcomes{OK: 10}})
+		}
+	}
+	vs := Verdicts(runs)
+	if len(vs) != 2 || vs[0].Scope != "latency=5ms tasks=10" || vs[1].Scope != "latency=20ms tasks=10" {
+		t.Errorf("verdicts %+v", vs)
+	}
+}

@@ -2,7 +2,9 @@ package results
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	"golang.org/x/perf/benchmath"
@@ -13,7 +15,7 @@ import (
 // smallest concurrency that came close. Best and RunnerUp name cells as
 // "strategy conc=C".
 type Verdict struct {
-	Scope    string // the cells compared: "tasks=500", "duration=10s", "rate=200/s tasks=1000"
+	Scope    string // the cells compared: "tasks=500", "duration=10s", "rate=200/s tasks=1000", "latency=5ms tasks=100"
 	Metric   string // what "best" means: wall (fixed task counts) or throughput
 	Best     string
 	RunnerUp string // "" when the group has one cell
@@ -74,6 +76,14 @@ func scope(s *Summary) string {
 	}
 	if s.OpenLoop != nil {
 		k = "rate=" + Rate(s.OpenLoop.RateAsked) + " " + k
+	}
+	// A sweep of a workload parameter: its groups' verdicts say which
+	// value each is of (the group shares it already).
+	params := CellParams(s)
+	for _, name := range slices.Sorted(maps.Keys(s.Swept)) {
+		if _, ok := params[name]; ok {
+			k = name + "=" + s.Swept[name] + " " + k
+		}
 	}
 	return k
 }
