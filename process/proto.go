@@ -33,6 +33,9 @@ const (
 	// maxPerProcess bounds the slots a hello may ask of a worker, which
 	// starts a goroutine per slot (harness.MaxConcurrency).
 	maxPerProcess = 1 << 20
+	// maxTaskIndex bounds a task index in a frame; plans hold far fewer
+	// tasks (harness.MaxTasks), and an int32 fits every platform's int.
+	maxTaskIndex = math.MaxInt32
 )
 
 // hello is what a worker needs to rebuild the tasks.
@@ -198,6 +201,17 @@ func readResult(r *bufio.Reader) (int, results.Sample, error) {
 			return 0, s, err
 		}
 		s.Err = &workloads.KindError{Kind: kind, Msg: msg}
+	}
+	// A figure that does not fit its field would wrap to a negative one
+	// (a service time of -292 years); an unknown outcome would be counted
+	// nowhere. A worker never sends either: it is not a worker.
+	switch {
+	case x[0] > maxTaskIndex:
+		return 0, s, fmt.Errorf("result for task %d, past any task index", x[0])
+	case x[1] > math.MaxInt64, x[2] > math.MaxInt32, x[3] > math.MaxInt64:
+		return 0, s, fmt.Errorf("result for task %d with a figure out of range", x[0])
+	case o > byte(results.Dropped):
+		return 0, s, fmt.Errorf("result for task %d with unknown outcome %d", x[0], o)
 	}
 	s.Service, s.Attempts, s.Bytes, s.Outcome = time.Duration(x[1]), int32(x[2]), int64(x[3]), results.Outcome(o)
 	return int(x[0]), s, nil

@@ -160,6 +160,9 @@ func readTask(r *bufio.Reader) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("task frame: %w", err)
 	}
+	if i > maxTaskIndex {
+		return 0, fmt.Errorf("task frame: index %d past any task", i)
+	}
 	return int(i), nil
 }
 
