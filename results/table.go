@@ -69,7 +69,7 @@ var columns = []column{
 	{"tasks", "tasks", func(s *Summary) string { return itoa(s.Tasks) }, nil, nil},
 	{"conc", "concurrency", func(s *Summary) string { return itoa(s.Concurrency) }, nil, nil},
 	{"wall", "wall_seconds", func(s *Summary) string { return Seconds(s.WallSeconds) }, func(s *Summary) string { return f64(s.WallSeconds) }, nil},
-	{"wall 95% CI", "", ciText, nil, repeated},
+	{ciHead, "", ciText, nil, repeated},
 	{"startup", "startup_seconds", procCol(Seconds, startup), procCol(f64, startup), hasProcesses},
 	{"end-to-end", "end_to_end_wall_seconds", procCol(Seconds, endToEnd), procCol(f64, endToEnd), hasProcesses},
 	{"ideal", "ideal_seconds", func(s *Summary) string { return unsharded(s, s.IdealSeconds, Seconds) }, func(s *Summary) string { return unsharded(s, s.IdealSeconds, f64) }, nil},
@@ -240,6 +240,58 @@ func ciText(s *Summary) string {
 	return fmt.Sprintf("%s..%s", Seconds(s.WallCI.Lo), Seconds(s.WallCI.Hi))
 }
 
+// ciHead heads the wall-time interval column until visibleColumns gives
+// it the label its rows have.
+const ciHead = "wall interval"
+
+// IntervalLabel says what a run's wall-time interval is: "range" when it
+// is only the min–max of the repetitions (under 6 of them no pair of
+// ranks reaches 95%: 3 give a 75% interval), otherwise its confidence
+// level, "97% CI", as achieved rather than as asked. "" without one.
+func IntervalLabel(s *Summary) string {
+	iv := s.WallCI
+	if iv == nil {
+		return ""
+	}
+	if len(s.Repetitions) > 0 {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, r := range s.Repetitions {
+			lo, hi = min(lo, r.WallSeconds), max(hi, r.WallSeconds)
+		}
+		if iv.Lo == lo && iv.Hi == hi {
+			return "range"
+		}
+	} else if iv.Level < 0.95 { // an older file without its repetitions
+		return "range"
+	}
+	return fmt.Sprintf("%.0f%% CI", math.Floor(100*iv.Level))
+}
+
+// ciColumn is the interval column for the rows g: headed "wall range" or
+// "wall 97% CI" when every row's interval is of one kind, else "wall
+// interval" with each interval's label in its cell.
+func ciColumn(c column, g []*Summary) column {
+	labels := map[string]bool{}
+	for _, s := range g {
+		if l := IntervalLabel(s); l != "" {
+			labels[l] = true
+		}
+	}
+	if len(labels) == 1 {
+		for l := range labels {
+			c.head = "wall " + l
+		}
+		return c
+	}
+	c.human = func(s *Summary) string {
+		if l := IntervalLabel(s); l != "" {
+			return ciText(s) + " (" + l + ")"
+		}
+		return ciText(s)
+	}
+	return c
+}
+
 func perTask(s *Summary) float64 {
 	if s.Tasks == 0 {
 		return 0
@@ -386,6 +438,9 @@ func writeText(w io.Writer, doc *Document, markdown bool) error {
 func visibleColumns(g []*Summary) []column {
 	var cols []column
 	for _, c := range columns {
+		if c.head == ciHead {
+			c = ciColumn(c, g)
+		}
 		if c.only == nil || slices.ContainsFunc(g, c.only) {
 			cols = append(cols, c)
 		}

@@ -81,7 +81,7 @@ func newRunFlags() *runFlags {
 	f.addSweepFlag(&f.timeout, "timeout", "per-attempt timeout; 0 means none")
 	fs.Var(&f.retries, "retries", "extra attempts after a failure or timeout")
 	fs.Var(&f.backoff, "backoff", "wait before the first retry; doubles for each further retry")
-	fs.Var(&f.repeat, "repeat", "recorded runs per cell; the table shows the median wall time and its 95% CI")
+	fs.Var(&f.repeat, "repeat", "recorded runs per cell; the table shows the median wall time and its interval, labelled with its real level, or \"range\" when it is the min-max")
 	fs.Var(&f.warmup, "warmup", "unrecorded runs per cell before the recorded ones (default 1 for closed-loop runs of a workload that talks to a server, 0 otherwise)")
 	fs.Int64Var(&f.seed, "seed", 1, "seed for every random draw; the same seed gives the same tasks")
 	fs.Var(&f.format, "format", "output format: "+strings.Join(results.Formats, ", "))
