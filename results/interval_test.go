@@ -59,3 +59,44 @@ func TestIntervalLabels(t *testing.T) {
 		})
 	}
 }
+
+// TestFiguresARunCannotHave: an interrupted cell ran only some of its
+// tasks, so no speedup; a closed-loop run of a duration has no queue, so
+// no queue wait. Other runs keep both.
+func TestFiguresARunCannotHave(t *testing.T) {
+	seq := Summary{Strategy: "sequential", Workload: "sleep", Tasks: 100, Concurrency: 1, WallSeconds: 4}
+	pool := Summary{Strategy: "pool", Workload: "sleep", Tasks: 100, Concurrency: 4, WallSeconds: 1, QueueWait: Percentiles{P50: 0.5, P99: 0.9}}
+	cut := pool
+	cut.Strategy, cut.Partial, cut.WallSeconds = "semaphore", true, 0.3
+	closed := pool
+	closed.Strategy, closed.DurationSeconds, closed.QueueWait = "unbounded", 5, Percentiles{P50: 2.5, P99: 4.9}
+	open := closed
+	open.Strategy, open.OpenLoop, open.QueueWait = "threads", &OpenLoop{RateAsked: 100, RateAchieved: 100}, Percentiles{P50: 0.002, P99: 0.004}
+	runs := []Summary{seq, pool, cut, closed, open}
+	FillSpeedups(runs)
+	for _, tc := range []struct {
+		run           *Summary
+		speedup, wait string // as the table shows them
+	}{
+		{&runs[1], "4.00x", "500ms"},
+		{&runs[2], "-", "500ms"}, // 1.33x over 30% of its tasks before
+		{&runs[3], "-", "-"},     // no sequential run of 5 s to compare with
+		{&runs[4], "-", "2.00ms"},
+	} {
+		var sp, wait string
+		for _, c := range columns {
+			switch c.head {
+			case "speedup":
+				sp = c.human(tc.run)
+			case "wait p50":
+				wait = c.human(tc.run)
+			}
+		}
+		if sp != tc.speedup || wait != tc.wait {
+			t.Errorf("%s: speedup %q wait %q, want %q and %q", tc.run.Strategy, sp, wait, tc.speedup, tc.wait)
+		}
+	}
+	if runs[2].Speedup != nil {
+		t.Errorf("the interrupted run has a speedup of %v in its JSON", *runs[2].Speedup)
+	}
+}

@@ -205,7 +205,8 @@ func FillSpeedups(runs []Summary) {
 	for i := range runs {
 		s := &runs[i]
 		b, ok := base[key(s)]
-		if !ok {
+		if !ok || s.Partial { // an interrupted cell ran only some of its tasks
+			s.Speedup = nil
 			continue
 		}
 		var x float64

@@ -74,7 +74,7 @@ var columns = []column{
 	{"end-to-end", "end_to_end_wall_seconds", procCol(Seconds, endToEnd), procCol(f64, endToEnd), hasProcesses},
 	{"ideal", "ideal_seconds", func(s *Summary) string { return unsharded(s, s.IdealSeconds, Seconds) }, func(s *Summary) string { return unsharded(s, s.IdealSeconds, f64) }, nil},
 	{"eff", "efficiency", func(s *Summary) string { return unsharded(s, s.Efficiency, percent) }, func(s *Summary) string { return unsharded(s, s.Efficiency, f64) }, nil},
-	{"speedup", "speedup", func(s *Summary) string { return unsharded(s, s.Speedup, times) }, func(s *Summary) string { return unsharded(s, s.Speedup, f64) }, nil},
+	{"speedup", "speedup", func(s *Summary) string { return unsharded(s, speedup(s), times) }, func(s *Summary) string { return unsharded(s, speedup(s), f64) }, nil},
 	{"tasks/s", "throughput_per_s", func(s *Summary) string { return Rate(s.ThroughputPerS) }, func(s *Summary) string { return f64(s.ThroughputPerS) }, nil},
 	{"p50", "latency_p50_seconds", func(s *Summary) string { return Seconds(s.Latency.P50) }, func(s *Summary) string { return f64(s.Latency.P50) }, nil},
 	{"p99", "latency_p99_seconds", func(s *Summary) string { return Seconds(s.Latency.P99) }, func(s *Summary) string { return f64(s.Latency.P99) }, nil},
@@ -90,8 +90,8 @@ var columns = []column{
 	{"late", "late", olCol(func(o *OpenLoop) string { return itoa(o.Late) }), nil, openLoop},
 	{"max q", "max_queue_depth", olCol(func(o *OpenLoop) string { return itoa(o.MaxQueueDepth) }), nil, openLoop},
 	{"drop", "dropped", func(s *Summary) string { return itoa(s.Outcomes.Dropped) }, nil, openLoop},
-	{"wait p50", "queue_wait_p50_seconds", func(s *Summary) string { return Seconds(s.QueueWait.P50) }, func(s *Summary) string { return f64(s.QueueWait.P50) }, nil},
-	{"wait p99", "queue_wait_p99_seconds", func(s *Summary) string { return Seconds(s.QueueWait.P99) }, func(s *Summary) string { return f64(s.QueueWait.P99) }, nil},
+	{"wait p50", "queue_wait_p50_seconds", waitCol(Seconds, func(p Percentiles) float64 { return p.P50 }), waitCol(f64, func(p Percentiles) float64 { return p.P50 }), nil},
+	{"wait p99", "queue_wait_p99_seconds", waitCol(Seconds, func(p Percentiles) float64 { return p.P99 }), waitCol(f64, func(p Percentiles) float64 { return p.P99 }), nil},
 	{"ok", "ok", func(s *Summary) string { return itoa(s.Outcomes.OK) }, nil, nil},
 	{"err", "error", func(s *Summary) string { return itoa(s.Outcomes.Error) }, nil, nil},
 	{"tmo", "timeout", func(s *Summary) string { return itoa(s.Outcomes.Timeout) }, nil, nil},
@@ -126,6 +126,28 @@ func sendCol(o *OpenLoop, render func(float64) string, q int) string {
 		return render(p.P99)
 	}
 	return render(p.Max)
+}
+
+// speedup is a run's speedup, none for an interrupted run (in a file
+// written before FillSpeedups left them out): it ran only some tasks.
+func speedup(s *Summary) *float64 {
+	if s.Partial {
+		return nil
+	}
+	return s.Speedup
+}
+
+// waitCol renders a queue-wait percentile, "-" for a closed-loop run of a
+// duration: nothing paces its tasks, so a task's wait counts from the
+// run's start and measures how far into the run it began (p50 2.5 s in a
+// 5 s run), not a queue.
+func waitCol(render func(float64) string, q func(Percentiles) float64) func(*Summary) string {
+	return func(s *Summary) string {
+		if s.DurationSeconds > 0 && s.OpenLoop == nil {
+			return "-"
+		}
+		return render(q(s.QueueWait))
+	}
 }
 
 func hasThresholds(s *Summary) bool { return len(s.Thresholds) > 0 }
