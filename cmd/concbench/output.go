@@ -2,11 +2,13 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 
 	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/workloads"
 )
 
 // output is a file that a flag (run --out, merge -o) names, checked
@@ -70,4 +72,17 @@ func checkOutputDir(flag, dir string) error {
 		return usagef("--%s %q: not a directory (charts and report.md go into a directory)", flag, dir)
 	}
 	return nil
+}
+
+// printWarnings writes, one line each on w, what a reader should doubt in
+// doc's figures (results.Warnings), the CPU-bound workloads known from
+// the registry.
+func printWarnings(w io.Writer, doc *results.Document) {
+	cpuBound := func(name string) bool {
+		d, ok := workloads.Lookup(name)
+		return ok && d.CPUBound
+	}
+	for _, line := range results.Warnings(doc, cpuBound) {
+		fmt.Fprintf(w, "concbench: warning: %s\n", line)
+	}
 }

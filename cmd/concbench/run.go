@@ -140,6 +140,7 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if (len(doc.Runs) > 0 || runErr == nil) && !out.stdout {
 		werr = results.Write(stdout, f.format.v, doc)
 	}
+	printWarnings(os.Stderr, doc)
 	if f.out != "" && len(doc.Runs) > 0 {
 		werr = errors.Join(werr, writeOut(doc))
 	}

@@ -1,0 +1,41 @@
+package results
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestWarnings: hyperfine's two doubts, each raised exactly when it
+// applies. Sequential runs ranging 383–642 ms (±34% of the median) are
+// too noisy; 400–410 ms are not. A CPU-bound speedup of 3x cannot happen
+// on 2 cores, but can in 4 worker processes of a 4-CPU machine, and a
+// workload that waits may reach any speedup.
+func TestWarnings(t *testing.T) {
+	cpu := func(w string) bool { return w == "cpu" }
+	x := func(v float64) *float64 { return &v }
+	for _, tc := range []struct {
+		name string
+		runs []Summary
+		want []string // substrings, one per warning, in order
+	}{
+		{"noisy", []Summary{repeatedRun("sequential", 0.383, 0.5, 0.642)}, []string{"1 of 1 cells", "383ms..642ms", "52%"}},
+		{"steady", []Summary{repeatedRun("sequential", 0.400, 0.405, 0.410)}, nil},
+		{"cpu speedup past the cores", []Summary{{Strategy: "pool", Workload: "cpu", Concurrency: 8, Speedup: x(3)}}, []string{"3.00x with 2 cores"}},
+		{"cpu speedup within the cores", []Summary{{Strategy: "pool", Workload: "cpu", Concurrency: 8, Speedup: x(2.05)}}, nil},
+		{"cpu speedup of worker processes", []Summary{{Strategy: "process", Workload: "cpu", Concurrency: 4, Speedup: x(3), Processes: &Processes{Workers: 4}}}, nil},
+		{"waiting tasks", []Summary{{Strategy: "pool", Workload: "sleep", Concurrency: 8, Speedup: x(7.9)}}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := &Document{Environment: Environment{GOMAXPROCS: 2, NumCPU: 4}, Runs: tc.runs}
+			got := Warnings(doc, cpu)
+			if len(got) != min(len(tc.want), 1) {
+				t.Fatalf("warnings %q, want %d", got, min(len(tc.want), 1))
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(got[0], w) {
+					t.Errorf("warning %q does not say %q", got[0], w)
+				}
+			}
+		})
+	}
+}
