@@ -12,7 +12,9 @@
 #      corrected latency, median of 5;
 #   5. worker start-up of the concbench binary (process, concurrency 1)
 #      against a minimal Go program that execs and answers on a pipe,
-#      median of 20;
+#      median of 20; then 100,000 empty tasks dispatched through 2 worker
+#      processes against the bare pipe echo twin (BenchmarkProcessDispatch,
+#      the same rounds);
 #   6. HTTP load generation against wrk, hey, vegeta and autocannon:
 #      scripts/vs-wrk.sh, for the tools installed (skipped with a note).
 # usage: scripts/perf.sh [--quick]   (--quick: 1 round each, 100k/1M tasks)
@@ -130,6 +132,17 @@ for r in $(seq "$startups"); do
 done | median >"$tmp/su.cb"
 for r in $(seq "$startups"); do "$tmp/mini/mini"; done | median >"$tmp/su.mini"
 awk -v c="$(cat "$tmp/su.cb")" -v m="$(cat "$tmp/su.mini")" 'BEGIN {printf "concbench worker %.1f ms, minimal Go program %.1f ms: %.2fx (goal <= 1.5x)\n\n", c*1e3, m*1e3, c/m}'
+
+echo "## 5b. Dispatch through 2 worker processes (100000 empty tasks, median of $rounds)"
+# BenchmarkProcessDispatch runs the bare pipe echo twin, then the process
+# strategy; one invocation per round alternates them, so each ratio is
+# taken from the same moments of the machine.
+go test -c -o "$tmp/root.test" .
+for r in $(seq "$rounds"); do
+  "$tmp/root.test" -test.run '^$' -test.bench 'ProcessDispatch/impl=(bare|harness)/workers=2$' -test.benchtime 1x |
+    awk '/impl=bare\/workers=2/ {b=$(NF-1)} /impl=harness\/workers=2/ {h=$(NF-1)} END {print h, b, h/b}'
+done >"$tmp/disp"
+sort -g -k3 "$tmp/disp" | awk '{r[NR]=$0} END {split(r[int((NR+1)/2)], m, " "); printf "process strategy %.0f tasks/s, bare pipe twin %.0f tasks/s: %.2fx (median ratio of %d rounds; goal >= 0.9x)\n\n", m[1], m[2], m[3], NR}'
 
 echo "## 6. HTTP load generation against other tools"
 missing=()
