@@ -111,6 +111,7 @@ func TestSweepFlags(t *testing.T) {
 		{[]string{"--workload", "tcp", "--size", "8,64", "--tasks", "4", "--strategies", "pool", "--concurrency", "2"}, 0, []string{"size=8", "size=64"}},
 		{[]string{"--stages", "200ms:100/s", "--stages", "200ms:200/s", "--strategies", "pool", "--concurrency", "4"}, 0, []string{"stages=200ms:100/s", "stages=200ms:200/s"}},
 		{[]string{"--crash-at", "1", "--crash-at", "2,3", "--latency", "1ms", "--tasks", "4", "--strategies", "process", "--concurrency", "2"}, 0, []string{"crash-at=1", "crash-at=2,3"}},
+		{[]string{"--workload", "http", "--http-engine", "h1,std", "--latency", "1ms", "--tasks", "4", "--strategies", "pool", "--concurrency", "2"}, 0, []string{"http-engine=h1", "http-engine=std"}},
 		{[]string{"--workload", "cpu", "--latency", "1ms,2ms"}, 2, []string{"--latency"}},
 		{[]string{"--crash-at", "1", "--crash-at", "-2", "--strategies", "process"}, 2, []string{"--crash-at"}},
 		{[]string{"--per-process", "1,2", "--strategies", "pool"}, 2, []string{"--per-process"}},
@@ -142,5 +143,38 @@ func TestSweepFlags(t *testing.T) {
 				t.Errorf("swept %q, want %q", got, tc.swept)
 			}
 		})
+	}
+}
+
+// TestSweepShardsMerge: the shards of a swept plan merge cell by cell, on
+// the swept values: one run per value, with every task of each.
+func TestSweepShardsMerge(t *testing.T) {
+	dir := t.TempDir()
+	plan := []string{"run", "-q", "--latency", "1ms,3ms", "--tasks", "20", "--strategies", "pool", "--concurrency", "4"}
+	var files []string
+	for _, shard := range []string{"0/2", "1/2"} {
+		f := filepath.Join(dir, strings.ReplaceAll(shard, "/", "-")+".json")
+		if r := concbench(t, append(plan, "--shard", shard, "--out", f)...); r.code != 0 {
+			t.Fatalf("shard %s: exit %d: %s", shard, r.code, r.stderr)
+		}
+		files = append(files, f)
+	}
+	out := filepath.Join(dir, "m.json")
+	if r := concbench(t, append([]string{"merge", "--out", out}, files...)...); r.code != 0 {
+		t.Fatalf("merge: exit %d: %s", r.code, r.stderr)
+	}
+	doc, err := results.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range doc.Runs {
+		got = append(got, results.SweptText(&s))
+		if s.Outcomes.OK != 20 || s.Params["latency"] != s.Swept["latency"] {
+			t.Errorf("%s: %+v, params %v", results.SweptText(&s), s.Outcomes, s.Params)
+		}
+	}
+	if !slices.Equal(got, []string{"latency=1ms", "latency=3ms"}) {
+		t.Errorf("merged cells %q", got)
 	}
 }
