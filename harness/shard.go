@@ -66,16 +66,19 @@ func (p *Plan) Hash() string {
 }
 
 // Comparable returns params without those that name the embedded target
-// of plan's workload, whose address differs from run to run; params as
-// given otherwise. Results of one plan compare (resume, merge) on these.
+// of plan's workload, whose address differs from run to run, and without
+// the address the load comes from (--source-addr, which shards of a plan
+// may differ in); params as given otherwise. Results of one plan compare
+// (resume, merge) on these.
 func Comparable[M ~map[string]string](params M, plan *Plan) M {
 	n := networkOf(&plan.Spec)
-	if n == nil || !n.Target(plan.Spec.Params) || params == nil {
+	if n == nil || params == nil {
 		return params
 	}
+	target := n.Target(plan.Spec.Params)
 	out := M{}
 	for k, v := range params {
-		if k != "url" && k != "addr" {
+		if k != "source-addr" && !(target && (k == "url" || k == "addr")) {
 			out[k] = v
 		}
 	}

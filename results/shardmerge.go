@@ -312,7 +312,10 @@ func mergeTarget(parts []Summary) *TargetUse {
 
 // mergeOpenLoop combines the shards' open-loop figures: the rate asked is
 // the plan's, the rate achieved the arrivals over the union of the
-// shards' windows of arrivals, on the wall clock.
+// shards' windows of arrivals, aligned on the common start (each shard's
+// schedule runs from its own start). Shards that started further apart
+// than 1% of that window did not load the target together: the run is
+// generator-limited, saying so.
 func mergeOpenLoop(parts []Summary, corr *Histogram, count int, t0 time.Time) *OpenLoop {
 	o := *parts[0].OpenLoop
 	o.RateAsked *= float64(count)
@@ -322,6 +325,7 @@ func mergeOpenLoop(parts []Summary, corr *Histogram, count int, t0 time.Time) *O
 	o.GeneratorLimited, o.HostLimited = "", false
 	var why []string
 	var first, last time.Duration = math.MaxInt64, 0
+	var skew time.Duration
 	arrivals := 0
 	for _, p := range parts {
 		x := p.OpenLoop
@@ -337,9 +341,9 @@ func mergeOpenLoop(parts []Summary, corr *Histogram, count int, t0 time.Time) *O
 			why = append(why, fmt.Sprintf("shard %d: %s", p.Shard.Index, x.GeneratorLimited))
 		}
 		o.HostLimited = o.HostLimited || x.HostLimited
-		off := p.Shard.Started.Sub(t0)
-		first = min(first, off+time.Duration(p.Shard.FirstDueSeconds*float64(time.Second)))
-		last = max(last, off+time.Duration(p.Shard.LastReleaseSeconds*float64(time.Second)))
+		first = min(first, time.Duration(p.Shard.FirstDueSeconds*float64(time.Second)))
+		last = max(last, time.Duration(p.Shard.LastReleaseSeconds*float64(time.Second)))
+		skew = max(skew, p.Shard.Started.Sub(t0))
 	}
 	finished := func(s *Summary) float64 { return float64(s.Outcomes.Finished()) }
 	o.Corrected = mergePercentiles(parts, corr, func(s *Summary) Percentiles {
@@ -348,8 +352,12 @@ func mergeOpenLoop(parts []Summary, corr *Histogram, count int, t0 time.Time) *O
 		}
 		return s.OpenLoop.Corrected
 	}, finished)
-	if span := last - first; arrivals > 1 && span > 0 {
+	span := last - first
+	if arrivals > 1 && span > 0 {
 		o.RateAchieved = float64(arrivals-1) / span.Seconds()
+	}
+	if span > 0 && skew > span/100 {
+		why = append(why, fmt.Sprintf("the shards started %s apart over %s of arrivals", Seconds(skew.Seconds()), Seconds(span.Seconds())))
 	}
 	if o.RateAsked > 0 && o.RateAchieved < 0.99*o.RateAsked {
 		why = append(why, fmt.Sprintf("the shards released %s of %s asked", Rate(o.RateAchieved), Rate(o.RateAsked)))

@@ -86,11 +86,15 @@ func TestMergeShards(t *testing.T) {
 		if want := 1.01; !within(s.WallSeconds, want, 1e-9) || !within(s.ThroughputPerS, 1000/want, 1e-6) {
 			t.Errorf("wall %v, throughput %v; want %v s, %v/s", s.WallSeconds, s.ThroughputPerS, want, 1000/want)
 		}
-		// Arrivals: the first due at 0, the last released at
-		// 10 ms + 499/500 s + 1/1000 s.
-		span := 0.010 + 499.0/500 + 1.0/1000
+		// Arrivals, each shard's from its own start: the first due at 0,
+		// the last released at 499/500 s + 1/1000 s: 1000/s. The 10 ms
+		// between the starts is over 1% of that: generator-limited.
+		span := 499.0/500 + 1.0/1000
 		if s.OpenLoop.RateAsked != 1000 || !within(s.OpenLoop.RateAchieved, 999/span, 1e-6) {
 			t.Errorf("rate %v of %v asked, want %v of 1000", s.OpenLoop.RateAchieved, s.OpenLoop.RateAsked, 999/span)
+		}
+		if !strings.Contains(s.OpenLoop.GeneratorLimited, "the shards started 10.0ms apart over 999ms") {
+			t.Errorf("generator-limited %q, want the skew named", s.OpenLoop.GeneratorLimited)
 		}
 		if s.Shard == nil || *s.Shard.SkewSeconds != 0.010 || !slices.Equal(s.Shard.Merged, []int{0, 1}) || s.Shard.Missing != nil {
 			t.Errorf("shard %+v", s.Shard)

@@ -18,6 +18,7 @@ import (
 // what its connections (fastConn, through the Dial hook) saw of the
 // request. Its methods are safe for concurrent use.
 type fastHTTP struct {
+	local     net.Addr // --source-addr; nil: the OS's choice
 	u         *url.URL
 	url       string // u, as text
 	method    string
@@ -181,7 +182,8 @@ func (w *fastHTTP) interrupt() {
 
 // dial is fasthttp's DialTimeout: a connection that reports what it saw.
 func (w *fastHTTP) dial(addr string, timeout time.Duration) (net.Conn, error) {
-	nc, err := net.DialTimeout("tcp", addr, min(timeout, dialTimeout))
+	d := net.Dialer{Timeout: min(timeout, dialTimeout), LocalAddr: w.local}
+	nc, err := d.Dial("tcp", addr)
 	if err != nil {
 		return nil, err
 	}

@@ -37,6 +37,7 @@ type h1 struct {
 	tls   *tls.Config // nil for http
 	req   h1Req       // the request of every task
 	close bool        // --no-keepalive
+	local net.Addr    // --source-addr; nil: the OS's choice
 	slots chan struct{}
 
 	// Redirects followed, at most follow per task (same origin only): the
@@ -318,7 +319,7 @@ func (h *h1) get(ctx context.Context, now, deadline time.Time) (*h1Conn, error) 
 		}
 		return c, nil
 	}
-	d := net.Dialer{Timeout: dialTimeout, Deadline: deadline, KeepAlive: 30 * time.Second}
+	d := net.Dialer{Timeout: dialTimeout, Deadline: deadline, KeepAlive: 30 * time.Second, LocalAddr: h.local}
 	nc, err := d.DialContext(ctx, "tcp", h.addr)
 	if err != nil {
 		return nil, err

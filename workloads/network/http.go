@@ -1,6 +1,7 @@
 package network
 
 import (
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -37,16 +38,24 @@ func newHTTP(s *spec) (workloads.Doer, error) {
 		headers[i] = [2]string{strings.TrimSpace(k), strings.TrimSpace(v)}
 	}
 	if s.engine() == "std" {
-		return newStdHTTP(s.URL, method, headers, s.Body, s.NoKeepalive, conns, s.Follow), nil
+		w := newStdHTTP(s.URL, method, headers, s.Body, s.NoKeepalive, conns, s.Follow)
+		if l := s.local(); l != nil {
+			w.client.Transport.(*http.Transport).DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second, LocalAddr: l}).DialContext
+		}
+		return w, nil
 	}
 	u, err := url.Parse(s.URL)
 	if err != nil {
 		return nil, err
 	}
 	if s.engine() == "h1" {
-		return newH1(u, method, headers, s.Body, s.NoKeepalive, conns, s.Follow), nil
+		h := newH1(u, method, headers, s.Body, s.NoKeepalive, conns, s.Follow)
+		h.local = s.local()
+		return h, nil
 	}
-	return newFastHTTP(u, method, headers, s.Body, s.NoKeepalive, conns, s.Follow), nil
+	f := newFastHTTP(u, method, headers, s.Body, s.NoKeepalive, conns, s.Follow)
+	f.local = s.local()
+	return f, nil
 }
 
 // redirect returns the request that follows a response with code and

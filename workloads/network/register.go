@@ -48,8 +48,39 @@ type spec struct {
 	Size       int
 	Persistent bool
 
+	// Source is the local IP address connections come from (a load
+	// generator's host may have several); nil: the OS picks.
+	Source net.IP
+
 	Seed  int64
 	Conns int
+}
+
+// local is the address connections are dialled from, nil for the OS's
+// choice.
+func (s *spec) local() net.Addr {
+	if s.Source == nil {
+		return nil
+	}
+	return &net.TCPAddr{IP: s.Source}
+}
+
+// sourceParam is the --source-addr parameter of the http and tcp
+// workloads. It names where the load comes from, not what it is, so the
+// results leave it out (shards of a plan may differ in it).
+var sourceParam = params.Param{Name: "source-addr", Type: "string", Usage: "the local IP address connections come from (default: the OS's choice), e.g. one of the generator host's addresses"}
+
+// sourceOf parses --source-addr.
+func sourceOf(p params.Values) (net.IP, error) {
+	v := strings.TrimSpace(p["source-addr"])
+	if v == "" {
+		return nil, nil
+	}
+	ip := net.ParseIP(v)
+	if ip == nil {
+		return nil, params.Errorf("source-addr", v, "want an IP address of this host, such as 127.0.0.2")
+	}
+	return ip, nil
 }
 
 func (s *spec) engine() string {
@@ -72,6 +103,7 @@ func init() {
 			{Name: "no-keepalive", Type: "bool", Usage: "a new connection per request, to measure connection set-up"},
 			{Name: "follow-redirects", Type: "int", Default: "0", Usage: "follow up to this many redirects per task, on the same origin; each request counts as an attempt (default: a redirect is an answer, counted by its status)"},
 			{Name: "http-engine", Type: "string", Default: "h1", Sweep: true, Usage: "client engine: h1 (concbench's own HTTP/1.1 client, fastest), fasthttp (HTTP/1.1 library) or std (net/http: HTTP/2, full semantics)"},
+			sourceParam,
 		},
 		Validate: func(p params.Values) error {
 			_, err := httpSpec(workloads.Config{Params: p}, false)
@@ -127,6 +159,7 @@ func init() {
 			{Name: "addr", Type: "string", Usage: "the echo server host:port (default: the embedded target's)"},
 			{Name: "size", Type: "int", Default: "1024", Sweep: true, Usage: "bytes sent and echoed back per task"},
 			{Name: "tcp-persistent", Type: "bool", Usage: "keep connections between tasks (about one per task running at once)"},
+			sourceParam,
 		},
 		Validate: func(p params.Values) error {
 			_, err := tcpSpec(workloads.Config{Params: p})
@@ -187,6 +220,9 @@ func httpSpec(c workloads.Config, read bool) (*spec, error) {
 		return nil, params.Errorf("method", s.Method, "want an upper-case HTTP method such as GET or POST")
 	}
 	var err error
+	if s.Source, err = sourceOf(p); err != nil {
+		return nil, err
+	}
 	if s.NoKeepalive, err = p.Bool("no-keepalive"); err != nil {
 		return nil, err
 	}
@@ -240,6 +276,9 @@ func tcpSpec(c workloads.Config) (*spec, error) {
 	}
 	s.Size = size
 	if s.Persistent, err = p.Bool("tcp-persistent"); err != nil {
+		return nil, err
+	}
+	if s.Source, err = sourceOf(p); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -92,7 +92,7 @@ func (t *tcp) conn(ctx context.Context) (net.Conn, error) {
 		default:
 		}
 	}
-	d := net.Dialer{Timeout: dialTimeout}
+	d := net.Dialer{Timeout: dialTimeout, LocalAddr: t.spec.local()}
 	return d.DialContext(ctx, "tcp", t.spec.Addr)
 }
 
