@@ -151,15 +151,18 @@ func parseFlags(fs *pflag.FlagSet, args []string, stdout io.Writer, usage string
 }
 
 // parseFlagsArgs is parseFlags for commands that take file arguments.
+// helpWidth is the width --help wraps its flag listing to.
+const helpWidth = 100
+
 func parseFlagsArgs(fs *pflag.FlagSet, args []string, stdout io.Writer, usage string) error {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	fs.SortFlags = false
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			fmt.Fprint(stdout, usage)
-			fs.SetOutput(stdout)
-			fs.PrintDefaults()
+			// Wrapped to helpWidth: pflag's own listing runs one flag per
+			// line, however long its text.
+			fmt.Fprint(stdout, usage, fs.FlagUsagesWrapped(helpWidth))
 			return pflag.ErrHelp
 		}
 		return usageError{fmt.Errorf("%s: %w", fs.Name(), err)}

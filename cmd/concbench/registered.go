@@ -27,24 +27,43 @@ func registeredHelp() string {
 	return b.String()
 }
 
-// writeEntry writes one registered name, its usage and its parameters.
+// writeEntry writes one registered name, its usage and its parameters,
+// wrapped to helpWidth.
 func writeEntry(b *strings.Builder, name, usage string, ps []params.Param) {
-	fmt.Fprintf(b, "  %-11s %s\n", name, usage)
+	wrapped(b, fmt.Sprintf("  %-11s ", name), usage)
 	for _, p := range ps {
 		line := "--" + p.Name
 		if p.Type != "" && p.Type != "bool" {
 			line += " " + p.Type
 		}
-		fmt.Fprintf(b, "      %-24s %s", line, p.Usage)
+		text := p.Usage
 		switch {
 		case p.List:
-			b.WriteString("; repeat the flag to sweep")
+			text += "; repeat the flag to sweep"
 		case p.Sweep:
-			b.WriteString("; a comma list sweeps")
+			text += "; a comma list sweeps"
 		}
 		if p.Default != "" && p.Type != "bool" {
-			fmt.Fprintf(b, " (default %s)", p.Default)
+			text += " (default " + p.Default + ")"
 		}
-		b.WriteString("\n")
+		wrapped(b, fmt.Sprintf("      %-24s ", line), text)
 	}
+}
+
+// wrapped writes head then text, broken at spaces so that no line passes
+// helpWidth; the lines after the first are indented under the text.
+func wrapped(b *strings.Builder, head, text string) {
+	indent := strings.Repeat(" ", len(head))
+	line := head
+	for _, w := range strings.Fields(text) {
+		if len(line) > len(indent) && len(line)+1+len(w) > helpWidth {
+			b.WriteString(strings.TrimRight(line, " ") + "\n")
+			line = indent
+		}
+		if len(line) > len(indent) && !strings.HasSuffix(line, " ") {
+			line += " "
+		}
+		line += w
+	}
+	b.WriteString(line + "\n")
 }

@@ -66,7 +66,7 @@ func newRunFlags() *runFlags {
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
 	fs.Var(&f.workload, "workload", "workload: "+strings.Join(workloads.Registered(), ", "))
 	fs.Var(&f.strategies, "strategies", "strategies to compare, comma-separated, or all")
-	fs.Var(&f.tasks, "tasks", "number of tasks per run; a list sweeps (default 500, or the length of --durations)")
+	fs.Var(&f.tasks, "tasks", "number of tasks per run; a list sweeps (with --durations: the list's length unless given)")
 	fs.Var(&f.duration, "duration", "instead of --tasks: issue tasks for this long (a load test), then let the running ones finish")
 	f.fs = fs
 	f.addSweepFlag(&f.rate, "rate", "open loop: tasks arrive at this rate (e.g. 500 or 500/s) for --duration or --tasks, whatever the running ones do")

@@ -34,7 +34,7 @@ type shardFlags struct {
 // addShardFlags registers the sharding flags on fs.
 func addShardFlags(fs *pflag.FlagSet) *shardFlags {
 	f := &shardFlags{fs: fs, env: os.Getenv, barrierTimeout: duration{2 * time.Minute}}
-	fs.Var(&f.shard, "shard", "run part i of n of the plan (i/n, from 0): its tasks and arrivals k with k mod n = i; `concbench merge` combines the parts")
+	fs.Var(&f.shard, "shard", "run part i of n of the plan (i/n, from 0): its tasks and arrivals k with k mod n = i; concbench merge combines the parts")
 	fs.Var(&f.shards, "shards", "as --shard, with i from $"+jobIndexEnv+" (set in the pods of a Kubernetes Indexed Job)")
 	fs.Var(&f.startAt, "start-at", "shards: start the plan at this time (RFC 3339, e.g. 2026-12-02T09:00:00Z), once set up")
 	fs.StringVar(&f.barrier, "barrier", "", "shards: start together: shard 0 listens on HOST:PORT's port, the others connect to it and all are released at once")
