@@ -176,21 +176,46 @@ func TestPanicsAreRecordedAndTheRunGoesOn(t *testing.T) {
 	}
 }
 
+// TestCancelAccountsForEveryTask cancels a pool of 10 once its source has
+// issued 20 tasks: each worker takes its next task only after recording
+// the last, so at least 10 have ended OK by then, and at most a few rounds
+// more can end before the cancellation reaches the workers. Waiting on
+// that progress rather than on a fixed timeout keeps the check true on a
+// machine busy enough to delay the first round past any timeout.
 func TestCancelAccountsForEveryTask(t *testing.T) {
+	const n, w = 1000, 10
 	plan := &Plan{
 		Spec:        workloads.Spec{Name: "sleep", Params: params.Values{"latency": "20ms"}},
 		Strategies:  []string{"pool"},
-		Tasks:       []int{1000},
-		Concurrency: []int{10},
+		Tasks:       []int{n},
+		Concurrency: []int{w},
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 70*ms)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, err := RunCell(ctx, plan, Cell{Strategy: "pool", Tasks: 1000, Concurrency: 10})
+	watched := make(chan struct{})
+	hooks := &Hooks{RunStart: func(_, _ int, src strategies.Source) {
+		go func() {
+			defer close(watched)
+			tick := time.NewTicker(ms)
+			defer tick.Stop()
+			for src.Issued() < 2*w {
+				select {
+				case <-tick.C:
+				case <-ctx.Done():
+					return
+				}
+			}
+			cancel()
+		}()
+	}}
+	s, err := runCell(ctx, plan, Cell{Strategy: "pool", Tasks: n, Concurrency: w}, nil, hooks)
+	cancel()
+	<-watched
 	if err != nil {
 		t.Fatal(err)
 	}
 	o := s.Outcomes
-	if !s.Partial || o.Total() != 1000 || o.OK < 10 || o.Canceled < 800 || o.OK+o.Canceled != 1000 {
+	if !s.Partial || o.Total() != n || o.OK < w || o.Canceled < 800 || o.OK+o.Canceled != n {
 		t.Errorf("partial=%v outcomes %+v", s.Partial, o)
 	}
 	if s.IdealSeconds != nil {
