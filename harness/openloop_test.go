@@ -117,32 +117,37 @@ func TestOpenLoopOverloadIsADDWQueue(t *testing.T) {
 // A stall of T blocks every task; the backlog R*T then drains at W/S - R.
 // Waits fall linearly from T to 0 over T + drain, so the corrected p99 is
 // about T*(1 - 0.01*N/(R*(T+drain))) + S, while only the few tasks caught
-// in the stall see a longer service time: the service p99 stays at S.
-// The bounds grow with the timer overshoot measured in the same test, and
-// the best of three runs must meet them.
+// in the stall (W of N, under 1%) see a longer service time: the service
+// p99 stays at S, and below T however busy the machine. The bounds grow
+// with the timer overshoot measured while the run goes on (a busy
+// machine's lateness comes and goes), and the best of three runs must
+// meet them.
 func TestOpenLoopStallShowsInCorrectedLatencyOnly(t *testing.T) {
 	const n, w, rate = 1000, 4, 500.0
 	S, T := 0.005, 0.2
 	var problems []string
 	for range 3 {
-		over := timerOvershoot().Seconds()
 		spec := sleepSpec(5 * ms)
 		spec.StallAt, spec.StallFor = 300*ms, 200*ms
-		s := openRun(t, &Plan{Spec: spec, Strategies: []string{"pool"}, Tasks: []int{n}, Concurrency: []int{w}, Rate: rate})
+		var s results.Summary
+		over := overshootDuring(func() {
+			s = openRun(t, &Plan{Spec: spec, Strategies: []string{"pool"}, Tasks: []int{n}, Concurrency: []int{w}, Rate: rate})
+		}).Seconds()
 		drain := rate * T / (w/S - rate)
 		want := T*(1-0.01*n/(rate*(T+drain))) + S
 		problems = problems[:0]
-		if got := s.OpenLoop.Corrected.P99; math.Abs(got-want) > 0.15*want+3*over {
+		if got := s.OpenLoop.Corrected.P99; math.Abs(got-want) > min(0.15*want+3*over, 0.5*want) {
 			problems = append(problems, fmt.Sprintf("corrected p99 %.3fs, want about %.3fs (timer overshoot %.4fs)", got, want, over))
 		}
 		// A stalled task would take T = 200 ms; an unstalled one S plus
 		// the machine's lateness.
-		if s.Latency.P99 > 3*S+3*over {
+		if s.Latency.P99 > min(3*S+3*over, T) {
 			problems = append(problems, fmt.Sprintf("service p99 %.4fs (timer overshoot %.4fs): the stall should touch only the tasks running in it", s.Latency.P99, over))
 		}
 		if len(problems) == 0 {
 			return
 		}
+		t.Logf("attempt: %s", strings.Join(problems, "; "))
 	}
 	t.Error(strings.Join(problems, "; "))
 }
@@ -217,4 +222,35 @@ func timerOvershoot() time.Duration {
 	}
 	slices.Sort(xs)
 	return xs[len(xs)*9/10]
+}
+
+// overshootDuring runs f and returns the 99th percentile of how much
+// later than asked 2 ms sleeps ended while f ran: the machine's lateness
+// during f itself, which a figure taken before f misses when other
+// programs come and go. It blocks until f returns.
+func overshootDuring(f func()) time.Duration {
+	done := make(chan struct{})
+	got := make(chan []time.Duration)
+	go func() {
+		var xs []time.Duration
+		for {
+			select {
+			case <-done:
+				got <- xs
+				return
+			default:
+			}
+			t0 := time.Now()
+			time.Sleep(2 * ms)
+			xs = append(xs, time.Since(t0)-2*ms)
+		}
+	}()
+	f()
+	close(done)
+	xs := <-got
+	if len(xs) == 0 {
+		return 0
+	}
+	slices.Sort(xs)
+	return xs[len(xs)*99/100]
 }
