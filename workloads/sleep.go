@@ -165,9 +165,16 @@ func Sleep(ctx context.Context, d time.Duration) error {
 			return nil
 		}
 	}
+	end := time.Now().Add(d)
 	t := time.NewTimer(d)
 	select {
 	case <-t.C:
+		// On a busy machine the deadline and the timer may both be due
+		// by the time this goroutine runs, before the context's own timer
+		// has closed Done: the one due first decides, not the runtime.
+		if dl, ok := ctx.Deadline(); ok && !dl.After(end) {
+			return context.DeadlineExceeded
+		}
 		return nil
 	case <-ctx.Done():
 		t.Stop()

@@ -228,3 +228,39 @@ func TestValidate(t *testing.T) {
 		t.Errorf("valid spec rejected: %v", err)
 	}
 }
+
+// lateCtx has a deadline that has passed but a Done channel that has not
+// closed yet: what a task sees when the machine ran its sleep's timer
+// before the goroutine that cancels the context at its deadline.
+type lateCtx struct {
+	context.Context
+	deadline time.Time
+}
+
+func (c lateCtx) Deadline() (time.Time, bool) { return c.deadline, true }
+func (c lateCtx) Done() <-chan struct{}       { return nil }
+func (c lateCtx) Err() error                  { return nil }
+
+// TestSleepHonoursAnEarlierDeadline checks that a sleep whose deadline came
+// first times out however late the machine ran either: on a busy machine
+// both may be due by the time the task runs, and the outcome must not
+// then depend on which the runtime noticed first.
+func TestSleepHonoursAnEarlierDeadline(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		d, until time.Duration // the sleep, and the deadline from now
+		want     error
+	}{
+		{name: "deadline first", d: 30 * time.Millisecond, until: time.Millisecond, want: context.DeadlineExceeded},
+		{name: "deadline at the end", d: 30 * time.Millisecond, until: 30 * time.Millisecond, want: context.DeadlineExceeded},
+		{name: "short sleep, deadline first", d: 5 * time.Millisecond, until: time.Millisecond, want: context.DeadlineExceeded},
+		{name: "deadline after", d: 30 * time.Millisecond, until: time.Hour, want: nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := lateCtx{Context: context.Background(), deadline: time.Now().Add(tc.until)}
+			if err := Sleep(ctx, tc.d); !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
+				t.Errorf("Sleep(%v) with a deadline %v away: %v, want %v", tc.d, tc.until, err, tc.want)
+			}
+		})
+	}
+}
