@@ -43,6 +43,7 @@ func TestShardFlagsBadInput(t *testing.T) {
 		{"-", []string{"--shard", "0/2", "--barrier", "nohost"}, "--barrier"},
 		{"-", []string{"--shard", "0/2", "--barrier", "h:1", "--start-at", "2099-01-01T00:00:00Z"}, "--start-at"},
 		{"-", []string{"--shard", "0/2", "--barrier-timeout", "1s"}, "--barrier-timeout"},
+		{"-", []string{"--shard", "0/2", "--resume", "x.json"}, "--resume"},
 	} {
 		t.Run(tc.env+" "+strings.Join(tc.args, " "), func(t *testing.T) {
 			cmd := command(append([]string{"run", "-q"}, tc.args...)...)

@@ -85,6 +85,8 @@ func (f *shardFlags) apply(plan *harness.Plan) error {
 		}
 	}
 	switch {
+	case sh.Count > 0 && set("resume"):
+		return usagef("--resume does not apply to a shard: run the shard again (merge names a shard that is missing)")
 	case set("start-at") && set("barrier"):
 		return usagef("--start-at and --barrier exclude each other: give one")
 	case set("barrier-timeout") && !set("barrier"):
