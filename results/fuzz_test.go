@@ -10,8 +10,8 @@ import (
 
 // FuzzReadDocument feeds any bytes to what resume, compare, merge, plot
 // and report read: ReadDocument either refuses them with an error or
-// returns a document that every writer, Compare and Merge can take
-// without panicking.
+// returns a document that every writer and Compare can take without
+// panicking.
 func FuzzReadDocument(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
 	more, _ := filepath.Glob(filepath.Join("..", "cmd", "concbench", "testdata", "*.json"))
@@ -39,6 +39,8 @@ func FuzzReadDocument(f *testing.F) {
 		if cells, err := Compare(d, d); err == nil {
 			WriteComparison(io.Discard, cells)
 		}
-		Merge([]*Document{d, d})
+		// Merge is left out: its HDR histograms (hundreds of thousands of
+		// buckets each) under the fuzzer's coverage counters took 5 s an
+		// input; its input is a document that passed the above.
 	})
 }

@@ -19,6 +19,7 @@ var Formats = []string{"table", "markdown", "csv", "json", "gobench"}
 // column renders one field of a summary for people (human) and for
 // programs (raw, in the unit its CSV header names).
 type column struct {
+	name          string // what --columns calls it: the metric's name where it shows one (results/metrics.go)
 	head, csvHead string
 	human, raw    func(*Summary) string
 	only          func(*Summary) bool // shown in a table only if a row has it; nil: always
@@ -64,52 +65,52 @@ func percent(x float64) string { return fmt.Sprintf("%.0f%%", 100*x) }
 func times(x float64) string   { return sig(x) + "x" }
 
 var columns = []column{
-	{"strategy", "strategy", func(s *Summary) string { return strategyText(s) + partialMark(s) }, func(s *Summary) string { return s.Strategy }, nil},
-	{"swept", "swept", SweptText, SweptText, swept},
-	{"tasks", "tasks", func(s *Summary) string { return itoa(s.Tasks) }, nil, nil},
-	{"conc", "concurrency", func(s *Summary) string { return itoa(s.Concurrency) }, nil, nil},
-	{"wall", "wall_seconds", func(s *Summary) string { return Seconds(s.WallSeconds) }, func(s *Summary) string { return f64(s.WallSeconds) }, nil},
-	{ciHead, "", ciText, nil, repeated},
-	{"startup", "startup_seconds", procCol(Seconds, startup), procCol(f64, startup), hasProcesses},
-	{"end-to-end", "end_to_end_wall_seconds", procCol(Seconds, endToEnd), procCol(f64, endToEnd), hasProcesses},
-	{"ideal", "ideal_seconds", func(s *Summary) string { return unsharded(s, s.IdealSeconds, Seconds) }, func(s *Summary) string { return unsharded(s, s.IdealSeconds, f64) }, nil},
-	{"eff", "efficiency", func(s *Summary) string { return unsharded(s, s.Efficiency, percent) }, func(s *Summary) string { return unsharded(s, s.Efficiency, f64) }, nil},
-	{"speedup", "speedup", func(s *Summary) string { return unsharded(s, speedup(s), times) }, func(s *Summary) string { return unsharded(s, speedup(s), f64) }, nil},
-	{"tasks/s", "throughput_per_s", func(s *Summary) string { return Rate(s.ThroughputPerS) }, func(s *Summary) string { return f64(s.ThroughputPerS) }, nil},
-	{"p50", "latency_p50_seconds", func(s *Summary) string { return Seconds(s.Latency.P50) }, func(s *Summary) string { return f64(s.Latency.P50) }, nil},
-	{"p99", "latency_p99_seconds", func(s *Summary) string { return Seconds(s.Latency.P99) }, func(s *Summary) string { return f64(s.Latency.P99) }, nil},
-	{"max", "latency_max_seconds", func(s *Summary) string { return Seconds(s.Latency.Max) }, func(s *Summary) string { return f64(s.Latency.Max) }, nil},
-	{"rate got/asked", "rate_achieved_per_s", olCol(func(o *OpenLoop) string {
+	{"strategy", "strategy", "strategy", func(s *Summary) string { return strategyText(s) + partialMark(s) }, func(s *Summary) string { return s.Strategy }, nil},
+	{"swept", "swept", "swept", SweptText, SweptText, swept},
+	{"tasks", "tasks", "tasks", func(s *Summary) string { return itoa(s.Tasks) }, nil, nil},
+	{"concurrency", "conc", "concurrency", func(s *Summary) string { return itoa(s.Concurrency) }, nil, nil},
+	{"wall", "wall", "wall_seconds", func(s *Summary) string { return Seconds(s.WallSeconds) }, func(s *Summary) string { return f64(s.WallSeconds) }, nil},
+	{"interval", ciHead, "", ciText, nil, repeated},
+	{"startup", "startup", "startup_seconds", procCol(Seconds, startup), procCol(f64, startup), hasProcesses},
+	{"end-to-end", "end-to-end", "end_to_end_wall_seconds", procCol(Seconds, endToEnd), procCol(f64, endToEnd), hasProcesses},
+	{"ideal", "ideal", "ideal_seconds", func(s *Summary) string { return unsharded(s, s.IdealSeconds, Seconds) }, func(s *Summary) string { return unsharded(s, s.IdealSeconds, f64) }, nil},
+	{"efficiency", "eff", "efficiency", func(s *Summary) string { return unsharded(s, s.Efficiency, percent) }, func(s *Summary) string { return unsharded(s, s.Efficiency, f64) }, nil},
+	{"speedup", "speedup", "speedup", func(s *Summary) string { return unsharded(s, speedup(s), times) }, func(s *Summary) string { return unsharded(s, speedup(s), f64) }, nil},
+	{"throughput", "tasks/s", "throughput_per_s", func(s *Summary) string { return Rate(s.ThroughputPerS) }, func(s *Summary) string { return f64(s.ThroughputPerS) }, nil},
+	{"p50", "p50", "latency_p50_seconds", func(s *Summary) string { return Seconds(s.Latency.P50) }, func(s *Summary) string { return f64(s.Latency.P50) }, nil},
+	{"p99", "p99", "latency_p99_seconds", func(s *Summary) string { return Seconds(s.Latency.P99) }, func(s *Summary) string { return f64(s.Latency.P99) }, nil},
+	{"max", "max", "latency_max_seconds", func(s *Summary) string { return Seconds(s.Latency.Max) }, func(s *Summary) string { return f64(s.Latency.Max) }, nil},
+	{"rate", "rate got/asked", "rate_achieved_per_s", olCol(func(o *OpenLoop) string {
 		return strings.TrimSuffix(Rate(o.RateAchieved), "/s") + "/" + Rate(o.RateAsked)
 	}), olCol(func(o *OpenLoop) string { return f64(o.RateAchieved) }), openLoop},
-	{"corr p50", "corrected_p50_seconds", olCol(func(o *OpenLoop) string { return Seconds(o.Corrected.P50) }), olCol(func(o *OpenLoop) string { return f64(o.Corrected.P50) }), openLoop},
-	{"corr p99", "corrected_p99_seconds", olCol(func(o *OpenLoop) string { return Seconds(o.Corrected.P99) }), olCol(func(o *OpenLoop) string { return f64(o.Corrected.P99) }), openLoop},
-	{"send p50", "send_lateness_p50_seconds", olCol(func(o *OpenLoop) string { return sendCol(o, Seconds, 50) }), olCol(func(o *OpenLoop) string { return sendCol(o, f64, 50) }), openLoop},
-	{"send p99", "send_lateness_p99_seconds", olCol(func(o *OpenLoop) string { return sendCol(o, Seconds, 99) }), olCol(func(o *OpenLoop) string { return sendCol(o, f64, 99) }), openLoop},
-	{"send max", "send_lateness_max_seconds", olCol(func(o *OpenLoop) string { return sendCol(o, Seconds, 100) }), olCol(func(o *OpenLoop) string { return sendCol(o, f64, 100) }), openLoop},
-	{"late", "late", olCol(func(o *OpenLoop) string { return itoa(o.Late) }), nil, openLoop},
-	{"max q", "max_queue_depth", olCol(func(o *OpenLoop) string { return itoa(o.MaxQueueDepth) }), nil, openLoop},
-	{"drop", "dropped", func(s *Summary) string { return itoa(s.Outcomes.Dropped) }, nil, openLoop},
-	{"wait p50", "queue_wait_p50_seconds", waitCol(Seconds, func(p Percentiles) float64 { return p.P50 }), waitCol(f64, func(p Percentiles) float64 { return p.P50 }), nil},
-	{"wait p99", "queue_wait_p99_seconds", waitCol(Seconds, func(p Percentiles) float64 { return p.P99 }), waitCol(f64, func(p Percentiles) float64 { return p.P99 }), nil},
-	{"ok", "ok", func(s *Summary) string { return itoa(s.Outcomes.OK) }, nil, nil},
-	{"err", "error", func(s *Summary) string { return itoa(s.Outcomes.Error) }, nil, nil},
-	{"tmo", "timeout", func(s *Summary) string { return itoa(s.Outcomes.Timeout) }, nil, nil},
-	{"pnc", "panic", func(s *Summary) string { return itoa(s.Outcomes.Panic) }, nil, nil},
-	{"cnc", "canceled", func(s *Summary) string { return itoa(s.Outcomes.Canceled) }, nil, nil},
-	{"tries", "attempts", func(s *Summary) string { return itoa(s.Attempts) }, nil, nil},
-	{"goroutines", "peak_goroutines", func(s *Summary) string { return itoa(s.Memory.PeakGoroutines) }, nil, nil},
-	{"threads", "peak_threads", threadsText, func(s *Summary) string { return optionalInt(s.Memory.PeakThreads) }, nil},
-	{"heap", "peak_heap_bytes", func(s *Summary) string { return Bytes(float64(s.Memory.PeakHeapBytes)) }, func(s *Summary) string { return strconv.FormatUint(s.Memory.PeakHeapBytes, 10) }, nil},
-	{"rss", "peak_rss_bytes", func(s *Summary) string { return knownText(s.Memory.PeakRSSBytes, Bytes) }, func(s *Summary) string { return knownText(s.Memory.PeakRSSBytes, f64) }, nil},
-	{"B/task", "alloc_bytes_per_task", func(s *Summary) string { return Bytes(perTask(s)) }, func(s *Summary) string { return f64(perTask(s)) }, nil},
-	{"allocs/task", "allocs_per_task", func(s *Summary) string { return sig(s.Memory.AllocsPerTask) }, func(s *Summary) string { return f64(s.Memory.AllocsPerTask) }, nil},
-	{"conns", "conns_opened", func(s *Summary) string { return connsText(s) }, func(s *Summary) string { return connsText(s) }, hasTarget},
-	{"recv", "bytes_received", func(s *Summary) string { return Bytes(float64(s.BytesReceived)) }, func(s *Summary) string { return strconv.FormatInt(s.BytesReceived, 10) }, received},
-	{"child rss", "child_rss_sum_bytes", procCol(Bytes, childRSS), procCol(whole, childRSS), hasProcesses},
-	{"child cpu", "child_cpu_seconds", procCol(Seconds, childCPU), procCol(f64, childCPU), hasProcesses},
-	{"gen-limited", "generator_limited", olCol(func(o *OpenLoop) string { return cmpOr(o.GeneratorLimited, "-") }), olCol(func(o *OpenLoop) string { return o.GeneratorLimited }), openLoop},
-	{"thresholds", "thresholds", ThresholdText, ThresholdText, hasThresholds},
+	{"corrected.p50", "corr p50", "corrected_p50_seconds", olCol(func(o *OpenLoop) string { return Seconds(o.Corrected.P50) }), olCol(func(o *OpenLoop) string { return f64(o.Corrected.P50) }), openLoop},
+	{"corrected.p99", "corr p99", "corrected_p99_seconds", olCol(func(o *OpenLoop) string { return Seconds(o.Corrected.P99) }), olCol(func(o *OpenLoop) string { return f64(o.Corrected.P99) }), openLoop},
+	{"send.p50", "send p50", "send_lateness_p50_seconds", olCol(func(o *OpenLoop) string { return sendCol(o, Seconds, 50) }), olCol(func(o *OpenLoop) string { return sendCol(o, f64, 50) }), openLoop},
+	{"send.p99", "send p99", "send_lateness_p99_seconds", olCol(func(o *OpenLoop) string { return sendCol(o, Seconds, 99) }), olCol(func(o *OpenLoop) string { return sendCol(o, f64, 99) }), openLoop},
+	{"send.max", "send max", "send_lateness_max_seconds", olCol(func(o *OpenLoop) string { return sendCol(o, Seconds, 100) }), olCol(func(o *OpenLoop) string { return sendCol(o, f64, 100) }), openLoop},
+	{"late", "late", "late", olCol(func(o *OpenLoop) string { return itoa(o.Late) }), nil, openLoop},
+	{"max-queue", "max q", "max_queue_depth", olCol(func(o *OpenLoop) string { return itoa(o.MaxQueueDepth) }), nil, openLoop},
+	{"drops", "drop", "dropped", func(s *Summary) string { return itoa(s.Outcomes.Dropped) }, nil, openLoop},
+	{"wait.p50", "wait p50", "queue_wait_p50_seconds", waitCol(Seconds, func(p Percentiles) float64 { return p.P50 }), waitCol(f64, func(p Percentiles) float64 { return p.P50 }), nil},
+	{"wait.p99", "wait p99", "queue_wait_p99_seconds", waitCol(Seconds, func(p Percentiles) float64 { return p.P99 }), waitCol(f64, func(p Percentiles) float64 { return p.P99 }), nil},
+	{"ok", "ok", "ok", func(s *Summary) string { return itoa(s.Outcomes.OK) }, nil, nil},
+	{"error", "err", "error", func(s *Summary) string { return itoa(s.Outcomes.Error) }, nil, nil},
+	{"timeout", "tmo", "timeout", func(s *Summary) string { return itoa(s.Outcomes.Timeout) }, nil, nil},
+	{"panic", "pnc", "panic", func(s *Summary) string { return itoa(s.Outcomes.Panic) }, nil, nil},
+	{"canceled", "cnc", "canceled", func(s *Summary) string { return itoa(s.Outcomes.Canceled) }, nil, nil},
+	{"attempts", "tries", "attempts", func(s *Summary) string { return itoa(s.Attempts) }, nil, nil},
+	{"goroutines", "goroutines", "peak_goroutines", func(s *Summary) string { return itoa(s.Memory.PeakGoroutines) }, nil, nil},
+	{"threads", "threads", "peak_threads", threadsText, func(s *Summary) string { return optionalInt(s.Memory.PeakThreads) }, nil},
+	{"heap", "heap", "peak_heap_bytes", func(s *Summary) string { return Bytes(float64(s.Memory.PeakHeapBytes)) }, func(s *Summary) string { return strconv.FormatUint(s.Memory.PeakHeapBytes, 10) }, nil},
+	{"rss", "rss", "peak_rss_bytes", func(s *Summary) string { return knownText(s.Memory.PeakRSSBytes, Bytes) }, func(s *Summary) string { return knownText(s.Memory.PeakRSSBytes, f64) }, nil},
+	{"bytes-per-task", "B/task", "alloc_bytes_per_task", func(s *Summary) string { return Bytes(perTask(s)) }, func(s *Summary) string { return f64(perTask(s)) }, nil},
+	{"allocs-per-task", "allocs/task", "allocs_per_task", func(s *Summary) string { return sig(s.Memory.AllocsPerTask) }, func(s *Summary) string { return f64(s.Memory.AllocsPerTask) }, nil},
+	{"conns", "conns", "conns_opened", func(s *Summary) string { return connsText(s) }, func(s *Summary) string { return connsText(s) }, hasTarget},
+	{"received", "recv", "bytes_received", func(s *Summary) string { return Bytes(float64(s.BytesReceived)) }, func(s *Summary) string { return strconv.FormatInt(s.BytesReceived, 10) }, received},
+	{"child-rss", "child rss", "child_rss_sum_bytes", procCol(Bytes, childRSS), procCol(whole, childRSS), hasProcesses},
+	{"child-cpu", "child cpu", "child_cpu_seconds", procCol(Seconds, childCPU), procCol(f64, childCPU), hasProcesses},
+	{"generator-limited", "gen-limited", "generator_limited", olCol(func(o *OpenLoop) string { return cmpOr(o.GeneratorLimited, "-") }), olCol(func(o *OpenLoop) string { return o.GeneratorLimited }), openLoop},
+	{"thresholds", "thresholds", "thresholds", ThresholdText, ThresholdText, hasThresholds},
 }
 
 // sendCol renders the p50, p99 or (100) max of a run's send lateness, "-"
@@ -323,11 +324,17 @@ func perTask(s *Summary) float64 {
 
 // Write renders doc in format (one of Formats) to w.
 func Write(w io.Writer, format string, doc *Document) error {
+	return WriteWith(w, format, doc, TableOptions{})
+}
+
+// WriteWith is Write with the columns of the table and markdown formats
+// chosen by opt (CSV and the others carry every figure).
+func WriteWith(w io.Writer, format string, doc *Document, opt TableOptions) error {
 	switch format {
 	case "table":
-		return writeText(w, doc, false)
+		return writeText(w, doc, false, opt)
 	case "markdown":
-		return writeText(w, doc, true)
+		return writeText(w, doc, true, opt)
 	case "csv":
 		return writeCSV(w, doc)
 	case "gobench":
@@ -408,13 +415,13 @@ func CellParams(s *Summary) map[string]string {
 // runs of one group are comparable with each other.
 func Groups(runs []Summary) [][]*Summary { return groups(runs) }
 
-func writeText(w io.Writer, doc *Document, markdown bool) error {
+func writeText(w io.Writer, doc *Document, markdown bool, opt TableOptions) error {
 	var b strings.Builder
 	for gi, g := range groups(doc.Runs) {
 		if gi > 0 {
 			b.WriteString("\n")
 		}
-		cols := visibleColumns(g)
+		cols := tableColumns(g, opt)
 		rows := [][]string{headRow(cols)}
 		for _, s := range g {
 			row := make([]string, len(cols))
@@ -427,7 +434,7 @@ func writeText(w io.Writer, doc *Document, markdown bool) error {
 			fmt.Fprintf(&b, "**%s**%s\n\n", groupTitle(g[0]), warmupNote(g[0]))
 			markdownTable(&b, rows)
 		} else {
-			fmt.Fprintf(&b, "%s%s\n", groupTitle(g[0]), warmupNote(g[0]))
+			fmt.Fprintf(&b, "%s\n", Wrap(groupTitle(g[0])+warmupNote(g[0]), TableWidth))
 			alignedTable(&b, rows)
 		}
 		errorLines(&b, g, markdown)
@@ -435,7 +442,11 @@ func writeText(w io.Writer, doc *Document, markdown bool) error {
 	if vs := Verdicts(doc.Runs); len(vs) > 0 {
 		b.WriteString("\n")
 		for _, v := range vs {
-			fmt.Fprintf(&b, "%s\n", v)
+			line := v.String()
+			if !markdown {
+				line = Wrap(line, TableWidth)
+			}
+			fmt.Fprintf(&b, "%s\n", line)
 		}
 	}
 	fmt.Fprintf(&b, "\nlatency = service time per task; wait = queue wait; percentiles: %s", doc.PercentileMethod)
@@ -452,8 +463,33 @@ func writeText(w io.Writer, doc *Document, markdown bool) error {
 		b.WriteString("; * = interrupted, partial results")
 	}
 	b.WriteString("\n")
-	_, err := io.WriteString(w, b.String())
+	text := b.String()
+	if !markdown { // the footer, the last paragraph, fits the table's width too
+		i := strings.LastIndex(strings.TrimSuffix(text, "\n"), "\n") + 1
+		text = text[:i] + Wrap(strings.TrimSuffix(text[i:], "\n"), TableWidth) + "\n"
+	}
+	_, err := io.WriteString(w, text)
 	return err
+}
+
+// Wrap breaks s at spaces into lines of at most width characters (a
+// longer word stays whole), continuation lines indented by two spaces.
+func Wrap(s string, width int) string {
+	var b strings.Builder
+	n := 0
+	for i, word := range strings.Split(s, " ") {
+		k := len([]rune(word))
+		if i > 0 && n+1+k > width {
+			b.WriteString("\n  ")
+			n = 2
+		} else if i > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(word)
+		n += k
+	}
+	return b.String()
 }
 
 // visibleColumns drops the columns that no run in the group has.

@@ -6,9 +6,11 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/workloads"
+	"github.com/spf13/pflag"
 )
 
 // output is a file that a flag (run --out, merge -o) names, checked
@@ -83,6 +85,24 @@ func printWarnings(w io.Writer, doc *results.Document) {
 		return ok && d.CPUBound
 	}
 	for _, line := range results.Warnings(doc, cpuBound) {
-		fmt.Fprintf(w, "concbench: warning: %s\n", line)
+		fmt.Fprintln(w, results.Wrap("concbench: warning: "+line, results.TableWidth))
 	}
+}
+
+// tableFlags choose the columns of the table and markdown formats, for
+// run and show.
+type tableFlags struct {
+	columns choiceList
+	wide    bool
+}
+
+func addTableFlags(fs *pflag.FlagSet) *tableFlags {
+	t := &tableFlags{columns: choiceList{allowed: results.ColumnNames()}}
+	fs.Var(&t.columns, "columns", "table columns, comma-separated, in order (all: every one): "+strings.Join(results.ColumnNames(), ", "))
+	fs.BoolVar(&t.wide, "wide", false, fmt.Sprintf("every column the runs have, not the compact table that fits %d characters", results.TableWidth))
+	return t
+}
+
+func (t *tableFlags) options() results.TableOptions {
+	return results.TableOptions{Columns: t.columns.v, Wide: t.wide}
 }

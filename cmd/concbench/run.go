@@ -89,7 +89,7 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	writeOut := func(doc *results.Document) error {
-		return out.write(stdout, func(w io.Writer) error { return results.Write(w, outFormat, doc) })
+		return out.write(stdout, func(w io.Writer) error { return results.WriteWith(w, outFormat, doc, f.table.options()) })
 	}
 
 	for _, n := range append(f.notes, plan.Notes()...) {
@@ -138,7 +138,7 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	// never replaced by one that holds nothing.
 	var werr error
 	if (len(doc.Runs) > 0 || runErr == nil) && !out.stdout {
-		werr = results.Write(stdout, f.format.v, doc)
+		werr = results.WriteWith(stdout, f.format.v, doc, f.table.options())
 	}
 	printWarnings(os.Stderr, doc)
 	if f.out != "" && len(doc.Runs) > 0 {

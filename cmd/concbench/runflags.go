@@ -42,6 +42,7 @@ type runFlags struct {
 	interval          duration
 	stallAt, stallFor duration
 	plot              *plotFlags
+	table             *tableFlags
 	thresholds        thresholdList
 	params            *paramFlags
 	sweeps            map[string]*sweepFlag // harness flags a comma list sweeps
@@ -90,6 +91,7 @@ func newRunFlags() *runFlags {
 	fs.StringVar(&f.resume, "resume", "", "skip the cells already measured in this results file (of the same plan); --out then holds them all")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on stderr, nor the charts written or skipped (--plot)")
 	fs.Var(&f.thresholds, "threshold", thresholdUsage())
+	f.table = addTableFlags(fs)
 	f.plot = addPlotFlags(fs)
 	fs.Var(&f.panicAt, "panic-at", "fault injection: task indices that panic on every attempt")
 	fs.Var(&f.stallAt, "stall-at", "fault injection: start of a window in which every task blocks (see --stall-for)")
