@@ -11,6 +11,7 @@ import (
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/strategies"
+	"golang.org/x/term"
 )
 
 // progress reports a sweep on stderr: on a terminal a live line (cell i of
@@ -161,8 +162,32 @@ func (p *progress) draw() {
 	if p.cell.Params != "" {
 		conc += " " + p.cell.Params
 	}
-	fmt.Fprintf(p.w, "\r\033[Kcell %d/%d %s%s run %d/%d: %d%s tasks started, %3.0f%% of the sweep, elapsed %s, ETA %s",
+	line := fmt.Sprintf("cell %d/%d %s%s run %d/%d: %d%s tasks started, %3.0f%% of the sweep, elapsed %s, ETA %s",
 		p.index+1, p.cells, p.cell.Strategy, conc, p.run+1, p.runs, started, of, 100*done, p.elapsed(), eta)
+	fmt.Fprint(p.w, "\r\033[K"+fit(line, p.width()))
+}
+
+// width is the terminal's width in characters, 0 if w is not one (or it
+// does not say), asked at each redraw so that a resize is followed.
+func (p *progress) width() int {
+	f, ok := p.w.(*os.File)
+	if !ok {
+		return 0
+	}
+	w, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
+}
+
+// fit cuts line to width-1 characters (0: as it is): a line as wide as
+// the terminal wraps, and every redraw then leaves a line behind.
+func fit(line string, width int) string {
+	if r := []rune(line); width > 1 && len(r) > width-1 {
+		return string(r[:width-2]) + "…"
+	}
+	return line
 }
 
 // Stop ends the display and waits for its goroutine.
