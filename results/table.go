@@ -578,7 +578,7 @@ func writeCSV(w io.Writer, doc *Document) error {
 			cols = append(cols, c)
 		}
 	}
-	head = append(head, "workload", "params")
+	head = append(head, "wall_interval_lo_seconds", "wall_interval_hi_seconds", "wall_interval_level", "wall_interval_kind", "repetitions", "workload", "params")
 	if err := cw.Write(head); err != nil {
 		return err
 	}
@@ -590,8 +590,17 @@ func writeCSV(w io.Writer, doc *Document) error {
 			if f == nil {
 				f = c.human
 			}
-			row = append(row, f(s))
+			v := f(s)
+			if v == "-" || v == "n/a" {
+				v = "" // a missing number is empty, as pandas and spreadsheets read it (NaN), not text
+			}
+			row = append(row, v)
 		}
+		lo, hi, level := "", "", ""
+		if iv := s.WallCI; iv != nil {
+			lo, hi, level = f64(iv.Lo), f64(iv.Hi), f64(iv.Level)
+		}
+		row = append(row, lo, hi, level, IntervalLabel(s), itoa(max(len(s.Repetitions), 1)))
 		p, _ := json.Marshal(s.Params)
 		row = append(row, s.Workload, string(p))
 		if err := cw.Write(row); err != nil {

@@ -26,6 +26,7 @@ strategies.
 Usage:
   concbench run [flags]     run a sweep and print the results
   concbench serve [flags]   start the loopback target for the http and tcp workloads
+  concbench show FILE...    print saved results as a table (any --format), without running
   concbench plot FILE...    render PNG/SVG/PDF charts from saved results
   concbench report FILE...  write report.md with tables and charts
   concbench compare OLD NEW compare two results, with significance tests
@@ -99,6 +100,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return runCmd(ctx, rest, stdout)
 	case "serve":
 		return serveCmd(ctx, rest, stdout)
+	case "show":
+		return showCmd(ctx, rest, stdout)
 	case "plot":
 		return plotCmd(ctx, rest, stdout, false)
 	case "report":
@@ -117,7 +120,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "help", "-h", "--help":
 		return helpCmd(ctx, rest, stdout, stderr)
 	default:
-		return usagef("unknown command %q; want run, search, serve, plot, report, compare, merge, k8s, version or help", cmd)
+		return usagef("unknown command %q; want run, search, serve, show, plot, report, compare, merge, k8s, version or help", cmd)
 	}
 }
 

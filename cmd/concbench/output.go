@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strings"
 
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/workloads"
@@ -98,7 +97,7 @@ type tableFlags struct {
 
 func addTableFlags(fs *pflag.FlagSet) *tableFlags {
 	t := &tableFlags{columns: choiceList{allowed: results.ColumnNames()}}
-	fs.Var(&t.columns, "columns", "table columns, comma-separated, in order (all: every one): "+strings.Join(results.ColumnNames(), ", "))
+	fs.Var(&t.columns, "columns", "table columns by name, in order, e.g. wall,p99,rss (a wrong name lists them)")
 	fs.BoolVar(&t.wide, "wide", false, fmt.Sprintf("every column the runs have, not the compact table that fits %d characters", results.TableWidth))
 	return t
 }
