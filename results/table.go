@@ -568,6 +568,9 @@ func errorLines(b *strings.Builder, g []*Summary, markdown bool) {
 	}
 }
 
+// textColumns are the CSV columns of text, where "-" says none.
+var textColumns = []string{"strategy", "swept", "generator-limited", "thresholds"}
+
 func writeCSV(w io.Writer, doc *Document) error {
 	cw := csv.NewWriter(w)
 	var head []string
@@ -578,7 +581,7 @@ func writeCSV(w io.Writer, doc *Document) error {
 			cols = append(cols, c)
 		}
 	}
-	head = append(head, "wall_interval_lo_seconds", "wall_interval_hi_seconds", "wall_interval_level", "wall_interval_kind", "repetitions", "workload", "params")
+	head = append(head, "wall_interval_lo_seconds", "wall_interval_hi_seconds", "wall_interval_level", "repetitions", "workload", "params")
 	if err := cw.Write(head); err != nil {
 		return err
 	}
@@ -591,7 +594,7 @@ func writeCSV(w io.Writer, doc *Document) error {
 				f = c.human
 			}
 			v := f(s)
-			if v == "-" || v == "n/a" {
+			if (v == "-" || v == "n/a") && !slices.Contains(textColumns, c.name) {
 				v = "" // a missing number is empty, as pandas and spreadsheets read it (NaN), not text
 			}
 			row = append(row, v)
@@ -600,7 +603,7 @@ func writeCSV(w io.Writer, doc *Document) error {
 		if iv := s.WallCI; iv != nil {
 			lo, hi, level = f64(iv.Lo), f64(iv.Hi), f64(iv.Level)
 		}
-		row = append(row, lo, hi, level, IntervalLabel(s), itoa(max(len(s.Repetitions), 1)))
+		row = append(row, lo, hi, level, itoa(max(len(s.Repetitions), 1)))
 		p, _ := json.Marshal(s.Params)
 		row = append(row, s.Workload, string(p))
 		if err := cw.Write(row); err != nil {

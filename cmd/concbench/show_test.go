@@ -38,8 +38,10 @@ func TestShow(t *testing.T) {
 	}
 	head := rows[0]
 	for _, row := range rows[1:] {
-		if slices.Contains(row, "-") {
-			t.Errorf("a missing number written as -: %v", row)
+		for j, v := range row {
+			if text := []string{"strategy", "swept", "generator_limited", "thresholds"}; v == "-" && !slices.Contains(text, head[j]) {
+				t.Errorf("a missing number written as - in %s: %v", head[j], row)
+			}
 		}
 		col := func(name string) string { return row[slices.Index(head, name)] }
 		reps, err := strconv.Atoi(col("repetitions"))
@@ -48,7 +50,7 @@ func TestShow(t *testing.T) {
 			continue
 		}
 		if reps == 1 { // one run: no interval
-			if col("wall_interval_lo_seconds")+col("wall_interval_kind") != "" {
+			if col("wall_interval_lo_seconds")+col("wall_interval_level") != "" {
 				t.Errorf("an interval from one run: %v", row)
 			}
 			continue
@@ -56,11 +58,12 @@ func TestShow(t *testing.T) {
 		lo, err1 := strconv.ParseFloat(col("wall_interval_lo_seconds"), 64)
 		hi, err2 := strconv.ParseFloat(col("wall_interval_hi_seconds"), 64)
 		wall, err3 := strconv.ParseFloat(col("wall_seconds"), 64)
-		if err1 != nil || err2 != nil || err3 != nil || !(lo <= wall && wall <= hi) || col("wall_interval_kind") == "" {
+		level, err4 := strconv.ParseFloat(col("wall_interval_level"), 64)
+		if err1 != nil || err2 != nil || err3 != nil || err4 != nil || !(lo <= wall && wall <= hi) || !(level > 0 && level < 1) {
 			t.Errorf("interval columns of %v", row)
 		}
 	}
-	if !slices.ContainsFunc(rows[1:], func(row []string) bool { return row[slices.Index(head, "wall_interval_kind")] != "" }) {
+	if !slices.ContainsFunc(rows[1:], func(row []string) bool { return row[slices.Index(head, "wall_interval_level")] != "" }) {
 		t.Error("no row of the v1 file has an interval")
 	}
 	if r := concbench(t, "show", "--columns", "nonsense", a); r.code != 2 || !strings.Contains(r.stderr, "--columns") {
