@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/internal/clocktest"
 	"github.com/concbench/concbench/params"
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/strategies"
@@ -52,7 +52,7 @@ func TestOpenLoopUnderCapacity(t *testing.T) {
 		// How late a wake-up comes on this machine now: the bounds below
 		// grow with it, so a busy machine loosens them and an idle one
 		// keeps them tight.
-		over := timerOvershoot()
+		over := clocktest.Overshoot(40)
 		run := func(strategy string) results.Summary {
 			s := openRun(t, &Plan{Spec: sleepSpec(5 * ms), Strategies: []string{strategy}, Tasks: []int{n}, Concurrency: []int{w},
 				Rate: rate, LateAfter: 10*ms + 3*over})
@@ -130,9 +130,9 @@ func TestOpenLoopStallShowsInCorrectedLatencyOnly(t *testing.T) {
 		spec := sleepSpec(5 * ms)
 		spec.StallAt, spec.StallFor = 300*ms, 200*ms
 		var s results.Summary
-		over := overshootDuring(func() {
+		over := clocktest.During(func() {
 			s = openRun(t, &Plan{Spec: spec, Strategies: []string{"pool"}, Tasks: []int{n}, Concurrency: []int{w}, Rate: rate})
-		}).Seconds()
+		}).P99.Seconds()
 		drain := rate * T / (w/S - rate)
 		want := T*(1-0.01*n/(rate*(T+drain))) + S
 		problems = problems[:0]
@@ -209,48 +209,4 @@ func TestPoissonArrivalsAreSeededAndAtRate(t *testing.T) {
 	if mean := a[4999].Seconds() / 4999; math.Abs(mean-50e-6)/50e-6 > 0.05 {
 		t.Errorf("mean gap %.1fµs, want 50µs", mean*1e6)
 	}
-}
-
-// timerOvershoot returns the 90th percentile of how much later than asked
-// 2 ms sleeps end on this machine now, over 40 of them.
-func timerOvershoot() time.Duration {
-	xs := make([]time.Duration, 40)
-	for i := range xs {
-		t0 := time.Now()
-		time.Sleep(2 * ms)
-		xs[i] = time.Since(t0) - 2*ms
-	}
-	slices.Sort(xs)
-	return xs[len(xs)*9/10]
-}
-
-// overshootDuring runs f and returns the 99th percentile of how much
-// later than asked 2 ms sleeps ended while f ran: the machine's lateness
-// during f itself, which a figure taken before f misses when other
-// programs come and go. It blocks until f returns.
-func overshootDuring(f func()) time.Duration {
-	done := make(chan struct{})
-	got := make(chan []time.Duration)
-	go func() {
-		var xs []time.Duration
-		for {
-			select {
-			case <-done:
-				got <- xs
-				return
-			default:
-			}
-			t0 := time.Now()
-			time.Sleep(2 * ms)
-			xs = append(xs, time.Since(t0)-2*ms)
-		}
-	}()
-	f()
-	close(done)
-	xs := <-got
-	if len(xs) == 0 {
-		return 0
-	}
-	slices.Sort(xs)
-	return xs[len(xs)*99/100]
 }

@@ -1,0 +1,43 @@
+package clocktest
+
+import (
+	"testing"
+	"time"
+)
+
+func TestPercentiles(t *testing.T) {
+	ms := time.Millisecond
+	for _, tc := range []struct {
+		name string
+		xs   []time.Duration
+		want Lateness
+	}{
+		{name: "none", xs: nil, want: Lateness{}},
+		{name: "one", xs: []time.Duration{3 * ms}, want: Lateness{P90: 3 * ms, P99: 3 * ms, N: 1}},
+		{name: "1..100 ms reversed", xs: func() []time.Duration {
+			var xs []time.Duration
+			for i := 100; i >= 1; i-- {
+				xs = append(xs, time.Duration(i)*ms)
+			}
+			return xs
+		}(), want: Lateness{P90: 91 * ms, P99: 100 * ms, N: 100}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := of(tc.xs); got != tc.want {
+				t.Errorf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+// A sleep never ends early, so what During measures is never negative,
+// and During measures at least once however soon f returns.
+func TestDuringMeasuresWhileFRuns(t *testing.T) {
+	l := During(func() {})
+	if l.N < 1 || l.P90 < 0 || l.P99 < l.P90 {
+		t.Errorf("%+v", l)
+	}
+	if o := Overshoot(5); o < 0 {
+		t.Errorf("overshoot %v", o)
+	}
+}
