@@ -28,11 +28,11 @@ type Lateness struct {
 }
 
 // During runs f and returns how much later than asked 2 ms sleeps ended
-// while f ran (at least one), on a goroutine of its own: the machine's lateness during f
-// itself, which a figure taken before f misses when other programs come
-// and go. It blocks until f returns; the goroutine ends before During
-// returns.
-func During(f func()) Lateness {
+// while f ran (at least one), on a goroutine of its own: the machine's
+// lateness during f itself, which a figure taken before f misses when
+// other programs come and go. It blocks until f returns; the goroutine
+// ends before During returns, also when f ends its goroutine (t.Fatal).
+func During(f func()) (l Lateness) {
 	done := make(chan struct{})
 	got := make(chan []time.Duration)
 	go func() {
@@ -48,9 +48,12 @@ func During(f func()) Lateness {
 			}
 		}
 	}()
+	defer func() {
+		close(done)
+		l = of(<-got)
+	}()
 	f()
-	close(done)
-	return of(<-got)
+	return l
 }
 
 func sleepLate() time.Duration {

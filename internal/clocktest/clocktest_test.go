@@ -1,6 +1,7 @@
 package clocktest
 
 import (
+	"runtime"
 	"testing"
 	"time"
 )
@@ -39,5 +40,25 @@ func TestDuringMeasuresWhileFRuns(t *testing.T) {
 	}
 	if o := Overshoot(5); o < 0 {
 		t.Errorf("overshoot %v", o)
+	}
+}
+
+// During waits for its probe also when f ends the calling goroutine, as
+// t.Fatal does: no goroutine of During's outlives it.
+func TestDuringWhenFExits(t *testing.T) {
+	before := runtime.NumGoroutine()
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		During(runtime.Goexit)
+	}()
+	<-ended
+	// The goroutine above may still be exiting; a probe left running
+	// would keep the count above before for good.
+	for deadline := time.Now().Add(10 * time.Second); runtime.NumGoroutine() > before; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines, %d before During", runtime.NumGoroutine(), before)
+		}
+		runtime.Gosched()
 	}
 }
