@@ -123,7 +123,6 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 		Tasks:  rec.Cap(),
 		Source: src,
 		Exec: func(ctx context.Context, i int) {
-			growStack()
 			s := task.Run(ctx, rc.shard.Global(i), t0)
 			s.Due = src.Due(i)
 			rec.Set(i, s)
