@@ -138,13 +138,14 @@ func BenchmarkBare(b *testing.B) {
 // itself: for each strategy it alternates a harness run and its bare twin,
 // takes each one's wall time minus the ideal makespan, and reports the
 // medians per task and their ratio (harness/bare; the goal is <= 1.25).
+// The harness run is a cell of a plan (harness.RunCell), the path that
+// concbench run, concbench.Run and concbench.Benchmark take: it counts
+// samples as they come and keeps none, where harness.Once also keeps
+// every sample of a short run for its caller.
 func BenchmarkOverhead(b *testing.B) {
 	const tasks, conc, pairs = 100_000, 1000, 3
 	d := 10 * time.Millisecond
-	task, err := workloads.New(workloads.Spec{Name: "sleep", Params: params.Values{"latency": d.String()}})
-	if err != nil {
-		b.Fatal(err)
-	}
+	spec := workloads.Spec{Name: "sleep", Params: params.Values{"latency": d.String()}}
 	durs := sleeps(tasks, d)
 	for _, name := range bare.Twins {
 		strat, err := strategies.New(name, conc)
@@ -160,7 +161,7 @@ func BenchmarkOverhead(b *testing.B) {
 			var h, bw []float64
 			for b.Loop() {
 				for range pairs {
-					h = append(h, (mustRun(b, task, strat, tasks).Wall - ideal).Seconds())
+					h = append(h, mustCell(b, spec, name, tasks, conc).WallSeconds-ideal.Seconds())
 					bw = append(bw, (mustBare(b, name, durs, conc) - ideal).Seconds())
 				}
 			}
@@ -224,6 +225,22 @@ func sleeps(n int, d time.Duration) []time.Duration {
 
 // bare runs durs as plain sleeps the way a person would write each
 // strategy by hand, and returns the wall time.
+// mustCell runs one cell of strategy over tasks of spec, as a plan runs
+// it, and returns its summary.
+func mustCell(b *testing.B, spec workloads.Spec, strategy string, tasks, conc int) results.Summary {
+	b.Helper()
+	cell := harness.Cell{Strategy: strategy, Tasks: tasks}
+	if strategies.Bounded(strategy) {
+		cell.Concurrency = conc
+	}
+	p := harness.Plan{Spec: spec, Strategies: []string{strategy}, Tasks: []int{tasks}, Concurrency: []int{max(conc, 1)}}
+	s, err := harness.RunCell(context.Background(), &p, cell)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
 // mustBare runs the bare twin of strategy (internal/bare).
 func mustBare(b *testing.B, strategy string, durs []time.Duration, conc int) time.Duration {
 	b.Helper()
