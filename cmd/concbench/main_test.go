@@ -9,11 +9,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -207,15 +209,35 @@ func TestRunWritesEveryFormat(t *testing.T) {
 
 // TestInterruptKeepsResults sends SIGINT while the second cell runs: the
 // first cell and the partial second must still reach stdout and --out.
+// The tasks are requests to a server of the test's own, which answers
+// each after 100 ms: the requests it has seen tell the test, without a
+// clock, when the sequential cell has finished a task.
 func TestInterruptKeepsResults(t *testing.T) {
+	var seen atomic.Int64
+	arrived := make(chan struct{}, 100) // more than the 80 requests and a check
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen.Add(1)
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
+		select {
+		case <-time.After(100 * time.Millisecond): // the task's work, not a synchronisation
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
 	out := filepath.Join(t.TempDir(), "r.json")
-	cmd := command("run", "--latency", "100ms", "--tasks", "40", "--strategies", "unbounded,sequential", "--format", "json", "--out", out)
+	cmd := command("run", "--workload", "http", "--url", srv.URL+"/", "--tasks", "40", "--warmup", "0",
+		"--strategies", "unbounded,sequential", "--format", "json", "--out", out)
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
 	stderr := startAfter(t, cmd, "cell 1/2 done") // unbounded takes ~100ms, sequential 4s
-	// Not synchronisation but slack: any moment in the sequential cell's
-	// 4 s after its first 100 ms task gives a finished and a partial cell.
-	time.Sleep(300 * time.Millisecond)
+	// The sequential cell sends a request only once the one before has
+	// been answered: two more than now mean at least one task ended.
+	for k := seen.Load(); seen.Load() < k+2; {
+		<-arrived
+	}
 	start := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
