@@ -119,7 +119,12 @@ func TestCloseIsGracefulAndComplete(t *testing.T) {
 		resp.Body.Close()
 		done <- resp.StatusCode
 	}()
-	time.Sleep(50 * time.Millisecond)
+	// Close once the request is in the handler (counted as it enters),
+	// not after a fixed wait a busy machine can outlast: a request that
+	// arrives after Close is refused, and tells nothing of a graceful one.
+	for s.Stats().HTTPRequests == 0 {
+		time.Sleep(time.Millisecond) // polling the count, which decides
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := s.Close(ctx); err != nil {
