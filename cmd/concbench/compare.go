@@ -89,16 +89,11 @@ func compareCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if *by != "" && fs.NArg() == 0 {
 		return usagef("compare --by takes one or more results files; got none")
 	}
-	var docs []*results.Document
-	for _, p := range fs.Args() {
-		d, err := readFile(ctx, p)
-		if err != nil {
-			return err
-		}
-		docs = append(docs, d)
+	docs, err := readFiles(ctx, fs.Args())
+	if err != nil {
+		return err
 	}
 	var cells []results.CellDeltas
-	var err error
 	if *by != "" {
 		cells, err = results.CompareBy(docs, *by)
 		if err != nil {
@@ -180,13 +175,9 @@ func mergeCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var docs []*results.Document
-	for _, p := range fs.Args() {
-		d, err := readFile(ctx, p)
-		if err != nil {
-			return err
-		}
-		docs = append(docs, d)
+	docs, err := readFiles(ctx, fs.Args())
+	if err != nil {
+		return err
 	}
 	shards := !*sideBySide && results.Sharded(docs)
 	if !shards && fs.NArg() < 2 {

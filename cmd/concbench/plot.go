@@ -149,6 +149,20 @@ func plotCmd(ctx context.Context, args []string, stdout io.Writer, report bool) 
 
 // readFile reads one results file the user named: a bad file is a usage
 // error (exit 2), an interrupt errInterrupted.
+// readFiles reads the results files the user named, in order, as
+// readFile does.
+func readFiles(ctx context.Context, paths []string) ([]*results.Document, error) {
+	docs := make([]*results.Document, 0, len(paths))
+	for _, p := range paths {
+		d, err := readFile(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, d)
+	}
+	return docs, nil
+}
+
 func readFile(ctx context.Context, path string) (*results.Document, error) {
 	d, err := results.ReadFileContext(ctx, path)
 	switch {
