@@ -37,6 +37,8 @@ func TestInterruptedCellIsPartialWithEveryTask(t *testing.T) {
 		canceled int
 	}{
 		{"in warmup", Plan{Spec: short, Strategies: []string{"pool"}, Tasks: []int{20}, Concurrency: []int{2}, Warmup: 1}, 0, 0, 0, 20},
+		{"as the first run starts", Plan{Spec: short, Strategies: []string{"pool"}, Tasks: []int{20}, Concurrency: []int{2}}, 0, 0, 0, 20},
+		{"as the first run starts, unbounded", Plan{Spec: short, Strategies: []string{"unbounded"}, Tasks: []int{20}, Concurrency: []int{2}}, 0, 0, 0, 20},
 		{"process start-up", Plan{Spec: long, Strategies: []string{"process"}, Tasks: []int{16}, Concurrency: []int{8}}, 0, 100 * ms, 0, 16},
 		{"process warmup", Plan{Spec: long, Strategies: []string{"process"}, Tasks: []int{16}, Concurrency: []int{8}, Warmup: 1}, 0, 100 * ms, 0, 16},
 		{"third repetition", Plan{Spec: short, Strategies: []string{"pool"}, Tasks: []int{20}, Concurrency: []int{2}, Repeat: 3}, 2, 0, 2, 0},
