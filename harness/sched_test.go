@@ -17,10 +17,20 @@ import (
 // (a sleeping goroutine parks off any thread), so the pool adds at most
 // the runtime's few (one per P, sysmon, a spare) and nowhere near W.
 func TestThreadsFigure(t *testing.T) {
-	const w = 32
+	// W must exceed the threads the process already has (earlier tests
+	// leave idle ones: 24 under -race in CI), or a peak of W+1 could be
+	// met by idle threads with no goroutine locked to any of them.
+	sample := []metrics.Sample{{Name: metricThreads}}
+	metrics.Read(sample)
+	w := 32
+	if sample[0].Value.Kind() == metrics.KindUint64 {
+		w = max(w, int(sample[0].Value.Uint64())+16)
+	}
 	task := mustTask(t, workloads.Spec{Name: "sleep", Params: params.Values{"latency": "20ms"}})
 	added, peak := map[string]int{}, map[string]int{}
-	for _, name := range []string{"threads", "pool"} {
+	// The pool goes first: run after the threads strategy it would find
+	// W idle threads and add none whatever it did.
+	for _, name := range []string{"pool", "threads"} {
 		r, err := Once(context.Background(), task, mustStrategy(t, task, name, w), 4*w)
 		if err != nil {
 			t.Fatal(err)
@@ -36,9 +46,10 @@ func TestThreadsFigure(t *testing.T) {
 		added[name], peak[name] = n, int(*m.PeakThreads)
 	}
 	// W locked goroutines hold W threads at once, and sysmon has one of
-	// its own: a peak of at least W+1. Threads idle at the cell's start
-	// may be among them, so the increase can be a little under W.
-	if peak["threads"] < w+1 || added["threads"] < w-4 || added["pool"] >= w/2 {
+	// its own: a peak of at least W+1. How many of them are new depends
+	// on the threads idle at the cell's start, so the increase is not
+	// asserted for the threads strategy; the peak, above them all, is.
+	if peak["threads"] < w+1 || added["pool"] >= w/2 {
 		t.Errorf("threads strategy: peak %d (want >= %d), added %d; pool added %d (want < %d)", peak["threads"], w+1, added["threads"], added["pool"], w/2)
 	}
 }
