@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -25,6 +26,7 @@ type proc struct {
 	stdin  io.WriteCloser
 	in     *bufio.Writer
 	out    *bufio.Reader
+	outRaw io.Reader // the pipe under out
 	stderr *tail
 
 	gen        int           // 0 for a first worker, n for its n-th replacement
@@ -61,7 +63,7 @@ func (p Process) start(ctx context.Context, id int) (*proc, error) {
 		return nil, fmt.Errorf("worker %d: cannot start %s: %w", id, argv[0], err)
 	}
 	w.in = bufio.NewWriterSize(w.stdin, 16<<10)
-	w.out = bufio.NewReaderSize(stdout, 16<<10)
+	w.outRaw, w.out = stdout, bufio.NewReaderSize(stdout, 16<<10)
 
 	timeout := p.StartTimeout
 	if timeout <= 0 {
@@ -101,8 +103,27 @@ func (p Process) start(ctx context.Context, id int) (*proc, error) {
 		// %w: a start-up cut short by ctx must read as the cancellation it is.
 		return nil, fmt.Errorf("worker %d did not start (%s): %w%s", id, argv[0], firstErr(err, werr), w.stderr.suffix())
 	}
+	if p.workers() <= blockingReaders() {
+		// Fd puts the pipe in blocking mode: each answer then wakes the
+		// reading thread in read(2) directly, instead of waking the
+		// netpoller, which wakes a thread, which runs the goroutine (an
+		// extra hand-off per task that on 2 busy cores halved dispatch).
+		// Only after the handshake: until then a read must end when the
+		// worker is killed, and a blocked read(2) would outlast a
+		// grandchild that holds the pipe open; from here on reads end at
+		// EOF in either mode.
+		if f, ok := w.outRaw.(*os.File); ok {
+			f.Fd()
+		}
+	}
 	return w, nil
 }
+
+// blockingReaders is the most workers whose answers are read with a
+// blocking read(2): each holds an OS thread parked in the kernel while it
+// waits, so beyond a few per core the netpoller, which waits for them all
+// on one thread, costs less.
+func blockingReaders() int { return 4 * runtime.GOMAXPROCS(0) }
 
 // ServeHint is what to do about a worker process that does not speak the
 // worker protocol: the binary was re-executed but did not serve.
