@@ -19,8 +19,12 @@ type Clock interface {
 // the OS allows: a Go timer for all but the last coarseMargin (Go's timers
 // may fire up to a millisecond late), then the OS's own sleep (on Linux
 // clock_nanosleep to an absolute time, with the thread's timer slack at
-// 1 ns) until Spin before the time, then a busy wait. Spin costs up to
-// Spin of CPU per sleep: keep it under 5% of the gap between sleeps.
+// 1 ns), then a busy wait of about Spin. The OS sleep ends early by the
+// median of how late the OS has been waking (measured as it goes), so that
+// the busy wait, not the wake-up, ends at the time; and on Linux only one
+// goroutine of the process sleeps in the OS at a time (see osSleeper).
+// The busy wait costs Spin of CPU per sleep on average, at most Spin plus
+// that median: keep Spin under 5% of the gap between sleeps.
 type PreciseClock struct {
 	Spin time.Duration
 }
@@ -46,12 +50,7 @@ func (c PreciseClock) SleepUntil(ctx context.Context, t time.Time) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if d := time.Until(t) - c.Spin; d > 0 {
-		sleepOS(d)
-	}
-	for time.Now().Before(t) {
-	}
-	return nil
+	return osSleeper.until(ctx, t, c.Spin)
 }
 
 // spinFor returns the busy wait that keeps a source of rate arrivals per

@@ -7,10 +7,15 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// sleepOS sleeps d with clock_nanosleep to an absolute CLOCK_MONOTONIC
-// time (no drift from the call's own cost), on a thread whose timer slack
-// is 1 ns instead of the default 50 µs the kernel may add to a sleep.
-func sleepOS(d time.Duration) {
+// sleepOSHoldsP: a goroutine in sleepOS keeps its P until sysmon takes it.
+const sleepOSHoldsP = true
+
+// sleepOS sleeps until t with clock_nanosleep to an absolute
+// CLOCK_MONOTONIC time (no drift from the call's own cost), on a thread
+// whose timer slack is 1 ns instead of the default 50 µs the kernel may
+// add to a sleep.
+func sleepOS(t time.Time) {
+	d := time.Until(t)
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	_ = unix.Prctl(unix.PR_SET_TIMERSLACK, 1, 0, 0, 0)

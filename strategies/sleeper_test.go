@@ -1,0 +1,283 @@
+package strategies
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestMedian feeds the frugal median estimate streams whose estimate is
+// worked out by hand: it climbs a step per value to a constant and stays
+// there; an outlier, however large, moves it one step; it never goes
+// below 0 or above medianMax.
+func TestMedian(t *testing.T) {
+	us := time.Microsecond
+	rep := func(n int, d time.Duration) []time.Duration {
+		xs := make([]time.Duration, n)
+		for i := range xs {
+			xs[i] = d
+		}
+		return xs
+	}
+	for _, tc := range []struct {
+		name string
+		xs   []time.Duration
+		want time.Duration
+	}{
+		{name: "climbs-a-step-a-value", xs: rep(30, 45*us), want: 30 * us},
+		{name: "settles-on-a-constant", xs: rep(100, 45*us), want: 45 * us},
+		{name: "outlier-moves-one-step", xs: append(rep(100, 45*us), 8*time.Millisecond), want: 46 * us},
+		{name: "outlier-then-back", xs: append(append(rep(100, 45*us), 8*time.Millisecond), rep(5, 45*us)...), want: 45 * us},
+		{name: "floor-at-zero", xs: append(rep(3, 45*us), rep(10, -time.Millisecond)...), want: 0},
+		{name: "ceiling", xs: rep(int(medianMax/medianStep)+50, time.Second), want: time.Duration(medianMax)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var m median
+			for _, x := range tc.xs {
+				m.add(x)
+			}
+			if got := m.get(); got != tc.want {
+				t.Errorf("estimate %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestTurns checks who sleeps in the OS when: the first comes in at
+// once; later-due callers wait and are let in earliest due first as each
+// one passes; a caller due before the holder does not wait behind it; a
+// caller whose ctx ends while waiting leaves without the turn and is
+// skipped.
+func TestTurns(t *testing.T) {
+	base := time.Unix(1000, 0)
+	at := func(ms int) time.Time { return base.Add(time.Duration(ms) * time.Millisecond) }
+	var q turns
+	if held, err := q.take(context.Background(), at(10)); !held || err != nil {
+		t.Fatalf("first take: held %v, %v", held, err)
+	}
+	type got struct {
+		due  int
+		held bool
+		err  error
+	}
+	in := make(chan got)
+	wait := func(ctx context.Context, due int) {
+		go func() {
+			held, err := q.take(ctx, at(due))
+			in <- got{due, held, err}
+		}()
+	}
+	waiting := func(n int) { // until n callers queue: no sleep, the queue itself says
+		for {
+			q.mu.Lock()
+			k := len(q.waiting)
+			q.mu.Unlock()
+			if k == n {
+				return
+			}
+			runtime.Gosched()
+		}
+	}
+	canceled, cancel := context.WithCancel(context.Background())
+	wait(context.Background(), 30)
+	waiting(1)
+	wait(context.Background(), 20)
+	waiting(2)
+	wait(canceled, 25)
+	waiting(3)
+	if held, err := q.take(context.Background(), at(5)); held || err != nil {
+		t.Errorf("a caller due before the holder: held %v, %v; want to go on without the turn", held, err)
+	}
+	select {
+	case g := <-in:
+		t.Fatalf("caller due at %d ms got in while the holder sleeps", g.due)
+	default:
+	}
+	cancel()
+	if g := <-in; g.due != 25 || g.held || g.err != context.Canceled {
+		t.Errorf("canceled caller: %+v, want due 25 without the turn and context.Canceled", g)
+	}
+	for _, want := range []int{20, 30} {
+		q.pass()
+		if g := <-in; g.due != want || !g.held || g.err != nil {
+			t.Errorf("after a pass: %+v, want due %d with the turn", g, want)
+		}
+	}
+	q.pass()
+	if q.busy || len(q.waiting) != 0 {
+		t.Errorf("after the last pass: busy %v, %d waiting", q.busy, len(q.waiting))
+	}
+}
+
+// fakeOS is a sleeper's clock and OS sleep: each reading of the time
+// costs tick (a busy wait's iteration), and an OS sleep ends late by
+// over.
+type fakeOS struct {
+	now        time.Time
+	tick, over time.Duration
+	slept      []time.Time // the times asked of the OS
+	woke       time.Time
+	heldReads  int // readings of the clock after the OS sleep with the turn held
+	q          *turns
+}
+
+func (f *fakeOS) sleeper() *sleeper {
+	s := &sleeper{takeTurns: true,
+		now: func() time.Time {
+			f.now = f.now.Add(f.tick)
+			if !f.woke.IsZero() && f.q.busy {
+				f.heldReads++
+			}
+			return f.now
+		},
+		sleep: func(t time.Time) {
+			f.slept = append(f.slept, t)
+			f.now = t.Add(f.over)
+			f.woke = f.now
+		},
+	}
+	f.q = &s.turn
+	return s
+}
+
+// TestSleeperUntil checks where a sleeper asks the OS to wake and how long
+// it busy-waits, on a fake clock: with the OS's lateness learnt, it wakes
+// spin before the time and spins spin; with the time too close for that,
+// it sleeps to spin before it and is late by the rest of the OS's
+// lateness rather than spin longer; within spin it only spins; and it
+// learns the lateness a step per sleep, passing the turn before it spins.
+func TestSleeperUntil(t *testing.T) {
+	us := time.Microsecond
+	for _, tc := range []struct {
+		name             string
+		ahead, over      time.Duration // the time from now; the OS's lateness
+		learnt           time.Duration // the lateness already estimated
+		spin             time.Duration
+		wantSleep        time.Duration // asked of the OS, before the time; -1: none
+		wantSpun, wantAt time.Duration // busy wait; return minus the time
+		wantLearnt       time.Duration
+	}{
+		// The lateness measured is the OS's plus a reading of the
+		// clock (a tick): a step above a constant 45 µs.
+		{name: "learnt", ahead: time.Millisecond, over: 45 * us, learnt: 45 * us, spin: 50 * us,
+			wantSleep: 95 * us, wantSpun: 50 * us, wantAt: 0, wantLearnt: 46 * us},
+		{name: "learning", ahead: time.Millisecond, over: 45 * us, learnt: 10 * us, spin: 50 * us,
+			wantSleep: 60 * us, wantSpun: 15 * us, wantAt: 0, wantLearnt: 11 * us},
+		{name: "woke-later-than-learnt", ahead: time.Millisecond, over: 80 * us, learnt: 45 * us, spin: 50 * us,
+			wantSleep: 95 * us, wantSpun: 15 * us, wantAt: 0, wantLearnt: 46 * us},
+		{name: "too-close-to-spin-more", ahead: 70 * us, over: 45 * us, learnt: 45 * us, spin: 50 * us,
+			wantSleep: 50 * us, wantSpun: 5 * us, wantAt: 0, wantLearnt: 46 * us},
+		{name: "too-close-and-late", ahead: 70 * us, over: 80 * us, learnt: 45 * us, spin: 50 * us,
+			wantSleep: 50 * us, wantSpun: 0, wantAt: 30 * us, wantLearnt: 46 * us},
+		{name: "within-spin", ahead: 40 * us, over: 45 * us, learnt: 45 * us, spin: 50 * us,
+			wantSleep: -1, wantSpun: 40 * us, wantAt: 0, wantLearnt: 45 * us},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeOS{now: time.Unix(1000, 0), tick: 100 * time.Nanosecond, over: tc.over}
+			s := f.sleeper()
+			s.late.ns.Store(int64(tc.learnt))
+			due := f.now.Add(tc.ahead)
+			if err := s.until(context.Background(), due, tc.spin); err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tc.wantSleep < 0 && len(f.slept) > 0:
+				t.Errorf("slept in the OS until %v before the time, want no OS sleep", due.Sub(f.slept[0]))
+			case tc.wantSleep >= 0 && (len(f.slept) != 1 || due.Sub(f.slept[0]) != tc.wantSleep):
+				t.Errorf("OS sleeps %v, want one until %v before the time", f.slept, tc.wantSleep)
+			}
+			spun := f.now.Sub(f.woke)
+			if f.woke.IsZero() {
+				spun = tc.ahead
+			}
+			// The busy wait ends at the first reading at or after the
+			// time: within a tick of it, as is the return.
+			if d := spun - tc.wantSpun; d < 0 || d > 2*f.tick {
+				t.Errorf("busy wait %v, want %v", spun, tc.wantSpun)
+			}
+			if d := f.now.Sub(due) - tc.wantAt; d < 0 || d > 2*f.tick {
+				t.Errorf("returned %v after the time, want %v", f.now.Sub(due), tc.wantAt)
+			}
+			if got := s.late.get(); got != tc.wantLearnt {
+				t.Errorf("lateness learnt %v, want %v", got, tc.wantLearnt)
+			}
+			// One reading after the OS sleep measures its lateness; the
+			// turn is passed on before the busy wait's.
+			if f.heldReads > 1 || s.turn.busy {
+				t.Errorf("turn held for %d readings after the OS sleep, busy after %v; want passed before the busy wait", f.heldReads, s.turn.busy)
+			}
+		})
+	}
+}
+
+// TestSleeperOneAtATime has two goroutines sleep for times 1 ms apart on
+// a fake OS sleep that ends when the test says: the later one asks the OS
+// only once the earlier one's sleep has ended.
+func TestSleeperOneAtATime(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Unix(1000, 0)
+	base := now
+	entered := make(chan time.Time)
+	release := make(chan struct{})
+	s := &sleeper{takeTurns: true,
+		now: func() time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			now = now.Add(100 * time.Nanosecond)
+			return now
+		},
+		sleep: func(t time.Time) {
+			entered <- t
+			<-release
+			mu.Lock()
+			now = later(now, t)
+			mu.Unlock()
+		},
+	}
+	var wg sync.WaitGroup
+	sleep := func(due time.Time) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.until(context.Background(), due, 50*time.Microsecond); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	first, second := base.Add(time.Millisecond), base.Add(2*time.Millisecond)
+	sleep(first)
+	<-entered
+	sleep(second)
+	for { // until the second waits for its turn, or goes to the OS
+		s.turn.mu.Lock()
+		k := len(s.turn.waiting)
+		s.turn.mu.Unlock()
+		if k == 1 {
+			break
+		}
+		select {
+		case <-entered:
+			release <- struct{}{}
+			release <- struct{}{}
+			wg.Wait()
+			t.Fatal("the second sleeper went to the OS while the first slept there")
+		default:
+		}
+		runtime.Gosched()
+	}
+	release <- struct{}{}
+	if at := <-entered; !at.Before(second) || !at.After(first) {
+		t.Errorf("second OS sleep until %v after base, want between %v and %v", at.Sub(base), first.Sub(base), second.Sub(base))
+	}
+	release <- struct{}{}
+	wg.Wait()
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
