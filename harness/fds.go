@@ -24,23 +24,9 @@ func (p *Plan) fdNote() string {
 	}
 	conns := 0
 	for _, c := range p.Cells() {
-		if c.Strategy == "process" {
-			continue
-		}
-		s, err := strategies.New(c.Strategy, max(c.Concurrency, 1))
-		if err != nil {
-			continue
-		}
-		n := c.Tasks
-		if p.Duration > 0 {
-			n = MaxTasks
-		}
-		conns = max(conns, min(s.Slots(n), maxConns))
+		conns = max(conns, p.connsOf(c))
 	}
-	need := conns
-	if p.Target == TargetInproc && needsTarget(&p.Spec) {
-		need *= 2 // the target in this process holds the other end
-	}
+	need := p.fdsFor(conns)
 	if uint64(need+fdReserve) <= limit {
 		return ""
 	}
@@ -67,4 +53,58 @@ func targetConns(p *Plan, embedded bool) int {
 		free /= 2 // the target in this process holds the other end
 	}
 	return max(free, 1)
+}
+
+// connsOf is the most connections a cell's client may open in this
+// process: none for worker processes, which have clients (and limits)
+// of their own.
+func (p *Plan) connsOf(c Cell) int {
+	if c.Strategy == "process" {
+		return 0
+	}
+	s, err := strategies.New(c.Strategy, max(c.Concurrency, 1))
+	if err != nil {
+		return 0
+	}
+	n := c.Tasks
+	if p.Duration > 0 {
+		n = MaxTasks
+	}
+	return min(s.Slots(n), maxConns)
+}
+
+// fdsFor is the file descriptors conns connections take in this process.
+func (p *Plan) fdsFor(conns int) int {
+	if p.Target == TargetInproc && needsTarget(&p.Spec) {
+		return 2 * conns // the target in this process holds the other end
+	}
+	return conns
+}
+
+// Interleaved reports whether Execute runs the plan's repetitions in
+// rounds across its cells: with Repeat over 1, unless NoInterleave is
+// set or the plan is a shard's part (the shards of a plan keep one
+// schedule, each cell's repetitions in turn, which merge pairs). A
+// network plan keeps each cell's client, and its warm connections, open
+// from its first round to its last; when those of all its cells at once
+// would not fit in the open-file limit, it runs cell by cell and says so.
+func (p *Plan) Interleaved() (bool, string) {
+	if p.Repeat <= 1 || p.NoInterleave || p.Shard.Sharded() {
+		return false, ""
+	}
+	if networkOf(&p.Spec) == nil {
+		return true, ""
+	}
+	limit, ok := openFileLimit()
+	if !ok {
+		return true, ""
+	}
+	conns := 0
+	for _, c := range p.Cells() {
+		conns += p.connsOf(c)
+	}
+	if need := p.fdsFor(conns) + fdReserve; uint64(need) > limit {
+		return false, fmt.Sprintf("repetitions run cell by cell, not interleaved: the cells' connections held open across rounds would need about %d file descriptors, over the open-file limit of %d (ulimit -n)", need, limit)
+	}
+	return true, ""
 }

@@ -24,7 +24,8 @@ func cancelAt(k int, after time.Duration, cancel func()) *Hooks {
 // any recorded run finished (in a warmup, during worker start-up, before
 // an open-loop run issued its arrivals) is still written, as partial,
 // with every task it was given accounted for; a repetition cut short is
-// not one of its repetitions.
+// not one of its repetitions: a cell with some finished is written with
+// those, not partial, as repetitions_done of repeat, its runs pending.
 func TestInterruptedCellIsPartialWithEveryTask(t *testing.T) {
 	long := workloads.Spec{Name: "sleep", Params: params.Values{"durations": "10s"}}
 	short := workloads.Spec{Name: "sleep", Params: params.Values{"durations": "1ms"}}
@@ -42,6 +43,7 @@ func TestInterruptedCellIsPartialWithEveryTask(t *testing.T) {
 		{"process start-up", Plan{Spec: long, Strategies: []string{"process"}, Tasks: []int{16}, Concurrency: []int{8}}, 0, 100 * ms, 0, 16},
 		{"process warmup", Plan{Spec: long, Strategies: []string{"process"}, Tasks: []int{16}, Concurrency: []int{8}, Warmup: 1}, 0, 100 * ms, 0, 16},
 		{"third repetition", Plan{Spec: short, Strategies: []string{"pool"}, Tasks: []int{20}, Concurrency: []int{2}, Repeat: 3}, 2, 0, 2, 0},
+		{"third repetition, in turn", Plan{Spec: short, Strategies: []string{"pool"}, Tasks: []int{20}, Concurrency: []int{2}, Repeat: 3, NoInterleave: true}, 2, 0, 2, 0},
 		{"open loop by count", Plan{Spec: short, Strategies: []string{"pool"}, Tasks: []int{500}, Concurrency: []int{2}, Rate: 100}, 0, 0, 0, 500},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -56,9 +58,13 @@ func TestInterruptedCellIsPartialWithEveryTask(t *testing.T) {
 			}
 			s := runs[0]
 			n := tc.plan.Tasks[0]
-			if !s.Partial || s.Tasks != n || s.Outcomes.Total() != n || s.Outcomes.Canceled != tc.canceled || len(s.Repetitions) != tc.reps {
-				t.Errorf("partial %v, tasks %d, outcomes %+v, %d repetitions; want partial, %d tasks, %d canceled, %d repetitions",
-					s.Partial, s.Tasks, s.Outcomes, len(s.Repetitions), n, tc.canceled, tc.reps)
+			partial := tc.reps == 0
+			if s.Partial != partial || s.Tasks != n || s.Outcomes.Total() != n || s.Outcomes.Canceled != tc.canceled || len(s.Repetitions) != tc.reps {
+				t.Errorf("partial %v, tasks %d, outcomes %+v, %d repetitions; want partial %v, %d tasks, %d canceled, %d repetitions",
+					s.Partial, s.Tasks, s.Outcomes, len(s.Repetitions), partial, n, tc.canceled, tc.reps)
+			}
+			if rep := tc.plan.Repeat; rep > 1 && !partial && (s.Repeat != rep || s.RepetitionsDone != tc.reps || len(s.PendingRuns) != tc.reps || !s.Incomplete()) {
+				t.Errorf("repetitions done %d of %d, %d pending; want %d of %d, as many pending", s.RepetitionsDone, s.Repeat, len(s.PendingRuns), tc.reps, rep)
 			}
 			for _, r := range s.Repetitions {
 				if r.WallSeconds < 0.010 { // 20 tasks of 1 ms on 2 slots

@@ -33,8 +33,11 @@ type Plan struct {
 	Duration    time.Duration
 	Concurrency []int
 	Repeat      int // recorded runs per cell; 0 means 1
-	Warmup      int // unrecorded runs per cell before those
-	PerProcess  int // process strategy: tasks each worker runs at once; 0 means 1
+	// NoInterleave runs each cell's repetitions one after another
+	// instead of in rounds across the cells (see Interleaved).
+	NoInterleave bool
+	Warmup       int // unrecorded runs per cell before those
+	PerProcess   int // process strategy: tasks each worker runs at once; 0 means 1
 	// Sweeps are the parameters swept besides tasks, concurrency and
 	// strategies (e.g. --rate 100,200 --latency 5ms,20ms); At gives the
 	// plan of one of the cells.
@@ -293,6 +296,9 @@ func (p *Plan) Notes() []string {
 		}
 	}
 	if n := p.fdNote(); n != "" {
+		notes = append(notes, n)
+	}
+	if _, n := p.Interleaved(); n != "" {
 		notes = append(notes, n)
 	}
 	return notes

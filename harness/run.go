@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -195,131 +194,35 @@ func newStrategy(plan *Plan, cell Cell) (strategies.Strategy, error) {
 }
 
 // RunCell runs one cell: plan.Warmup unrecorded runs, then plan.Repeat
-// recorded ones, and summarises them. If ctx ends the cell early the
-// summary covers the runs recorded so far and is marked Partial. If the
-// strategy fails, the summary covers what was recorded (if anything) and
-// the error is returned with it; errNoRuns means there is nothing to show.
+// recorded ones, and summarises them (results.Combine). It blocks until
+// they are done. If ctx ends the cell early the summary covers the runs
+// that finished (fewer repetitions than asked), or is the cut-short run
+// marked Partial when none did. If the strategy fails, the summary covers
+// what was recorded (if anything) and the error is returned with it;
+// errNoRuns means there is nothing to show.
 func RunCell(ctx context.Context, plan *Plan, cell Cell) (results.Summary, error) {
 	return runCell(ctx, plan, cell, nil, nil)
 }
 
 // runCell is RunCell with the embedded target, if any, to read counters from.
 func runCell(ctx context.Context, plan *Plan, cell Cell, tgt *embedded, hooks *Hooks) (results.Summary, error) {
-	plan, err := plan.At(cell)
-	if err != nil {
-		return results.Summary{}, err
-	}
-	if tgt != nil {
-		tgt.point(&plan.Spec)
-	}
-	strat, err := newStrategy(plan, cell)
-	if err != nil {
-		return results.Summary{}, err
-	}
-	spec := plan.Spec
-	// A network client's pool holds as many connections as tasks one
-	// process may run at once.
-	n := cell.Tasks
-	if plan.Duration > 0 {
-		n = MaxTasks
-	}
-	spec.Conns = min(strat.Slots(n), maxConns, targetConns(plan, tgt != nil))
-	if _, ok := strat.(strategies.Spawner); ok {
-		spec.Conns = 1 // the tasks run in other processes, with clients of their own
-	}
-	task, err := workloads.New(spec)
-	if err != nil {
-		return results.Summary{}, err
-	}
-	defer task.Close() // the next cell's client opens connections of its own
-	total := plan.Warmup + max(plan.Repeat, 1)
-	countOpt := results.CountOptions{OpenLoop: plan.OpenLoop(), Timeline: plan.OpenLoop() || plan.Duration > 0, LateAfter: plan.lateAfter(), Interval: plan.Interval}
-	k := 0
-	once := func() (Run, error) {
-		src, rc, n := plan.source(cell, spec.Seed, countOpt)
-		if hooks != nil && hooks.RunStart != nil {
-			hooks.RunStart(k, total, src)
-		}
-		k++
-		return run(ctx, task, strat, src, rc, n)
-	}
-	for range plan.Warmup {
-		if _, err := once(); err != nil {
-			return results.Summary{}, fmt.Errorf("%s warmup: %w", cell.Strategy, err)
-		}
-		if ctx.Err() != nil {
-			// The recorded run below starts nothing and accounts for
-			// every task as canceled: the cell is written as partial.
-			break
-		}
-	}
-	var runs []measured
-	var runErr error
-	for range max(plan.Repeat, 1) {
-		before, berr := tgt.read()
-		r, err := once()
-		m := measured{Run: r, partial: ctx.Err() != nil || err != nil}
-		if after, aerr := tgt.read(); berr == nil && aerr == nil && tgt != nil {
-			m.target = tgt.delta(before, after)
-		}
-		runs = append(runs, m)
+	c := newCellRun(plan, cell, nil)
+	defer c.close() // the next cell's client opens connections of its own
+	order := 0
+	return c.result(c.visit(ctx, tgt, hooks, c.repeat, 0, &order))
+}
+
+// result is the cell's summary with the error of its last visit; a cell
+// with nothing to show returns errNoRuns (wrapping err, if any).
+func (c *cellRun) result(err error) (results.Summary, error) {
+	s, ok := c.summary()
+	if !ok {
 		if err != nil {
-			runErr = fmt.Errorf("%s: %w", cell.Strategy, err)
+			return s, noRuns{err}
 		}
-		if ctx.Err() != nil || err != nil {
-			break
-		}
+		return s, errNoRuns
 	}
-	if runErr != nil && runs[len(runs)-1].Tally.Outcomes.Finished() == 0 {
-		runs = runs[:len(runs)-1] // the failed run measured nothing
-	}
-	if len(runs) == 0 {
-		if runErr != nil {
-			return results.Summary{}, noRuns{runErr}
-		}
-		return results.Summary{}, errNoRuns
-	}
-	partial := slices.ContainsFunc(runs, func(r measured) bool { return r.partial })
-	if done := slices.DeleteFunc(slices.Clone(runs), func(r measured) bool { return r.partial }); len(done) > 0 {
-		// A cut-short run would drag the median and its interval down:
-		// the figures come from the runs that finished.
-		runs = done
-	}
-	s := summarise(task, strat, cell, plan.Duration, runs)
-	s.Swept = cell.Swept()
-	s.Partial = partial
-	s.Warmups = plan.Warmup
-	if !strategies.Bounded(cell.Strategy) {
-		s.Limits = slices.Clone(plan.Concurrency)
-	}
-	m := runs[medianRun(runs)]
-	if plan.OpenLoop() {
-		s.OpenLoop = openLoop(plan, m)
-		s.IdealSeconds, s.Efficiency = nil, nil
-	}
-	if countOpt.Timeline {
-		s.Timeline = m.Tally.Timeline
-		s.IntervalSeconds = countOpt.Interval.Seconds()
-		if countOpt.Interval <= 0 {
-			s.IntervalSeconds = 1
-		}
-		s.TimelineLatency = "service"
-		if plan.OpenLoop() {
-			s.TimelineLatency = "corrected"
-		}
-		if len(plan.Stages) > 0 {
-			askedPerStep(s.Timeline, s.IntervalSeconds, plan.Arrivals(0))
-		}
-	}
-	if plan.Shard.Count > 0 {
-		s.Shard = shardRun(plan, cell, m.Run)
-		s.IdealSeconds, s.Efficiency = nil, nil // a part of a plan has no ideal of its own
-		// a ramp asks each shard for its share
-		for i := range s.Timeline {
-			s.Timeline[i].Asked /= float64(max(plan.Shard.Count, 1))
-		}
-	}
-	return s, runErr
+	return s, err
 }
 
 // askedPerStep sets each step's Asked: the arrivals the schedule expects
@@ -485,73 +388,6 @@ func processes(r Run) *results.Processes {
 		p.ChildRSSSumBytes = &sum
 	}
 	return p
-}
-
-// Execute runs every cell of the plan in order (those hooks.Skip does not
-// skip), following hooks (which may be nil). It stops at the first cell
-// that fails or when ctx ends, and returns the summaries measured so far,
-// with speedups filled in, and that error (nil when ctx ended the run).
-func Execute(ctx context.Context, plan *Plan, hooks *Hooks) ([]results.Summary, error) {
-	if err := plan.Validate(); err != nil {
-		return nil, err
-	}
-	if hooks == nil {
-		hooks = &Hooks{}
-	}
-	p := *plan
-	var cells []Cell
-	for _, c := range p.Cells() {
-		if hooks.Skip == nil || !hooks.Skip(c) {
-			cells = append(cells, c)
-		}
-	}
-	var out []results.Summary
-	if len(cells) == 0 {
-		return out, nil
-	}
-	var tgt *embedded
-	switch {
-	case needsTarget(&p.Spec):
-		var err error
-		if tgt, err = startTarget(ctx, p.Target); err != nil {
-			return nil, err
-		}
-		defer tgt.stop()
-	case networkOf(&p.Spec) != nil:
-		if err := preflight(ctx, &p.Spec); err != nil {
-			return nil, err
-		}
-	}
-	if hooks.Ready != nil { // a common start of the shards: after set-up
-		if err := hooks.Ready(ctx); err != nil {
-			return nil, err
-		}
-	}
-	for i, cell := range cells {
-		if ctx.Err() != nil {
-			break
-		}
-		if hooks.CellStart != nil {
-			hooks.CellStart(i, len(cells), cell)
-		}
-		s, err := runCell(ctx, &p, cell, tgt, hooks)
-		if !errors.Is(err, errNoRuns) {
-			out = append(out, s)
-			if hooks.CellDone != nil {
-				hooks.CellDone(i, len(cells), s)
-			}
-		}
-		if err != nil && ctx.Err() == nil {
-			if !p.Shard.Sharded() {
-				results.FillSpeedups(out)
-			}
-			return out, err
-		}
-	}
-	if !p.Shard.Sharded() { // a part of a plan has no speedup of its own
-		results.FillSpeedups(out)
-	}
-	return out, nil
 }
 
 // read returns the target's counters; a nil target has none.

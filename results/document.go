@@ -87,6 +87,14 @@ type Repetition struct {
 	P50Seconds     *float64 `json:"p50_seconds,omitempty"`
 	PeakGoroutines int      `json:"peak_goroutines,omitempty"`
 	PeakThreads    *int     `json:"peak_threads,omitempty"` // the process's, as Memory.PeakThreads
+	// Round is the round of an interleaved plan the run belonged to
+	// (round r runs every cell once, in an order that rotates), Order its
+	// place among all the recorded runs of the plan (1-based) and
+	// StartedAt when it started: they show how the repetitions of the
+	// cells were interleaved. Added to v2: absent from older documents.
+	Round     int        `json:"round,omitempty"`
+	Order     int        `json:"order,omitempty"`
+	StartedAt *time.Time `json:"started_at,omitempty"`
 }
 
 // Summary describes one cell of a plan: a strategy, a workload and its
@@ -115,6 +123,15 @@ type Summary struct {
 	Slots           int     `json:"slots"`                      // tasks that may run at once: the limit, capped by the tasks
 	DurationSeconds float64 `json:"duration_seconds,omitempty"` // duration mode: how long tasks were issued
 	Partial         bool    `json:"partial,omitempty"`
+	// Repeat is the repetitions the plan asked for (--repeat, when over
+	// 1) and RepetitionsDone those recorded: fewer in a file written
+	// between the rounds of an interleaved plan or after an interrupt.
+	// PendingRuns then holds each recorded run's own summary, which
+	// --resume needs to add the rest; a complete cell has none. Added to
+	// v2: absent from older documents (whose cells are complete).
+	Repeat          int       `json:"repeat,omitempty"`
+	RepetitionsDone int       `json:"repetitions_done,omitempty"`
+	PendingRuns     []Summary `json:"pending_runs,omitempty"`
 
 	WallSeconds    float64      `json:"wall_seconds"`
 	WallCI         *Interval    `json:"wall_ci_seconds"`

@@ -154,6 +154,9 @@ func writeText(w io.Writer, doc *Document, markdown bool, opt TableOptions) erro
 	if doc.Partial {
 		b.WriteString("; * = interrupted, partial results")
 	}
+	if n := countFunc(doc.Runs, (*Summary).Incomplete); n > 0 {
+		fmt.Fprintf(&b, "; %d of %d cells have fewer repetitions than --repeat asked (repetitions_done in the JSON): --resume adds the rest", n, len(doc.Runs))
+	}
 	b.WriteString("\n")
 	text := b.String()
 	if !markdown { // the footer, the last paragraph, fits the table's width too
@@ -309,3 +312,14 @@ func writeCSV(w io.Writer, doc *Document) error {
 // AlignedTable writes rows as columns aligned with spaces, the first row
 // a header, for other commands' tables.
 func AlignedTable(b *strings.Builder, rows [][]string) { alignedTable(b, rows) }
+
+// countFunc counts the summaries f holds for.
+func countFunc(runs []Summary, f func(*Summary) bool) int {
+	n := 0
+	for i := range runs {
+		if f(&runs[i]) {
+			n++
+		}
+	}
+	return n
+}

@@ -91,6 +91,26 @@ func startAfter(t *testing.T, cmd *exec.Cmd, want string) *bytes.Buffer {
 	return nil
 }
 
+// interruptAfter runs concbench with args (which write --out to out),
+// interrupts it (SIGINT) once its stderr says want, and returns the
+// results file it left, failing unless it exited 130 (or 0, if ok0: it
+// may have finished first).
+func interruptAfter(t *testing.T, args []string, want, out string, ok0 bool) *results.Document {
+	t.Helper()
+	cmd := command(args...)
+	stderr := startAfter(t, cmd, want)
+	cmd.Process.Signal(syscall.SIGINT)
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 130 && (code != 0 || !ok0) {
+		t.Fatalf("exit %d, want 130: %s", code, stderr.String())
+	}
+	doc, err := results.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
 func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 	for _, tc := range []struct {
 		args []string

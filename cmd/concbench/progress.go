@@ -30,13 +30,16 @@ type progress struct {
 	cells   int
 	run     int
 	runs    int
+	round   int // of rounds, in an interleaved plan; 0 otherwise
+	rounds  int
 	src     atomic.Value // strategies.Source of the current run
 	runFrom time.Time
-	// before[i] is the estimated cost of the cells run before cell i,
-	// and before[len] the whole sweep's (harness.Plan.Cost).
-	before []float64
-	quit   chan struct{}
-	done   chan struct{}
+	// Each run (warmups too) is weighted by its cell's estimated cost
+	// (harness.Plan.Cost): doneCost of the runs finished, of total for
+	// the sweep, the current run costing runCost.
+	doneCost, total, runCost float64
+	quit                     chan struct{}
+	done                     chan struct{}
 }
 
 func isTerminal(f *os.File) bool {
@@ -55,15 +58,22 @@ func newProgress(w io.Writer, live bool, plan *harness.Plan) *progress {
 	return p
 }
 
-func (p *progress) hooks(skip func(harness.Cell) bool) *harness.Hooks {
-	p.before = []float64{0}
+// hooks follows a sweep whose cells skip skips and whose cells in
+// pending have those runs recorded already.
+func (p *progress) hooks(skip func(harness.Cell) bool, pending map[harness.Cell][]results.Summary) *harness.Hooks {
 	for _, c := range p.plan.Cells() {
 		if skip == nil || !skip(c) {
-			p.before = append(p.before, p.before[len(p.before)-1]+p.plan.Cost(c))
+			runs := p.plan.Warmup + max(p.plan.Repeat, 1) - len(pending[c])
+			p.total += p.plan.Cost(c) * float64(max(runs, 1))
 		}
 	}
 	return &harness.Hooks{
 		Skip: skip,
+		RoundStart: func(r, rounds int) {
+			p.mu.Lock()
+			p.round, p.rounds = r, rounds
+			p.mu.Unlock()
+		},
 		CellStart: func(i, n int, c harness.Cell) {
 			p.mu.Lock()
 			p.index, p.cells, p.cell = i, n, c
@@ -71,7 +81,8 @@ func (p *progress) hooks(skip func(harness.Cell) bool) *harness.Hooks {
 		},
 		RunStart: func(k, runs int, src strategies.Source) {
 			p.mu.Lock()
-			p.run, p.runs, p.runFrom = k, runs, time.Now()
+			p.doneCost += p.runCost // the run before this one is over
+			p.run, p.runs, p.runFrom, p.runCost = k, runs, time.Now(), p.plan.Cost(p.cell)
 			p.mu.Unlock()
 			p.src.Store(src)
 		},
@@ -85,8 +96,12 @@ func (p *progress) hooks(skip func(harness.Cell) bool) *harness.Hooks {
 			if len(s.Swept) > 0 {
 				swept = " " + results.SweptText(&s)
 			}
-			fmt.Fprintf(p.w, "concbench: cell %d/%d done: %s tasks=%d conc=%d%s wall %s (elapsed %s)\n",
-				i+1, n, s.Strategy, s.Tasks, s.Concurrency, swept, results.Seconds(s.WallSeconds), p.elapsed())
+			reps := ""
+			if s.Incomplete() {
+				reps = fmt.Sprintf(", %d of %d repetitions", s.RepetitionsDone, s.Repeat)
+			}
+			fmt.Fprintf(p.w, "concbench: %scell %d/%d done: %s tasks=%d conc=%d%s wall %s%s (elapsed %s)\n",
+				p.roundText(), i+1, n, s.Strategy, s.Tasks, s.Concurrency, swept, results.Seconds(s.WallSeconds), reps, p.elapsed())
 		},
 	}
 }
@@ -95,15 +110,22 @@ func (p *progress) elapsed() string {
 	return results.Seconds(time.Since(p.start).Seconds())
 }
 
-// share estimates the share of the sweep done when the current cell is
-// runFrac done, weighting each cell by its
-// estimated cost so that a long cell moves the ETA as much as it should.
-func (p *progress) share(runFrac float64) float64 {
-	if p.index+1 >= len(p.before) || p.before[len(p.before)-1] <= 0 {
-		return (float64(p.index) + runFrac) / float64(max(p.cells, 1))
+// roundText is "round r/R " in an interleaved plan, "" otherwise.
+func (p *progress) roundText() string {
+	if p.rounds == 0 {
+		return ""
 	}
-	from, to := p.before[p.index], p.before[p.index+1]
-	return (from + (to-from)*runFrac) / p.before[len(p.before)-1]
+	return fmt.Sprintf("round %d/%d ", p.round, p.rounds)
+}
+
+// share estimates the share of the sweep done when the current run is
+// runFrac done, weighting each run by its cell's estimated cost so that a
+// long cell moves the ETA as much as it should.
+func (p *progress) share(runFrac float64) float64 {
+	if p.total <= 0 {
+		return 0
+	}
+	return min((p.doneCost+p.runCost*runFrac)/p.total, 1)
 }
 
 func (p *progress) loop() {
@@ -146,7 +168,7 @@ func (p *progress) draw() {
 		return
 	}
 	started, frac := p.fraction()
-	done := p.share((float64(p.run) + frac) / float64(max(p.runs, 1)))
+	done := p.share(frac)
 	eta := "?"
 	if el := time.Since(p.start); done > 0.01 {
 		eta = (time.Duration(float64(el) * (1 - done) / done)).Round(time.Second).String()
@@ -162,8 +184,8 @@ func (p *progress) draw() {
 	if p.cell.Params != "" {
 		conc += " " + p.cell.Params
 	}
-	line := fmt.Sprintf("cell %d/%d %s%s run %d/%d: %d%s tasks started, %3.0f%% of the sweep, elapsed %s, ETA %s",
-		p.index+1, p.cells, p.cell.Strategy, conc, p.run+1, p.runs, started, of, 100*done, p.elapsed(), eta)
+	line := fmt.Sprintf("%scell %d/%d %s%s run %d/%d: %d%s tasks started, %3.0f%% of the sweep, elapsed %s, ETA %s",
+		p.roundText(), p.index+1, p.cells, p.cell.Strategy, conc, p.run+1, p.runs, started, of, 100*done, p.elapsed(), eta)
 	fmt.Fprint(p.w, "\r\033[K"+fit(line, p.width()))
 }
 

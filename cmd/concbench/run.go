@@ -95,7 +95,7 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	for _, n := range append(f.notes, plan.Notes()...) {
 		fmt.Fprintf(os.Stderr, "concbench: %s\n", n)
 	}
-	prior, err := resumeFrom(f.resume, plan)
+	prior, pending, err := resumeFrom(f.resume, plan)
 	if err != nil {
 		return err
 	}
@@ -108,18 +108,15 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	var prog *progress
 	if !f.quiet {
 		prog = newProgress(os.Stderr, isTerminal(os.Stderr), plan)
-		hooks = prog.hooks(skip)
+		hooks = prog.hooks(skip, pending)
 	}
+	hooks.Recorded = func(c harness.Cell) []results.Summary { return pending[c] }
 	hooks.Ready = sf.ready(plan)
-	// After every cell, a regular --out file is rewritten (atomically) with
-	// all measured so far: a sweep killed outright keeps its finished cells.
-	var measured []results.Summary
-	cellDone := hooks.CellDone
-	hooks.CellDone = func(i, n int, s results.Summary) {
-		if cellDone != nil {
-			cellDone(i, n, s)
-		}
-		measured = append(measured, s)
+	// After every cell (every round of an interleaved plan), a regular
+	// --out file is rewritten (atomically) with all measured so far, each
+	// cell with the repetitions it has: a sweep killed outright keeps
+	// them, and --resume goes on from there.
+	hooks.Checkpoint = func(measured []results.Summary) {
 		if f.out != "" && !out.stream && !out.stdout {
 			doc.Runs = combine(plan, prior, measured)
 			writeOut(doc)
@@ -177,17 +174,20 @@ func formatFor(path string) string {
 	return "json"
 }
 
-// resumeFrom reads the complete cells of a results file for plan, by cell.
-// A file of another schema or plan is an error, before anything runs.
-func resumeFrom(path string, whole *harness.Plan) (map[harness.Cell]results.Summary, error) {
+// resumeFrom reads a results file for plan: its complete cells, and the
+// runs recorded for those with fewer repetitions than the plan asks
+// (which go on from there), by cell. A file of another schema or plan is
+// an error, before anything runs.
+func resumeFrom(path string, whole *harness.Plan) (map[harness.Cell]results.Summary, map[harness.Cell][]results.Summary, error) {
 	if path == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	doc, err := results.ReadFile(path)
 	if err != nil {
-		return nil, usagef("--resume: %w", err)
+		return nil, nil, usagef("--resume: %w", err)
 	}
 	out := map[harness.Cell]results.Summary{}
+	pending := map[harness.Cell][]results.Summary{}
 	for _, s := range doc.Runs {
 		// Each cell is checked against its own plan: a sweep's cells differ
 		// in the values swept (and a cell of values this plan does not
@@ -195,19 +195,23 @@ func resumeFrom(path string, whole *harness.Plan) (map[harness.Cell]results.Summ
 		cell := harness.CellOf(&s)
 		plan, err := whole.At(cell)
 		if err != nil {
-			return nil, usagef("--resume %s: holds results of another plan (%s), not this one: %v", path, cell.Params, err)
+			return nil, nil, usagef("--resume %s: holds results of another plan (%s), not this one: %v", path, cell.Params, err)
 		}
 		got, want := harness.Comparable(s.Params, plan), harness.Comparable(plan.Spec.Describe(), plan)
 		if s.Workload != plan.Spec.Name || !maps.Equal(got, want) || s.DurationSeconds != plan.Duration.Seconds() ||
 			(s.OpenLoop == nil) == plan.OpenLoop() || s.OpenLoop != nil && !sameArrivals(s.OpenLoop, plan) {
-			return nil, usagef("--resume %s: holds results of another plan (workload %s %s), not this one (workload %s %s)",
+			return nil, nil, usagef("--resume %s: holds results of another plan (workload %s %s), not this one (workload %s %s)",
 				path, s.Workload, results.ParamText(&s, true), plan.Spec.Name, results.ParamText(&results.Summary{Params: plan.Spec.Describe()}, true))
 		}
-		if !s.Partial {
-			out[harness.CellOf(&s)] = s
+		switch {
+		case s.Partial: // run again
+		case s.Incomplete() && s.RepetitionsDone < max(whole.Repeat, 1) && len(s.PendingRuns) == s.RepetitionsDone:
+			pending[cell] = s.PendingRuns
+		default:
+			out[cell] = s
 		}
 	}
-	return out, nil
+	return out, pending, nil
 }
 
 // combine lists, in plan order, the cells resumed from a file and the

@@ -34,6 +34,7 @@ type runFlags struct {
 	plotDir           string
 	resume            string
 	quiet             bool
+	noInterleave      bool
 	rate              rate
 	stages            stagesFlag
 	arrival           choice
@@ -83,6 +84,7 @@ func newRunFlags() *runFlags {
 	fs.Var(&f.retries, "retries", "extra attempts after a failure or timeout")
 	fs.Var(&f.backoff, "backoff", "wait before the first retry; doubles for each further retry")
 	fs.Var(&f.repeat, "repeat", "recorded runs per cell; the table shows the median wall time and its interval, labelled with its real level, or \"range\" when it is the min-max")
+	fs.BoolVar(&f.noInterleave, "no-interleave", false, "with --repeat, run each cell's repetitions one after another instead of in rounds (round r runs every cell once more, in an order that rotates, so that a drift of the machine spreads over all cells)")
 	fs.Var(&f.warmup, "warmup", "unrecorded runs per cell before the recorded ones (default 1 for closed-loop runs of a workload that talks to a server, 0 otherwise)")
 	fs.Int64Var(&f.seed, "seed", 1, "seed for every random draw; the same seed gives the same tasks")
 	fs.Var(&f.format, "format", "output format: "+strings.Join(results.Formats, ", "))
@@ -170,6 +172,7 @@ func (f *runFlags) plan() (*harness.Plan, error) {
 		Duration:       f.duration.v,
 		Concurrency:    f.conc.v,
 		Repeat:         f.repeat.v,
+		NoInterleave:   f.noInterleave,
 		Warmup:         f.warmup.v,
 		StrategyParams: stratParams,
 		Sweeps:         sweeps,
@@ -217,6 +220,9 @@ func (f *runFlags) plan() (*harness.Plan, error) {
 	}
 	if p.Repeat == 0 {
 		return nil, usagef("--repeat \"0\": must be at least 1")
+	}
+	if f.noInterleave && p.Repeat < 2 {
+		return nil, usagef("--no-interleave applies with --repeat 2 or more: one repetition per cell has nothing to interleave")
 	}
 	if err := p.Validate(); err != nil {
 		return nil, usageError{err}

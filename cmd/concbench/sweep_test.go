@@ -10,11 +10,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/strategies"
 	"github.com/concbench/concbench/workloads"
 	"golang.org/x/perf/benchfmt"
 )
@@ -35,23 +35,33 @@ func TestProgressGoesToStderrOnly(t *testing.T) {
 }
 
 // TestProgressWeighsCellsByCost checks that the sweep's share done counts
-// a cell by its estimated cost, not as one cell of n: a sequential cell of
-// 100 sleeps is most of a sweep whose other cell is 100 sleeps at once,
-// and a cell skipped by --resume counts for nothing.
+// each run by its cell's estimated cost, not as one run of n: a
+// sequential run of 100 sleeps is most of a sweep whose other cell is 100
+// sleeps at once; a cell skipped by --resume counts for nothing, and one
+// resumed with a repetition recorded only for those it still needs.
 func TestProgressWeighsCellsByCost(t *testing.T) {
 	plan := &harness.Plan{Spec: workloads.Spec{Name: "sleep"}, Strategies: []string{"sequential", "unbounded", "pool"},
-		Tasks: []int{100}, Concurrency: []int{10}}
+		Tasks: []int{100}, Concurrency: []int{10}, Repeat: 2}
+	seq, unb := harness.Cell{Strategy: "sequential", Tasks: 100}, harness.Cell{Strategy: "unbounded", Tasks: 100}
 	p := newProgress(io.Discard, false, plan)
 	defer p.Stop()
-	p.hooks(func(c harness.Cell) bool { return c.Strategy == "pool" }).CellStart(0, 2, harness.Cell{Strategy: "sequential", Tasks: 100})
+	h := p.hooks(func(c harness.Cell) bool { return c.Strategy == "pool" }, map[harness.Cell][]results.Summary{unb: {{}}})
+	src := &strategies.Count{N: 100}
+	const total = 2*100 + 1*1 // sequential: 2 runs of 100 rounds; unbounded: 1 run (of 2) of one round
 	for _, tc := range []struct {
-		index int
-		run   float64
-		want  float64
-	}{{0, 0, 0}, {0, 0.5, 50.0 / 101}, {1, 0, 100.0 / 101}, {1, 1, 1}} {
-		p.index = tc.index
+		step func()
+		run  float64
+		want float64
+	}{
+		{func() { h.CellStart(0, 2, seq); h.RunStart(0, 2, src) }, 0, 0},
+		{func() {}, 0.5, 50.0 / total},
+		{func() { h.RunStart(1, 2, src) }, 0, 100.0 / total},
+		{func() { h.CellStart(1, 2, unb); h.RunStart(0, 1, src) }, 0, 200.0 / total},
+		{func() {}, 1, 1},
+	} {
+		tc.step()
 		if got := p.share(tc.run); math.Abs(got-tc.want) > 1e-9 {
-			t.Errorf("cell %d, %.0f%% of its runs: share %v, want %v", tc.index, 100*tc.run, got, tc.want)
+			t.Errorf("%s run %d, %.0f%% of it: share %v, want %v", p.cell.Strategy, p.run, 100*tc.run, got, tc.want)
 		}
 	}
 }
@@ -63,17 +73,8 @@ func TestInterruptThenResume(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "r.json")
 	plan := []string{"run", "--latency", "40ms", "--tasks", "10", "--strategies", "sequential,pool,semaphore", "--concurrency", "2"}
-	cmd := command(append(plan, "--out", out)...)
-	stderr := startAfter(t, cmd, "cell 1/3 done") // sequential takes ~400ms, pool and semaphore ~200ms each
-	cmd.Process.Signal(syscall.SIGINT)
-	cmd.Wait()
-	if code := cmd.ProcessState.ExitCode(); code != 130 {
-		t.Fatalf("exit %d, want 130: %s", code, stderr.String())
-	}
-	first, err := results.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// sequential takes ~400ms, pool and semaphore ~200ms each
+	first := interruptAfter(t, append(plan, "--out", out), "cell 1/3 done", out, false)
 	finished := 0
 	for _, s := range first.Runs {
 		if !s.Partial {

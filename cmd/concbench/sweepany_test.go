@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/concbench/concbench/results"
@@ -20,17 +19,7 @@ func TestSweepAnyParameter(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "a.json")
 	plan := []string{"run", "--rate", "100,200,400", "--latency", "5ms,20ms", "--duration", "300ms", "--strategies", "pool", "--concurrency", "50"}
-	cmd := command(append(plan, "--out", out)...)
-	stderr := startAfter(t, cmd, "cell 2/6 done")
-	cmd.Process.Signal(syscall.SIGINT)
-	cmd.Wait()
-	if code := cmd.ProcessState.ExitCode(); code != 130 && code != 0 {
-		t.Fatalf("exit %d, want 130: %s", code, stderr.String())
-	}
-	first, err := results.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := interruptAfter(t, append(plan, "--out", out), "cell 2/6 done", out, true)
 	if len(first.Runs) < 2 || first.Runs[0].Swept["rate"] != "100" || first.Runs[0].Swept["latency"] != "5ms" || first.Runs[1].Swept["latency"] != "20ms" {
 		t.Fatalf("interrupted file: %d runs, first swept %v", len(first.Runs), first.Runs[0].Swept)
 	}
