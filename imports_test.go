@@ -20,8 +20,9 @@ func deps(t *testing.T, pkg string) []string {
 
 // TestImportsGoOneWay checks the package layout of docs/architecture.md:
 // dependencies point down, the in-process strategies know no workload,
-// charts know no strategy, and a user's test binary (the root package)
-// carries neither the charts nor the HTTP clients.
+// charts know no strategy, a user's test binary (the root package)
+// carries neither the charts nor the HTTP clients, and the lean worker
+// carries no more than it serves.
 func TestImportsGoOneWay(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
@@ -49,6 +50,10 @@ func TestImportsGoOneWay(t *testing.T) {
 		{module, []string{module + "/plots", module + "/workloads/network", "github.com/valyala/fasthttp", "gonum.org/"}},
 		{module + "/harness", []string{module + "/workloads/network", "github.com/valyala/fasthttp", module + "/plots"}},
 		{module + "/params", []string{module + "/"}},
+		// The lean worker starts fast because it links little: not the
+		// charts, not the HTTP engines, not net (whose cgo resolver would
+		// link it dynamically).
+		{module + "/cmd/concbench-worker", []string{module + "/plots", module + "/workloads/network", module + "/harness", "github.com/valyala/fasthttp", "gonum.org/", "net", "runtime/cgo"}},
 	} {
 		for _, d := range deps(t, tc.pkg) {
 			for _, f := range tc.forbidden {

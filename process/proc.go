@@ -47,6 +47,9 @@ func (p Process) start(ctx context.Context, id int) (*proc, error) {
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), workerEnv+"=1")
+	if p.leanBuild != "" {
+		cmd.Env = append(cmd.Env, leanEnv+"="+p.leanBuild)
+	}
 	// A worker whose parent dies ends too, so none is orphaned.
 	cmd.SysProcAttr = osproc.ChildAttr()
 	w := &proc{id: id, cmd: cmd, stderr: &tail{}, inflight: map[int]time.Duration{}}

@@ -35,6 +35,14 @@ type Process struct {
 	PerProcess   int
 	Command      []string      // the worker command line; nil means this executable
 	StartTimeout time.Duration // for a worker's start and handshake
+	// Lean, if set, is the command line of a lean worker (see UseLean),
+	// tried before Command: a binary of the same build that links less
+	// and so starts faster. Where it refuses (another build, or a
+	// workload it does not link) or fails to start, the workers start
+	// from Command, and a refusal is remembered for later runs.
+	Lean []string
+
+	leanBuild string // set while starting lean workers: the parent's build
 }
 
 var _ strategies.Spawner = Process{}
@@ -76,28 +84,13 @@ func (p Process) Spawn(ctx context.Context, job *strategies.Job) (ChildStats, er
 		return *stats, ctx.Err()
 	}
 	start := time.Now()
-	procs := make([]*proc, nw)
-	errs := make([]error, nw)
-	var wg sync.WaitGroup
-	for id := range procs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			procs[id], errs[id] = p.start(ctx, id)
-		}()
-	}
-	wg.Wait()
+	procs, errs := p.startAll(ctx, nw, stats)
 	stats.Startup = time.Since(start)
 	if err := firstOf(errs); err != nil {
-		var mu sync.Mutex
-		for _, w := range procs {
-			if w != nil {
-				w.kill()
-				w.wait(&mu, stats)
-			}
-		}
+		killAll(procs, stats)
 		return *stats, fmt.Errorf("process strategy: %w", err)
 	}
+	var wg sync.WaitGroup
 
 	d := &dispatch{job: job, t0: time.Now(), stats: stats}
 	if job.Ready != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/concbench/concbench/results"
@@ -23,7 +24,9 @@ import (
 //	worker: result = 'R', index, service ns, attempts, bytes, outcome, kind, message
 //
 // A side that sees another version refuses the connection with an error
-// naming both versions.
+// naming both versions. A lean worker's error text that starts with
+// "lean worker refuses: " asks the parent to start its workers from
+// another binary (see UseLean).
 const (
 	protoMagic   = "CBWK"
 	protoVersion = 1
@@ -146,6 +149,9 @@ func readReply(r *bufio.Reader) error {
 	problem, err := readString(r)
 	if err != nil {
 		return err
+	}
+	if rest, ok := strings.CutPrefix(problem, refusal); ok {
+		return fmt.Errorf("%w: %s", errRefused, rest)
 	}
 	if problem != "" {
 		return errors.New(problem)

@@ -19,7 +19,7 @@ const MaxPerProcess = 1 << 16
 func init() {
 	strategies.Register(strategies.Definition{
 		Name:           "process",
-		Usage:          "--concurrency worker processes (this binary re-executed), each running --per-process tasks at once",
+		Usage:          "--concurrency worker processes (this binary re-executed, or its lean worker), each running --per-process tasks at once",
 		Bounded:        true,
 		Rank:           50,
 		MaxConcurrency: MaxWorkers(),
@@ -45,6 +45,7 @@ func newProcess(c strategies.Config) (strategies.Strategy, error) {
 			return nil, fmt.Errorf("strategy process: the workload is a %T, not a workloads.Spec", c.Workload)
 		}
 		p.Spec = spec
+		p.Lean = leanFor(spec.Name)
 	}
 	return p, nil
 }

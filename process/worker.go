@@ -62,6 +62,10 @@ func serveWorker(ctx context.Context, in io.Reader, out io.Writer) error {
 		}
 		return fmt.Errorf("handshake: %w", err)
 	}
+	if why := leanRefusal(h.Spec); why != "" {
+		writeReply(w, protoVersion, why)
+		return errors.New(why)
+	}
 	task, err := workloads.New(h.Spec)
 	if err != nil {
 		writeReply(w, protoVersion, "worker cannot build the workload: "+err.Error())

@@ -10,10 +10,11 @@
 #   3. pool wall per task above ideal at 1M tasks of 10 ms, median of 3;
 #   4. open loop 1000/s of 0 s tasks under pool 8: send lateness and
 #      corrected latency, median of 5;
-#   5. worker start-up of the concbench binary (process, concurrency 1)
-#      against a minimal Go program that execs and answers on a pipe,
-#      median of 20; then 100,000 empty tasks dispatched through 2 worker
-#      processes against the bare pipe echo twin (BenchmarkProcessDispatch,
+#   5. worker start-up of the concbench binary (process, concurrency 1,
+#      its workers from concbench-worker) against a minimal Go program that
+#      execs and answers on a pipe, median of 20 alternated; then 100,000
+#      empty tasks dispatched through 2 worker processes against the bare
+#      pipe echo twin (BenchmarkProcessDispatch,
 #      the same rounds);
 #   6. HTTP load generation against wrk, hey, vegeta and autocannon:
 #      scripts/vs-wrk.sh, for the tools installed (skipped with a note).
@@ -27,7 +28,9 @@ if [ "$quick" = --quick ]; then rounds=1 pacer_rounds=1 startups=5 small=100000 
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-go build -o "$tmp/concbench" ./cmd/concbench
+# Both binaries, as `go install ./cmd/...` puts them: concbench starts its
+# workers from concbench-worker beside it (section 5).
+go build -o "$tmp/" ./cmd/concbench ./cmd/concbench-worker
 cb=$tmp/concbench
 
 echo "# concbench performance, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -127,11 +130,12 @@ func main() {
 }
 EOF
 (cd "$tmp/mini" && printf 'module mini\n\ngo 1.24\n' >go.mod && go build -o mini .)
+# Alternated, so that both medians come from the same moments of the machine.
 for r in $(seq "$startups"); do
-  "$cb" run --workload sleep --latency 0s --strategies process --concurrency 1 --tasks 1 -q --format json | jq -r '.runs[0].processes.startup_seconds'
-done | median >"$tmp/su.cb"
-for r in $(seq "$startups"); do "$tmp/mini/mini"; done | median >"$tmp/su.mini"
-awk -v c="$(cat "$tmp/su.cb")" -v m="$(cat "$tmp/su.mini")" 'BEGIN {printf "concbench worker %.1f ms, minimal Go program %.1f ms: %.2fx (goal <= 1.5x)\n\n", c*1e3, m*1e3, c/m}'
+  "$cb" run --workload sleep --latency 0s --strategies process --concurrency 1 --tasks 1 -q --format json | jq -r '.runs[0].processes.startup_seconds' >>"$tmp/su.cb"
+  "$tmp/mini/mini" >>"$tmp/su.mini"
+done
+awk -v c="$(median <"$tmp/su.cb")" -v m="$(median <"$tmp/su.mini")" 'BEGIN {printf "concbench worker (concbench-worker) %.1f ms, minimal Go program %.1f ms: %.2fx (goal <= 1.5x)\n\n", c*1e3, m*1e3, c/m}'
 
 echo "## 5b. Dispatch through 2 worker processes (100000 empty tasks, median of $rounds)"
 # BenchmarkProcessDispatch runs the bare pipe echo twin, then the process

@@ -47,6 +47,7 @@ Run 'concbench run --help' for the flags.
 
 func main() {
 	harness.ServeIfChild() // a worker or target that concbench re-executed never returns
+	useLeanWorker()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// After the first signal, restore the default handling so that a
 	// second one ends the process at once.

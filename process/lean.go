@@ -1,0 +1,165 @@
+package process
+
+import (
+	"context"
+	"errors"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/concbench/concbench/workloads"
+)
+
+// A lean worker is a binary built from the same source as the parent that
+// links the worker and fewer other packages (no charts, no HTTP engines),
+// so that it starts in a fraction of the time: Go runs every linked
+// package's initialisation before main, and a binary that links the net
+// package with cgo is also linked dynamically. concbench's is
+// cmd/concbench-worker.
+//
+// The parent marks a lean worker by leanEnv, set to the parent's build. A
+// lean worker refuses (a reply that starts with refusal) a parent of
+// another build, since its workloads may differ under the same names, and
+// a workload it does not link; the parent then starts the workers from
+// Command (or its own executable) instead.
+const (
+	leanEnv = "CONCBENCH_LEAN"
+	refusal = "lean worker refuses: "
+)
+
+// errRefused is a lean worker's refusal, read from its reply.
+var errRefused = errors.New("lean worker refused")
+
+// build identifies the source and toolchain this binary was built from:
+// the module's version and checksum, and its VCS revision, time and
+// whether the tree was modified. Two binaries of one `go build` or
+// `go install` of a module agree; so, unavoidably, do two builds of one
+// modified tree at the same revision.
+var build = sync.OnceValue(func() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	id := []string{bi.GoVersion, bi.Main.Path, bi.Main.Version, bi.Main.Sum}
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision", "vcs.time", "vcs.modified":
+			id = append(id, s.Key+"="+s.Value)
+		}
+	}
+	return strings.Join(id, " ")
+})
+
+// leanRefusal returns why this process, started as a lean worker, does
+// not serve spec ("" if it does or is not a lean worker).
+func leanRefusal(spec workloads.Spec) string {
+	parent, lean := os.LookupEnv(leanEnv)
+	switch {
+	case !lean:
+		return ""
+	case parent != build():
+		return refusal + "built from " + build() + ", the parent from " + parent
+	}
+	if _, ok := workloads.Lookup(spec.Name); !ok {
+		return refusal + "it does not link workload " + spec.Name
+	}
+	return ""
+}
+
+// lean is what UseLean set: the lean worker of the strategies built from
+// the registry.
+var lean atomic.Pointer[leanWorker]
+
+type leanWorker struct {
+	argv   []string
+	serves func(workload string) bool
+}
+
+// UseLean makes the process strategies built from the registry (as
+// concbench run builds them) start their workers from argv, a lean worker
+// binary, for the workloads serves accepts (every one if serves is nil),
+// and from this executable for the others or where the lean worker
+// refuses. A nil argv stops it. A main calls it before anything runs
+// (concbench's when cmd/concbench-worker sits beside it). Safe for
+// concurrent use.
+func UseLean(argv []string, serves func(workload string) bool) {
+	if len(argv) == 0 {
+		lean.Store(nil)
+		return
+	}
+	lean.Store(&leanWorker{argv: append([]string(nil), argv...), serves: serves})
+}
+
+// leanFor returns the lean worker UseLean set for workload name, or nil.
+func leanFor(name string) []string {
+	l := lean.Load()
+	if l == nil || l.serves != nil && !l.serves(name) {
+		return nil
+	}
+	return l.argv
+}
+
+// refused remembers the lean workers that refused a workload (key:
+// leanKey), so that later runs start from Command at once.
+var refused sync.Map
+
+func leanKey(argv []string, workload string) string {
+	return strings.Join(append(append([]string(nil), argv...), workload), "\x00")
+}
+
+// startAll starts every worker at once, from the lean worker if p has one
+// that has not refused this workload, and otherwise (or if that fails)
+// from Command. The procs that started are returned beside the errors of
+// those that did not.
+func (p Process) startAll(ctx context.Context, n int, stats *ChildStats) ([]*proc, []error) {
+	if len(p.Lean) > 0 {
+		key := leanKey(p.Lean, p.Spec.Name)
+		if _, no := refused.Load(key); !no {
+			l := p
+			l.Command, l.leanBuild = p.Lean, build()
+			procs, errs := l.startEach(ctx, n)
+			err := firstOf(errs)
+			if err == nil || ctx.Err() != nil {
+				return procs, errs
+			}
+			// A lean worker that cannot serve costs its start, once: the
+			// workers start again from Command. Those that did start (if
+			// one failed alone) ran no task: their CPU counts, not their
+			// memory.
+			var lost ChildStats
+			killAll(procs, &lost)
+			stats.UserCPU += lost.UserCPU
+			stats.SysCPU += lost.SysCPU
+			if errors.Is(err, errRefused) {
+				refused.Store(key, true)
+			}
+		}
+	}
+	return p.startEach(ctx, n)
+}
+
+// startEach starts n workers at once and waits for them all.
+func (p Process) startEach(ctx context.Context, n int) ([]*proc, []error) {
+	procs := make([]*proc, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for id := range procs {
+		wg.Go(func() { procs[id], errs[id] = p.start(ctx, id) })
+	}
+	wg.Wait()
+	return procs, errs
+}
+
+// killAll kills and reaps the workers that started, adding what they cost
+// to stats.
+func killAll(procs []*proc, stats *ChildStats) {
+	var mu sync.Mutex
+	for _, w := range procs {
+		if w != nil {
+			w.kill()
+			w.wait(&mu, stats)
+		}
+	}
+}
