@@ -111,7 +111,7 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 	rec := results.NewRecorder(rc.max, ro)
 	if paced {
 		pc.Drop = func(i int, due time.Duration) {
-			rec.Set(i, results.Sample{Due: due, Start: due, Outcome: results.Dropped})
+			rec.Set(i, &results.Sample{Due: due, Start: due, Outcome: results.Dropped})
 		}
 	}
 	cpu0, cpuOK := processCPU()
@@ -122,11 +122,13 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 		Tasks:  rec.Cap(),
 		Source: src,
 		Exec: func(ctx context.Context, i int) {
-			s := task.Run(ctx, rc.shard.Global(i), t0)
-			s.Due = src.Due(i)
-			rec.Set(i, s)
+			// This frame is on the stack while the task runs: what it
+			// holds is stack the task's goroutine has less of.
+			s := results.Sample{Due: src.Due(i)}
+			task.RunInto(ctx, rc.shard.Global(i), t0, &s)
+			rec.Set(i, &s)
 		},
-		Record: func(i int, s results.Sample) { s.Due = src.Due(i); rec.Set(i, s) },
+		Record: func(i int, s results.Sample) { s.Due = src.Due(i); rec.Set(i, &s) },
 		Ready:  func() time.Time { t0 = time.Now(); src.Start(t0); return t0 },
 	}
 	var children *strategies.ChildStats

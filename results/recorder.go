@@ -116,23 +116,23 @@ func NewRecorder(max int, opt RecorderOptions) *Recorder {
 // Cap returns the bound on task indices.
 func (r *Recorder) Cap() int { return r.cap }
 
-// Set records the sample of task i. It blocks only while the folder is
-// foldBacklog batches behind.
-func (r *Recorder) Set(i int, s Sample) {
+// Set records the sample of task i (a copy: s may be reused at once). It
+// blocks only while the folder is foldBacklog batches behind.
+func (r *Recorder) Set(i int, s *Sample) {
 	sh := &r.shards[i%nShards]
 	sh.mu.Lock()
 	if sh.buf == nil {
 		sh.buf = r.batch()
 	}
-	sh.buf = append(sh.buf, entry{i, s})
-	var full []entry
-	if len(sh.buf) == batchLen {
-		full, sh.buf = sh.buf, nil
+	sh.buf = append(sh.buf, entry{i, *s})
+	if len(sh.buf) < batchLen {
+		sh.mu.Unlock()
+		return
 	}
+	full := sh.buf
+	sh.buf = nil
 	sh.mu.Unlock()
-	if full != nil {
-		r.full <- full
-	}
+	r.full <- full
 }
 
 // mark notes that task i was recorded, and drops its page's marks once

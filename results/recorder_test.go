@@ -87,7 +87,7 @@ func TestRecorderCountsLikeCount(t *testing.T) {
 				wg.Go(func() {
 					for i := w; i < n; i += 4 {
 						if !slices.Contains(tc.unwritten, i) {
-							r.Set(i, samples[i])
+							r.Set(i, &samples[i])
 						}
 					}
 				})
@@ -212,7 +212,7 @@ func BenchmarkRecorder(b *testing.B) {
 						for i := w; i < n; i += 4 {
 							s := s
 							s.Due = time.Duration(i) * time.Microsecond
-							r.Set(i, s)
+							r.Set(i, &s)
 						}
 					})
 				}

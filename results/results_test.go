@@ -118,7 +118,7 @@ func TestCountAddsUp(t *testing.T) {
 	}
 	r := NewRecorder(len(samples), RecorderOptions{Kind: func(error) string { return "k" }})
 	for i, s := range samples[:4] {
-		r.Set(i, s)
+		r.Set(i, &s)
 	}
 	tally, _ := r.Finish(len(samples), errors.New("stop"))
 	want := Outcomes{OK: 1, Error: 1, Timeout: 1, Panic: 1, Canceled: 1}

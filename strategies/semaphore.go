@@ -53,8 +53,9 @@ func (s Semaphore) Run(ctx context.Context, job *Job) error {
 		}
 		wg.Add(1)
 		go func() {
-			defer func() { <-slots; wg.Done() }()
-			job.Exec(ctx, i)
+			job.Exec(ctx, i) // never panics: no defer, a smaller frame under the task
+			<-slots
+			wg.Done()
 		}()
 	}
 	wg.Wait()

@@ -109,105 +109,144 @@ func Kind(err error) string {
 // task's sample with Start (measured from t0), Service, Attempts, Outcome
 // and Err set. Due is left for the caller.
 func (t *Task) Run(ctx context.Context, i int, t0 time.Time) results.Sample {
-	start := time.Now()
-	var (
-		err     error
-		outcome results.Outcome
-		a       int
-		resent  int // sends beyond one per attempt
-		bytes   int64
-	)
-	for a = 0; ; a++ {
-		if ctx.Err() != nil {
-			err, outcome = ctx.Err(), results.Canceled
+	var s results.Sample
+	t.RunInto(ctx, i, t0, &s)
+	return s
+}
+
+// RunInto is Run writing the sample to *s, whose Due it keeps: the form
+// for a caller that records the sample by pointer, which then holds one
+// Sample while the task runs rather than two.
+//
+// RunInto is the frame every task's goroutine holds while the workload
+// runs: a task goroutine starts with a 2 KiB stack, and each byte of this
+// chain is a byte less for the workload before the runtime copies the
+// stack to a bigger one (about a microsecond a task). So RunInto keeps the
+// attempt inline, with the panic recovery that ends the task (a panic is
+// never retried) as its one deferred call holding as little as it can,
+// and leaves the rare wrappers to functions of their own.
+func (t *Task) RunInto(ctx context.Context, i int, t0 time.Time, s *results.Sample) {
+	// One clock reading (time.Now would take the wall clock too). Service
+	// holds minus the start's reading until the task ends, so that the
+	// deferred recovery needs nothing but s and ctx.
+	origin, m := since(t0)
+	s.Start, s.Service, s.Bytes, s.Attempts, s.Outcome, s.Err = m-origin, -m, 0, 0, results.NotRun, nil
+	defer recovered(ctx, s)
+	for a := 0; ; a++ {
+		if err := ctx.Err(); err != nil {
+			s.Err, s.Outcome = err, results.Canceled
 			break
 		}
-		var n int64
 		if t.spec.StallFor > 0 {
-			t.stall(ctx, t0)
+			t.stall(ctx, mono()-origin)
 		}
-		var sends int
-		n, sends, err = t.attempt(ctx, i, a)
-		resent += sends - 1 // resends inside the attempt: each reached the wire
-		bytes += n
-		outcome = t.classify(ctx, err)
-		if outcome != results.Error && outcome != results.Timeout || a >= t.spec.Retries {
-			a++
+		var (
+			n     int64
+			sends = 1 // each send reached the wire: an attempt of its own
+			err   error
+		)
+		switch {
+		case t.panicAt != nil && t.panicAt[i]:
+			injectPanic(i)
+		case t.spec.Timeout > 0:
+			n, sends, err = t.timed(ctx, i)
+		case t.counted != nil:
+			n, sends, err = t.counted.DoCounted(ctx, i)
+			sends = max(sends, 1)
+		default:
+			n, err = t.doer.Do(ctx, i)
+		}
+		// A failing call still costs its full latency, so failures are
+		// decided after the work, as they are for a real request that
+		// returns an error.
+		if err == nil && t.failed(i, a) {
+			err = ErrInjected
+		}
+		s.Attempts += int32(sends)
+		s.Bytes += n
+		s.Err = err
+		s.Outcome = classify(ctx, err)
+		if s.Outcome != results.Error && s.Outcome != results.Timeout || a >= t.spec.Retries {
 			break
 		}
 		if Sleep(ctx, t.backoff(a)) != nil {
-			a++
-			err, outcome = ctx.Err(), results.Canceled
+			s.Err, s.Outcome = ctx.Err(), results.Canceled
 			break
 		}
 	}
-	end := time.Now()
-	return results.Sample{
-		Start:    start.Sub(t0),
-		Service:  end.Sub(start),
-		Bytes:    bytes,
-		Attempts: int32(a + resent),
-		Outcome:  outcome,
-		Err:      err,
+	s.Service += mono()
+}
+
+// epoch is the origin of mono.
+var epoch = time.Now()
+
+// mono reads the monotonic clock, as an offset from epoch.
+func mono() time.Duration { return time.Since(epoch) }
+
+// since returns t0 as an offset from epoch and the time now (mono).
+// Not inlined: the call to time.Time.Sub takes six words of spill space in
+// its caller's frame, which RunInto holds for as long as the task runs.
+//
+//go:noinline
+func since(t0 time.Time) (origin, now time.Duration) { return t0.Sub(epoch), mono() }
+
+// recovered turns a panic of the attempt under way into the task's end: a
+// *PanicError counted as one more attempt. RunInto defers it (recover works
+// only when called by the deferred function itself).
+func recovered(ctx context.Context, s *results.Sample) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	s.Attempts++
+	s.Err = &PanicError{Value: v}
+	s.Outcome = classify(ctx, s.Err)
+	s.Service += mono()
+}
+
+// injectPanic panics as --panic-at asks. Not inlined: formatting the
+// value takes stack in RunInto's frame, which every task holds.
+//
+//go:noinline
+func injectPanic(i int) {
+	panic(fmt.Sprintf("injected panic in task %d", i))
+}
+
+// stall blocks while the injected stall window is open; now is the time
+// since the run's start.
+func (t *Task) stall(ctx context.Context, now time.Duration) {
+	if until := t.spec.StallAt + t.spec.StallFor; now >= t.spec.StallAt && now < until {
+		Sleep(ctx, until-now)
 	}
 }
 
-// stall blocks while the injected stall window is open.
-func (t *Task) stall(ctx context.Context, t0 time.Time) {
-	from := t0.Add(t.spec.StallAt)
-	until := from.Add(t.spec.StallFor)
-	if now := time.Now(); !now.Before(from) && now.Before(until) {
-		Sleep(ctx, until.Sub(now))
-	}
-}
-
-// attempt runs one attempt, turning a panic into a *PanicError. sends is
-// how many times the attempt put its request on the wire (1 unless the
-// workload is a CountedDoer that resent it).
-func (t *Task) attempt(ctx context.Context, i, a int) (n int64, sends int, err error) {
-	sends = 1
-	defer func() {
-		if v := recover(); v != nil {
-			err = &PanicError{Value: v}
-		}
-	}()
-	if t.spec.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, t.spec.Timeout)
-		defer cancel()
-	}
-	if t.panicAt[i] {
-		panic(fmt.Sprintf("injected panic in task %d", i))
-	}
+// timed runs one attempt of task i under the per-attempt timeout. sends
+// is how many times it put its request on the wire (1 unless the workload
+// is a CountedDoer that resent it).
+func (t *Task) timed(ctx context.Context, i int) (n int64, sends int, err error) {
+	ctx, cancel := context.WithTimeout(ctx, t.spec.Timeout)
+	defer cancel()
 	if t.counted != nil {
 		n, sends, err = t.counted.DoCounted(ctx, i)
-		sends = max(sends, 1)
-	} else {
-		n, err = t.doer.Do(ctx, i)
+		return n, max(sends, 1), err
 	}
-	if err != nil {
-		return n, sends, err
-	}
-	// A failing call still costs its full latency, so failures are decided
-	// after the work, as they are for a real request that returns an error.
-	if t.failed(i, a) {
-		return n, sends, ErrInjected
-	}
-	return n, sends, nil
+	n, err = t.doer.Do(ctx, i)
+	return n, 1, err
 }
 
 func (t *Task) failed(i, a int) bool {
 	return t.spec.FailRate > 0 && unit(draw(t.spec.Seed, i, a, streamFail)) < t.spec.FailRate
 }
 
-func (t *Task) classify(ctx context.Context, err error) results.Outcome {
+// classify returns the outcome of an attempt that returned err.
+func classify(ctx context.Context, err error) results.Outcome {
 	if err == nil {
 		return results.OK
 	}
 	if ctx.Err() != nil {
 		return results.Canceled
 	}
-	// attempt returns a *PanicError unwrapped; a type assertion, unlike
+	// Run sets a *PanicError unwrapped; a type assertion, unlike
 	// errors.As, costs no allocation on this per-task path.
 	if _, ok := err.(*PanicError); ok {
 		return results.Panic
