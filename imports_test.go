@@ -52,8 +52,9 @@ func TestImportsGoOneWay(t *testing.T) {
 		{module + "/params", []string{module + "/"}},
 		// The lean worker starts fast because it links little: not the
 		// charts, not the HTTP engines, not net (whose cgo resolver would
-		// link it dynamically).
-		{module + "/cmd/concbench-worker", []string{module + "/plots", module + "/workloads/network", module + "/harness", "github.com/valyala/fasthttp", "gonum.org/", "net", "runtime/cgo"}},
+		// link it dynamically), not the strategies (ants starts a pool
+		// with a ticker at init).
+		{module + "/cmd/concbench-worker", []string{module + "/plots", module + "/workloads/network", module + "/harness", module + "/process", module + "/strategies", "github.com/valyala/fasthttp", "github.com/panjf2000/ants/v2", "github.com/alitto/pond/v2", "gonum.org/", "net", "runtime/cgo"}},
 	} {
 		for _, d := range deps(t, tc.pkg) {
 			for _, f := range tc.forbidden {

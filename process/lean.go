@@ -3,70 +3,20 @@ package process
 import (
 	"context"
 	"errors"
-	"os"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
 
-	"github.com/concbench/concbench/workloads"
+	"github.com/concbench/concbench/internal/worker"
 )
 
 // A lean worker is a binary built from the same source as the parent that
-// links the worker and fewer other packages (no charts, no HTTP engines),
-// so that it starts in a fraction of the time: Go runs every linked
-// package's initialisation before main, and a binary that links the net
-// package with cgo is also linked dynamically. concbench's is
-// cmd/concbench-worker.
-//
-// The parent marks a lean worker by leanEnv, set to the parent's build. A
-// lean worker refuses (a reply that starts with refusal) a parent of
-// another build, since its workloads may differ under the same names, and
-// a workload it does not link; the parent then starts the workers from
-// Command (or its own executable) instead.
-const (
-	leanEnv = "CONCBENCH_LEAN"
-	refusal = "lean worker refuses: "
-)
-
-// errRefused is a lean worker's refusal, read from its reply.
-var errRefused = errors.New("lean worker refused")
-
-// build identifies the source and toolchain this binary was built from:
-// the module's version and checksum, and its VCS revision, time and
-// whether the tree was modified. Two binaries of one `go build` or
-// `go install` of a module agree; so, unavoidably, do two builds of one
-// modified tree at the same revision.
-var build = sync.OnceValue(func() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
-	}
-	id := []string{bi.GoVersion, bi.Main.Path, bi.Main.Version, bi.Main.Sum}
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision", "vcs.time", "vcs.modified":
-			id = append(id, s.Key+"="+s.Value)
-		}
-	}
-	return strings.Join(id, " ")
-})
-
-// leanRefusal returns why this process, started as a lean worker, does
-// not serve spec ("" if it does or is not a lean worker).
-func leanRefusal(spec workloads.Spec) string {
-	parent, lean := os.LookupEnv(leanEnv)
-	switch {
-	case !lean:
-		return ""
-	case parent != build():
-		return refusal + "built from " + build() + ", the parent from " + parent
-	}
-	if _, ok := workloads.Lookup(spec.Name); !ok {
-		return refusal + "it does not link workload " + spec.Name
-	}
-	return ""
-}
+// links the worker (internal/worker) and fewer other packages (no
+// strategies, no charts, no HTTP engines), so that it starts in a fraction
+// of the time: Go runs every linked package's initialisation before main,
+// and a binary that links the net package with cgo is also linked
+// dynamically. concbench's is cmd/concbench-worker. A lean worker refuses
+// a parent of another build, and a workload it does not link.
 
 // lean is what UseLean set: the lean worker of the strategies built from
 // the registry.
@@ -118,7 +68,7 @@ func (p Process) startAll(ctx context.Context, n int, stats *ChildStats) ([]*pro
 		key := leanKey(p.Lean, p.Spec.Name)
 		if _, no := refused.Load(key); !no {
 			l := p
-			l.Command, l.leanBuild = p.Lean, build()
+			l.Command, l.leanBuild = p.Lean, worker.Build()
 			procs, errs := l.startEach(ctx, n)
 			err := firstOf(errs)
 			if err == nil || ctx.Err() != nil {
@@ -132,7 +82,7 @@ func (p Process) startAll(ctx context.Context, n int, stats *ChildStats) ([]*pro
 			killAll(procs, &lost)
 			stats.UserCPU += lost.UserCPU
 			stats.SysCPU += lost.SysCPU
-			if errors.Is(err, errRefused) {
+			if errors.Is(err, worker.ErrRefused) {
 				refused.Store(key, true)
 			}
 		}

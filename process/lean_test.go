@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/concbench/concbench/internal/worker"
 	"github.com/concbench/concbench/params"
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/strategies"
@@ -21,11 +22,11 @@ import (
 func init() {
 	workloads.Register(workloads.Definition{Name: "where", New: func(workloads.Config) (workloads.Doer, error) {
 		return workloads.DoerFunc(func(context.Context, int) (int64, error) {
-			_, lean := os.LookupEnv(leanEnv)
+			_, lean := os.LookupEnv(worker.LeanEnv)
 			return int64(os.Getpid())*2 + int64(btoi(lean)), nil
 		}), nil
 	}})
-	if _, lean := os.LookupEnv(leanEnv); !lean {
+	if _, lean := os.LookupEnv(worker.LeanEnv); !lean {
 		workloads.Register(workloads.Definition{Name: "full-only", New: func(workloads.Config) (workloads.Doer, error) {
 			return workloads.DoerFunc(func(context.Context, int) (int64, error) { return int64(os.Getpid()) * 2, nil }), nil
 		}})
@@ -60,7 +61,7 @@ func TestLeanWorker(t *testing.T) {
 		execs    int  // lean workers started over two runs of 2 workers
 	}{
 		{"serves", counted(""), "where", true, 4},
-		{"another build", counted(leanEnv + "=other"), "where", false, 2},
+		{"another build", counted(worker.LeanEnv + "=other"), "where", false, 2},
 		{"workload not linked", counted(""), "full-only", false, 2},
 		{"cannot start", []string{"/nonexistent/concbench-worker"}, "where", false, 0},
 	} {

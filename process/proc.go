@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/internal/osproc"
+	"github.com/concbench/concbench/internal/worker"
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/workloads"
 )
@@ -46,9 +47,9 @@ func (p Process) start(ctx context.Context, id int) (*proc, error) {
 		argv = []string{exe}
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(os.Environ(), workerEnv+"=1")
+	cmd.Env = append(os.Environ(), worker.Env+"=1")
 	if p.leanBuild != "" {
-		cmd.Env = append(cmd.Env, leanEnv+"="+p.leanBuild)
+		cmd.Env = append(cmd.Env, worker.LeanEnv+"="+p.leanBuild)
 	}
 	// A worker whose parent dies ends too, so none is orphaned.
 	cmd.SysProcAttr = osproc.ChildAttr()
@@ -75,11 +76,11 @@ func (p Process) start(ctx context.Context, id int) (*proc, error) {
 	ready := make(chan error, 1)
 	silent := false // no answer within the timeout
 	go func() {
-		werr := writeHello(w.in, hello{Version: protoVersion, Spec: p.spec(), PerProcess: p.perProcess(), ID: id})
+		werr := worker.WriteHello(w.in, worker.Hello{Version: worker.Version, Spec: p.spec(), PerProcess: p.perProcess(), ID: id})
 		// Read the answer even if writing failed: a worker that refuses
 		// (or is not a worker at all) may exit before reading everything,
 		// and what it said is the better message.
-		rerr := readReply(w.out)
+		rerr := worker.ReadReply(w.out)
 		if rerr != nil && werr != nil && (errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF)) {
 			rerr = werr
 		}
@@ -99,7 +100,7 @@ func (p Process) start(ctx context.Context, id int) (*proc, error) {
 	if err != nil {
 		w.kill()
 		werr := w.cmd.Wait()
-		if silent || errors.Is(err, errBadMagic) || werr == nil {
+		if silent || errors.Is(err, worker.ErrBadMagic) || werr == nil {
 			// It ran as something else (a test suite, a main) instead.
 			return nil, fmt.Errorf("worker %d did not answer: %s (%v%s)", id, ServeHint, firstErr(err, werr), w.stderr.suffix())
 		}
@@ -252,13 +253,12 @@ func (w *proc) send(d *dispatch, i int) {
 	w.mu.Lock()
 	w.inflight[i] = time.Since(d.t0)
 	w.mu.Unlock()
-	w.in.WriteByte(frameTask)
-	writeUvarint(w.in, uint64(i))
+	worker.WriteTask(w.in, i)
 }
 
 // receive reads and records one answer.
 func (w *proc) receive(d *dispatch) error {
-	i, s, err := readResult(w.out)
+	i, s, err := worker.ReadResult(w.out)
 	if err != nil {
 		return err
 	}

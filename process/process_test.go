@@ -1,11 +1,9 @@
 package process
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -216,87 +214,6 @@ func TestProcessWorkerThatCannotStart(t *testing.T) {
 				t.Errorf("children left: %v", left)
 			}
 		})
-	}
-}
-
-// TestWorkerEndsAtEOF: where no Pdeathsig kills an orphan, its stdin
-// reaching EOF must end it. The worker answers the tasks it was given,
-// then returns (and ServeIfWorker exits), one at a time or several.
-func TestWorkerEndsAtEOF(t *testing.T) {
-	for _, tc := range []struct{ per, tasks int }{{1, 0}, {1, 5}, {3, 0}, {3, 7}} {
-		t.Run(fmt.Sprintf("per=%d/tasks=%d", tc.per, tc.tasks), func(t *testing.T) {
-			pr, pw := io.Pipe()
-			rr, rw := io.Pipe()
-			done := make(chan error, 1)
-			go func() { done <- serveWorker(context.Background(), pr, rw); rw.Close() }()
-			answers := make(chan int, 1)
-			go func() {
-				r := bufio.NewReader(rr)
-				if err := readReply(r); err != nil {
-					t.Error(err)
-				}
-				n := 0
-				for {
-					if _, _, err := readResult(r); err != nil {
-						break
-					}
-					n++
-				}
-				answers <- n
-			}()
-			w := bufio.NewWriter(pw)
-			spec := workloads.Spec{Name: "sleep", Params: params.Values{"durations": "1ms"}}
-			if err := writeHello(w, hello{Version: protoVersion, Spec: spec, PerProcess: tc.per}); err != nil {
-				t.Fatal(err)
-			}
-			for i := range tc.tasks {
-				w.WriteByte(frameTask)
-				writeUvarint(w, uint64(i))
-			}
-			if err := w.Flush(); err != nil {
-				t.Fatal(err)
-			}
-			pw.Close() // the parent is gone: EOF
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("worker returned %v", err)
-				}
-			case <-time.After(10 * time.Second):
-				t.Fatal("worker still serving 10 s after EOF on its stdin")
-			}
-			if n := <-answers; n != tc.tasks {
-				t.Errorf("%d answers to %d tasks", n, tc.tasks)
-			}
-		})
-	}
-}
-
-func TestProtocolVersionMismatch(t *testing.T) {
-	// a parent of another version is refused by the worker, with both versions named
-	pr, pw := io.Pipe()
-	rr, rw := io.Pipe()
-	done := make(chan error, 1)
-	go func() { done <- serveWorker(context.Background(), pr, rw); rw.Close() }()
-	w := bufio.NewWriter(pw)
-	if err := writeHello(w, hello{Version: 2, Spec: workloads.Spec{Name: "cpu", Params: params.Values{"work": "1"}}}); err != nil {
-		t.Fatal(err)
-	}
-	err := readReply(bufio.NewReader(rr))
-	if err == nil || !strings.Contains(err.Error(), "v2") || !strings.Contains(err.Error(), "v1") {
-		t.Errorf("parent got %v", err)
-	}
-	if werr := <-done; werr == nil {
-		t.Error("worker accepted a v2 parent")
-	}
-	pw.Close()
-
-	// a worker answering with another version is refused by the parent
-	var b strings.Builder
-	bw := bufio.NewWriter(&b)
-	writeReply(bw, 9, "")
-	if err := readReply(bufio.NewReader(strings.NewReader(b.String()))); err == nil || !strings.Contains(err.Error(), "v9") {
-		t.Errorf("parent accepted a v9 worker: %v", err)
 	}
 }
 

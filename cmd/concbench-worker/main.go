@@ -1,7 +1,8 @@
 // Command concbench-worker is concbench's lean worker process: the process
-// strategy's worker without the charts, the HTTP engines and the command
-// line, so that it starts in a fraction of the time concbench takes (Go
-// initialises every package a binary links before main runs).
+// strategy's worker without the strategies, the charts, the HTTP engines
+// and the command line, so that it starts in a fraction of the time
+// concbench takes (Go initialises every package a binary links before
+// main runs).
 //
 // concbench run starts its workers from it when it sits beside the
 // concbench binary (go install github.com/concbench/concbench/cmd/...
@@ -15,11 +16,11 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/concbench/concbench/process"
+	"github.com/concbench/concbench/internal/worker"
 )
 
 func main() {
-	process.ServeIfWorker() // as a worker, it never returns
+	worker.ServeIfWorker() // as a worker, it never returns
 	fmt.Fprintln(os.Stderr, "concbench-worker: concbench run starts this binary as its worker processes (--strategies process); it does nothing by hand")
 	os.Exit(2)
 }

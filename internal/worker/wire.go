@@ -1,4 +1,8 @@
-package process
+// Package worker is the worker side of the process strategy, and the
+// protocol it speaks with its parent: what a worker process runs, apart
+// from the strategy (the process package), so that a lean worker binary
+// links neither the strategies nor what they import.
+package worker
 
 import (
 	"bufio"
@@ -26,23 +30,23 @@ import (
 // A side that sees another version refuses the connection with an error
 // naming both versions. A lean worker's error text that starts with
 // "lean worker refuses: " asks the parent to start its workers from
-// another binary (see UseLean).
+// another binary (see process.UseLean).
 const (
-	protoMagic   = "CBWK"
-	protoVersion = 1
+	magic        = "CBWK"
+	Version      = 1 // of the protocol
 	frameTask    = 'T'
 	frameResult  = 'R'
 	maxFrameText = 1 << 20 // longer strings are refused, not allocated
-	// maxPerProcess bounds the slots a hello may ask of a worker, which
+	// MaxPerProcess bounds the slots a hello may ask of a worker, which
 	// starts a goroutine per slot (harness.MaxConcurrency).
-	maxPerProcess = 1 << 20
-	// maxTaskIndex bounds a task index in a frame; plans hold far fewer
+	MaxPerProcess = 1 << 20
+	// MaxTaskIndex bounds a task index in a frame; plans hold far fewer
 	// tasks (harness.MaxTasks), and an int32 fits every platform's int.
-	maxTaskIndex = math.MaxInt32
+	MaxTaskIndex = math.MaxInt32
 )
 
-// hello is what a worker needs to rebuild the tasks.
-type hello struct {
+// Hello is what a worker needs to rebuild the tasks.
+type Hello struct {
 	Version    uint64
 	Spec       workloads.Spec
 	PerProcess int
@@ -72,26 +76,26 @@ func readString(r *bufio.Reader) (string, error) {
 	return string(b), err
 }
 
-// errBadMagic: the other side does not speak the worker protocol.
-var errBadMagic = errors.New("bad magic")
+// ErrBadMagic means the other side does not speak the worker protocol.
+var ErrBadMagic = errors.New("bad magic")
 
 func readMagic(r *bufio.Reader) (uint64, error) {
-	var m [len(protoMagic)]byte
+	var m [len(magic)]byte
 	if _, err := io.ReadFull(r, m[:]); err != nil {
 		return 0, err
 	}
-	if string(m[:]) != protoMagic {
-		return 0, fmt.Errorf("%w %q: not a concbench worker stream", errBadMagic, m[:])
+	if string(m[:]) != magic {
+		return 0, fmt.Errorf("%w %q: not a concbench worker stream", ErrBadMagic, m[:])
 	}
 	return binary.ReadUvarint(r)
 }
 
-func writeHello(w *bufio.Writer, h hello) error {
+func WriteHello(w *bufio.Writer, h Hello) error {
 	spec, err := json.Marshal(h.Spec)
 	if err != nil {
 		return err
 	}
-	w.WriteString(protoMagic)
+	w.WriteString(magic)
 	writeUvarint(w, h.Version)
 	writeString(w, string(spec))
 	writeUvarint(w, uint64(h.PerProcess))
@@ -99,17 +103,17 @@ func writeHello(w *bufio.Writer, h hello) error {
 	return w.Flush()
 }
 
-// readHello reads a hello. A hello of another version is returned with an
+// ReadHello reads a hello. A hello of another version is returned with an
 // error, so the worker can still refuse it politely.
-func readHello(r *bufio.Reader) (hello, error) {
-	var h hello
+func ReadHello(r *bufio.Reader) (Hello, error) {
+	var h Hello
 	v, err := readMagic(r)
 	if err != nil {
 		return h, err
 	}
 	h.Version = v
-	if v != protoVersion {
-		return h, fmt.Errorf("parent speaks worker protocol v%d, this worker speaks v%d", v, protoVersion)
+	if v != Version {
+		return h, fmt.Errorf("parent speaks worker protocol v%d, this worker speaks v%d", v, Version)
 	}
 	spec, err := readString(r)
 	if err != nil {
@@ -122,8 +126,8 @@ func readHello(r *bufio.Reader) (hello, error) {
 	if err != nil {
 		return h, err
 	}
-	if pp > maxPerProcess {
-		return h, fmt.Errorf("%d tasks per process is over the limit of %d", pp, maxPerProcess)
+	if pp > MaxPerProcess {
+		return h, fmt.Errorf("%d tasks per process is over the limit of %d", pp, MaxPerProcess)
 	}
 	id, err := binary.ReadUvarint(r)
 	if id > math.MaxInt32 {
@@ -133,15 +137,16 @@ func readHello(r *bufio.Reader) (hello, error) {
 	return h, err
 }
 
-func writeReply(w *bufio.Writer, version uint64, problem string) error {
-	w.WriteString(protoMagic)
+func WriteReply(w *bufio.Writer, version uint64, problem string) error {
+	w.WriteString(magic)
 	writeUvarint(w, version)
 	writeString(w, problem)
 	return w.Flush()
 }
 
-// readReply returns nil if the worker is ready.
-func readReply(r *bufio.Reader) error {
+// ReadReply returns nil if the worker is ready, an error wrapping
+// ErrRefused if it is a lean worker that refuses.
+func ReadReply(r *bufio.Reader) error {
 	v, err := readMagic(r)
 	if err != nil {
 		return err
@@ -151,18 +156,18 @@ func readReply(r *bufio.Reader) error {
 		return err
 	}
 	if rest, ok := strings.CutPrefix(problem, refusal); ok {
-		return fmt.Errorf("%w: %s", errRefused, rest)
+		return fmt.Errorf("%w: %s", ErrRefused, rest)
 	}
 	if problem != "" {
 		return errors.New(problem)
 	}
-	if v != protoVersion {
-		return fmt.Errorf("worker speaks protocol v%d, this parent speaks v%d", v, protoVersion)
+	if v != Version {
+		return fmt.Errorf("worker speaks protocol v%d, this parent speaks v%d", v, Version)
 	}
 	return nil
 }
 
-func writeResult(w *bufio.Writer, i int, s *results.Sample) {
+func WriteResult(w *bufio.Writer, i int, s *results.Sample) {
 	w.WriteByte(frameResult)
 	writeUvarint(w, uint64(i))
 	writeUvarint(w, uint64(max(s.Service, 0)))
@@ -177,8 +182,8 @@ func writeResult(w *bufio.Writer, i int, s *results.Sample) {
 	writeString(w, s.Err.Error())
 }
 
-// readResult reads one result frame; Start and Due are left to the parent.
-func readResult(r *bufio.Reader) (int, results.Sample, error) {
+// ReadResult reads one result frame; Start and Due are left to the parent.
+func ReadResult(r *bufio.Reader) (int, results.Sample, error) {
 	var s results.Sample
 	t, err := r.ReadByte()
 	if err != nil {
@@ -212,7 +217,7 @@ func readResult(r *bufio.Reader) (int, results.Sample, error) {
 	// (a service time of -292 years); an unknown outcome would be counted
 	// nowhere. A worker never sends either: it is not a worker.
 	switch {
-	case x[0] > maxTaskIndex:
+	case x[0] > MaxTaskIndex:
 		return 0, s, fmt.Errorf("result for task %d, past any task index", x[0])
 	case x[1] > math.MaxInt64, x[2] > math.MaxInt32, x[3] > math.MaxInt64:
 		return 0, s, fmt.Errorf("result for task %d with a figure out of range", x[0])
@@ -221,4 +226,10 @@ func readResult(r *bufio.Reader) (int, results.Sample, error) {
 	}
 	s.Service, s.Attempts, s.Bytes, s.Outcome = time.Duration(x[1]), int32(x[2]), int64(x[3]), results.Outcome(o)
 	return int(x[0]), s, nil
+}
+
+// WriteTask writes a task frame: run task i.
+func WriteTask(w *bufio.Writer, i int) {
+	w.WriteByte(frameTask)
+	writeUvarint(w, uint64(i))
 }

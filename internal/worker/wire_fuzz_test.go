@@ -1,4 +1,4 @@
-package process
+package worker
 
 import (
 	"bufio"
@@ -19,12 +19,12 @@ import (
 func FuzzFrames(f *testing.F) {
 	var hi, reply, frames bytes.Buffer
 	w := bufio.NewWriter(&hi)
-	writeHello(w, hello{Version: protoVersion, Spec: workloads.Spec{Name: "sleep", Seed: 1}, PerProcess: 4, ID: 2})
+	WriteHello(w, Hello{Version: Version, Spec: workloads.Spec{Name: "sleep", Seed: 1}, PerProcess: 4, ID: 2})
 	w = bufio.NewWriter(&reply)
-	writeReply(w, protoVersion, "")
+	WriteReply(w, Version, "")
 	w = bufio.NewWriter(&frames)
-	writeResult(w, 7, &results.Sample{Service: time.Millisecond, Attempts: 2, Bytes: 10, Outcome: results.OK})
-	writeResult(w, 8, &results.Sample{Outcome: results.Error, Err: &workloads.KindError{Kind: "timeout", Msg: "too slow"}})
+	WriteResult(w, 7, &results.Sample{Service: time.Millisecond, Attempts: 2, Bytes: 10, Outcome: results.OK})
+	WriteResult(w, 8, &results.Sample{Outcome: results.Error, Err: &workloads.KindError{Kind: "timeout", Msg: "too slow"}})
 	w.WriteByte(frameTask)
 	writeUvarint(w, 9)
 	w.Flush()
@@ -34,12 +34,12 @@ func FuzzFrames(f *testing.F) {
 	f.Add([]byte("CBWK\x09\x05v9 no"))
 	f.Add([]byte("R\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\x00\x00\x00\x09\x00"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if h, err := readHello(bufio.NewReader(bytes.NewReader(b))); err == nil {
-			if h.PerProcess < 0 || h.PerProcess > maxPerProcess || h.ID < 0 {
+		if h, err := ReadHello(bufio.NewReader(bytes.NewReader(b))); err == nil {
+			if h.PerProcess < 0 || h.PerProcess > MaxPerProcess || h.ID < 0 {
 				t.Errorf("hello accepted with %d per process, id %d", h.PerProcess, h.ID)
 			}
 		}
-		readReply(bufio.NewReader(bytes.NewReader(b)))
+		ReadReply(bufio.NewReader(bytes.NewReader(b)))
 		for _, side := range []string{"worker", "parent"} {
 			r := bufio.NewReader(bytes.NewReader(b))
 			for n := 0; n <= len(b); n++ { // each frame takes a byte at least
@@ -49,12 +49,12 @@ func FuzzFrames(f *testing.F) {
 				if side == "worker" {
 					i, err = readTask(r)
 				} else {
-					i, s, err = readResult(r)
+					i, s, err = ReadResult(r)
 				}
 				if err != nil {
 					break
 				}
-				if i < 0 || i > maxTaskIndex || s.Service < 0 || s.Attempts < 0 || s.Bytes < 0 || s.Outcome > results.Dropped {
+				if i < 0 || i > MaxTaskIndex || s.Service < 0 || s.Attempts < 0 || s.Bytes < 0 || s.Outcome > results.Dropped {
 					t.Fatalf("%s accepted task %d with %+v", side, i, s)
 				}
 				if s.Err != nil && !errors.As(s.Err, new(*workloads.KindError)) {

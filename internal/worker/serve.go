@@ -1,0 +1,179 @@
+package worker
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/concbench/concbench/internal/osproc"
+	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/workloads"
+)
+
+// Env marks a process started by the process strategy as one of its
+// workers: its value is "1".
+const Env = "CONCBENCH_WORKER"
+
+// IsWorker reports whether the parent started this process as a worker
+// (whether or not it serves as one).
+func IsWorker() bool { return os.Getenv(Env) == "1" }
+
+// ServeIfWorker turns this process into a worker and exits if the parent
+// started it as one; otherwise it returns at once (process.ServeIfWorker
+// is the same).
+func ServeIfWorker() {
+	if !IsWorker() {
+		return
+	}
+	// SIGINT reaches workers from a terminal's Ctrl-C as well as from the
+	// parent: it cancels the running tasks, whose results still go back.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// An orphan ends: killed by the kernel where it has Pdeathsig, else
+	// when it notices; and its stdin reaches EOF, which ends serveWorker.
+	unwatch := osproc.ExitWithParent()
+	err := serveWorker(ctx, os.Stdin, os.Stdout)
+	unwatch()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "concbench worker: %v\n", err)
+		os.Exit(2)
+	}
+	os.Exit(0)
+}
+
+// serveWorker answers one parent: handshake, then tasks until EOF. It
+// blocks until every received task has been answered.
+func serveWorker(ctx context.Context, in io.Reader, out io.Writer) error {
+	r := bufio.NewReader(in)
+	w := bufio.NewWriter(out)
+	h, err := ReadHello(r)
+	if err != nil {
+		if h.Version != 0 {
+			WriteReply(w, Version, err.Error())
+		}
+		return fmt.Errorf("handshake: %w", err)
+	}
+	if why := leanRefusal(h.Spec); why != "" {
+		WriteReply(w, Version, why)
+		return errors.New(why)
+	}
+	task, err := workloads.New(h.Spec)
+	if err != nil {
+		WriteReply(w, Version, "worker cannot build the workload: "+err.Error())
+		return err
+	}
+	defer task.Close()
+	if err := WriteReply(w, Version, ""); err != nil {
+		return err
+	}
+	if h.PerProcess <= 1 {
+		return serveOneAtATime(ctx, r, w, task, h.Spec.CrashAt)
+	}
+
+	type done struct {
+		i int
+		s results.Sample
+	}
+	tasks := make(chan int)
+	t0 := time.Now()
+	answers := make(chan done, max(h.PerProcess, 1))
+	var wg sync.WaitGroup
+	for range max(h.PerProcess, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range tasks {
+				crashIf(h.Spec.CrashAt, i)
+				answers <- done{i, task.Run(ctx, i, t0)}
+			}
+		}()
+	}
+	writeDone := make(chan error, 1)
+	go func() {
+		var werr error
+		for a := range answers {
+			WriteResult(w, a.i, &a.s)
+			if len(answers) == 0 { // batch while more answers wait
+				werr = errors.Join(werr, w.Flush())
+			}
+		}
+		writeDone <- errors.Join(werr, w.Flush())
+	}()
+
+	var readErr error
+	for {
+		i, err := readTask(r)
+		if err != nil {
+			if err != io.EOF {
+				readErr = err
+			}
+			break
+		}
+		tasks <- i
+	}
+	close(tasks)
+	wg.Wait()
+	close(answers)
+	return errors.Join(readErr, <-writeDone)
+}
+
+// serveOneAtATime runs tasks on the calling goroutine, one after another.
+// With one task in flight there is nothing to overlap, and every goroutine
+// hop saved is a thread wake-up that would steal CPU from the other
+// workers on a machine they share.
+func serveOneAtATime(ctx context.Context, r *bufio.Reader, w *bufio.Writer, task *workloads.Task, crashAt []int) error {
+	t0 := time.Now()
+	for {
+		i, err := readTask(r)
+		if err == io.EOF {
+			return w.Flush()
+		}
+		if err != nil {
+			return err
+		}
+		crashIf(crashAt, i)
+		s := task.Run(ctx, i, t0)
+		WriteResult(w, i, &s)
+		if r.Buffered() == 0 { // the parent waits for this answer
+			if err := w.Flush(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// readTask reads one task frame; io.EOF means the parent sent its last.
+func readTask(r *bufio.Reader) (int, error) {
+	t, err := r.ReadByte()
+	if err != nil {
+		return 0, err
+	}
+	if t != frameTask {
+		return 0, fmt.Errorf("unexpected frame type %q from parent", t)
+	}
+	i, err := binary.ReadUvarint(r)
+	if err != nil {
+		return 0, fmt.Errorf("task frame: %w", err)
+	}
+	if i > MaxTaskIndex {
+		return 0, fmt.Errorf("task frame: index %d past any task", i)
+	}
+	return int(i), nil
+}
+
+// crashIf kills this worker process, as a fault injection, when task i
+// is one of crashAt.
+func crashIf(crashAt []int, i int) {
+	if slices.Contains(crashAt, i) {
+		osproc.KillSelf()
+	}
+}
