@@ -185,6 +185,10 @@ func (c *cellRun) summary1(m measured, round, order int) results.Summary {
 	if plan.OpenLoop() {
 		s.OpenLoop = openLoop(plan, m)
 		s.IdealSeconds, s.Efficiency = nil, nil
+		for i := range s.Repetitions {
+			p99 := s.OpenLoop.Corrected.P99
+			s.Repetitions[i].CorrectedP99Seconds = &p99
+		}
 	}
 	if c.countOpt.Timeline {
 		s.Timeline = m.Tally.Timeline

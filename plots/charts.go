@@ -13,7 +13,19 @@ import (
 type chart struct {
 	name    string // file name without extension
 	caption string // one line saying what it shows
-	panels  []*panel
+	// title, for a chart of several panels, names the workload once
+	// above them all, the panels' own titles saying only what each
+	// shows: repeated over three panels it ran past the last one's edge.
+	title  string
+	panels []*panel
+}
+
+// heading is the chart's title as listed: its own, or its first panel's.
+func (c chart) heading() string {
+	if c.title != "" {
+		return c.title
+	}
+	return c.panels[0].Title.Text
 }
 
 // Skip is a chart that the data could not support, and why.

@@ -8,6 +8,7 @@ import (
 	"github.com/concbench/concbench/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
 )
 
 // legend returns the legend labels of a panel.
@@ -202,5 +203,62 @@ func TestTitlesAreBrief(t *testing.T) {
 	}
 	if got := briefTitle(&results.Summary{Workload: "sleep", Params: map[string]string{"latency": "1ms"}}); got != "sleep latency=1ms" {
 		t.Errorf("short title %q", got)
+	}
+}
+
+// TestPanelTitlesFit: a chart of several panels names the workload once,
+// above them all, and each panel's title fits its panel: with the
+// workload's title on each of three panels the last one ran past the
+// image's edge ("OS threads adde").
+func TestPanelTitlesFit(t *testing.T) {
+	doc := fixture(all)
+	for i := range doc.Runs { // the threads panel: a third one
+		at, peak := 4, 4+i
+		doc.Runs[i].Memory.ThreadsAtStart, doc.Runs[i].Memory.PeakThreads = &at, &peak
+	}
+	g := group{title: strings.Repeat("w", maxTitle), runs: ptrs(doc.Runs), procs: 2}
+	w, _ := Options{}.size()
+	for _, tc := range []struct {
+		name   string
+		build  func(group) (chart, string)
+		panels int
+	}{{"memory", memoryChart, 3}, {"over time", timelineChart, 2}} {
+		c, why := tc.build(g)
+		if why != "" {
+			t.Fatalf("%s: %s", tc.name, why)
+		}
+		if len(c.panels) != tc.panels || !strings.HasPrefix(c.heading(), g.title) {
+			t.Errorf("%s: %d panels, title %q; want %d, the workload's", tc.name, len(c.panels), c.heading(), tc.panels)
+		}
+		for _, p := range c.panels {
+			if width := p.Title.TextStyle.Width(p.Title.Text); strings.Contains(p.Title.Text, g.title) || width > w/vg.Length(len(c.panels)) {
+				t.Errorf("%s: panel title %q (%.0f of the panel's %.0f points)", tc.name, p.Title.Text, width, w/vg.Length(len(c.panels)))
+			}
+		}
+	}
+}
+
+// TestLinearAxesHaveEnoughLabels: gonum's default labels 0 and 25ms only
+// on an axis to 28ms; every linear axis gets at least minLabels.
+func TestLinearAxesHaveEnoughLabels(t *testing.T) {
+	for _, tc := range []struct {
+		label    string
+		min, max float64
+		want     []string
+	}{
+		{"latency (s)", 0, 0.028, []string{"0ms", "5ms", "10ms", "15ms", "20ms", "25ms"}},
+		{"throughput (tasks/s)", 0, 2600, []string{"0", "500", "1k", "1.5k", "2k", "2.5k"}},
+		{"peak goroutines", 0, 3.2, []string{"0", "1", "2", "3"}},
+	} {
+		p := newPlot("t", "x", tc.label)
+		var got []string
+		for _, tk := range p.Y.Tick.Marker.Ticks(tc.min, tc.max) {
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			}
+		}
+		if len(got) < minLabels || !slices.Equal(got, tc.want) {
+			t.Errorf("%s on [%v, %v]: labels %v, want %v", tc.label, tc.min, tc.max, got, tc.want)
+		}
 	}
 }

@@ -61,7 +61,7 @@ func Render(ctx context.Context, doc *results.Document, dir string, opt Options)
 		}); err != nil {
 			return err
 		}
-		written = append(written, Chart{File: file, Title: c.panels[0].Title.Text, Caption: c.caption})
+		written = append(written, Chart{File: file, Title: c.heading(), Caption: c.caption})
 		return nil
 	}
 	gs := bySwept(results.Groups(doc.Runs))
@@ -140,6 +140,13 @@ func (c chart) encode(o Options) (data []byte, err error) {
 		canvas = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))}
 	}
 	dc := draw.New(canvas)
+	if c.title != "" {
+		sty := c.panels[0].Title.TextStyle
+		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+		pad := vg.Points(6)
+		dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y - pad}, c.title)
+		dc = draw.Crop(dc, 0, 0, 0, -(sty.Height(c.title) + 2*pad))
+	}
 	if len(c.panels) == 1 {
 		c.panels[0].Draw(dc)
 	} else {

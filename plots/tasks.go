@@ -83,7 +83,7 @@ func memoryChart(g group) (chart, string) {
 	if !ok {
 		return chart{}, "needs two or more task counts"
 	}
-	rss := newPlot(g.title+": peak RSS", "tasks", "peak RSS (MiB)")
+	rss := newPlot("peak RSS", "tasks", "peak RSS (MiB)")
 	lines := byTasks(g.runs, func(r *results.Summary) (point, bool) {
 		b, ok := results.Known(r.Memory.PeakRSSBytes)
 		return point{y: b / (1 << 20)}, ok && b > 0
@@ -105,7 +105,7 @@ func memoryChart(g group) (chart, string) {
 		}
 		addReference(rss, s.style+" workers (sum)", s.style, xys)
 	}
-	gor := newPlot(g.title+": peak goroutines", "tasks", "peak goroutines (harness process)")
+	gor := newPlot("peak goroutines", "tasks", "peak goroutines (harness process)")
 	glines := byTasks(g.runs, func(r *results.Summary) (point, bool) {
 		return point{y: float64(r.Memory.PeakGoroutines)}, r.Memory.PeakGoroutines > 0
 	})
@@ -121,7 +121,7 @@ func memoryChart(g group) (chart, string) {
 		return point{y: float64(n)}, ok
 	})
 	if len(tlines) > 0 {
-		thr := newPlot(g.title+": OS threads added", "tasks", "peak OS threads minus those at the start")
+		thr := newPlot("OS threads added", "tasks", "peak OS threads minus those at the start")
 		for _, s := range tlines {
 			addSeries(thr, s)
 		}
@@ -137,5 +137,5 @@ func memoryChart(g group) (chart, string) {
 	scaleAxis(&gor.Y, allY(glines))
 	headroom(&rss.Y)
 	headroom(&gor.Y)
-	return chart{name: "memory-vs-tasks", caption: caption, panels: panels}, ""
+	return chart{name: "memory-vs-tasks", title: g.title + ": memory as the task count grows", caption: caption, panels: panels}, ""
 }

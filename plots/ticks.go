@@ -42,6 +42,9 @@ func (r readable) Ticks(min, max float64) []plot.Tick {
 		inner = plot.LogTicks{Prec: -1}
 	}
 	ts := inner.Ticks(min, max)
+	if !log && labelled(ts) < minLabels {
+		ts = linearTicks(min, max)
+	}
 	out := ts[:0]
 	scale, unit := 1.0, ""
 	if r.seconds {
@@ -100,4 +103,50 @@ func number(x float64) string {
 		x = math.Round(x*p) / p
 	}
 	return strconv.FormatFloat(x, 'f', -1, 64) + suffix
+}
+
+// minLabels is the fewest labelled ticks a linear axis gets: gonum's
+// default aims at three and can give two (0 and 25ms on an axis to 28ms),
+// too few to read a bar's value from.
+const minLabels = 4
+
+func labelled(ts []plot.Tick) int {
+	n := 0
+	for _, t := range ts {
+		if t.Label != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// linearTicks puts labelled ticks on [min, max] at a round step (1, 2,
+// 2.5 or 5 times a power of ten) giving minLabels to 8 of them, with an
+// unlabelled one halfway between each.
+func linearTicks(min, max float64) []plot.Tick {
+	span := max - min
+	if !(span > 0) || math.IsInf(span, 0) {
+		return plot.DefaultTicks{}.Ticks(min, max)
+	}
+	mag := math.Pow(10, math.Floor(math.Log10(span/minLabels)))
+	step := 10 * mag
+	for _, m := range []float64{5, 2.5, 2, 1} {
+		if span/(m*mag) >= minLabels-1 {
+			step = m * mag
+			break
+		}
+	}
+	var ts []plot.Tick
+	for k := math.Ceil(min / (step / 2)); k*step/2 <= max+step*1e-9; k++ {
+		v := k * step / 2
+		if math.Abs(v) < step*1e-9 {
+			v = 0
+		}
+		t := plot.Tick{Value: v}
+		if math.Mod(k, 2) == 0 {
+			t.Label = "x" // written by Ticks, in the axis's unit
+		}
+		ts = append(ts, t)
+	}
+	return ts
 }

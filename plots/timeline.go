@@ -27,7 +27,7 @@ func timelineChart(g group) (chart, string) {
 		return chart{}, "needs a duration-mode or open-loop run (--duration or --rate) of two or more intervals"
 	}
 	kind := picks[0].TimelineLatency
-	tput := newPlot(g.title+": throughput over time", "time since start (s)", "tasks completed per second")
+	tput := newPlot("throughput over time", "time since start (s)", "tasks completed per second")
 	// The left panel's title names the workload: two long titles side by
 	// side would run into each other.
 	lat := newPlot("p99 latency over time", "time since start (s)", fmt.Sprintf("p99 %s latency (s)", kind))
@@ -82,6 +82,7 @@ func timelineChart(g group) (chart, string) {
 	headroom(&lat.Y)
 	return chart{
 		name:    "over-time",
+		title:   g.title + ": over the run",
 		caption: fmt.Sprintf("Tasks completed per second (left) and p99 %s latency (right) in each interval of the run, per strategy.%s", kind, cond(dropped, " The last interval, cut short by the run's end, is left out.", "")),
 		panels:  []*panel{tput, lat},
 	}, ""

@@ -87,6 +87,9 @@ type Repetition struct {
 	P50Seconds     *float64 `json:"p50_seconds,omitempty"`
 	PeakGoroutines int      `json:"peak_goroutines,omitempty"`
 	PeakThreads    *int     `json:"peak_threads,omitempty"` // the process's, as Memory.PeakThreads
+	// CorrectedP99Seconds is an open-loop run's corrected p99 (end minus
+	// due time), which its verdict compares. Added to v2.
+	CorrectedP99Seconds *float64 `json:"corrected_p99_seconds,omitempty"`
 	// Round is the round of an interleaved plan the run belonged to
 	// (round r runs every cell once, in an order that rotates), Order its
 	// place among all the recorded runs of the plan (1-based) and

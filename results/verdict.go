@@ -15,8 +15,11 @@ import (
 // smallest concurrency that came close. Best and RunnerUp name cells as
 // "strategy conc=C".
 type Verdict struct {
-	Scope    string // the cells compared: "tasks=500", "duration=10s", "rate=200/s tasks=1000", "latency=5ms tasks=100"
-	Metric   string // what "best" means: wall (fixed task counts) or throughput
+	Scope string // the cells compared: "tasks=500", "duration=10s", "rate=200/s tasks=1000", "latency=5ms tasks=100"
+	// Metric is what "best" means: wall (fixed task counts), throughput,
+	// or, in open loop where two or more cells kept up with the asked
+	// rate (throughput within 5% of the best), corrected p99 among those.
+	Metric   string
 	Best     string
 	RunnerUp string // "" when the group has one cell
 	// Ratio is how much better Best is than RunnerUp (≥ 1: wall times
@@ -102,6 +105,34 @@ func verdict(cells []*Summary) Verdict {
 		score = func(s *Summary) float64 { return -s.WallSeconds }
 		rep = func(r Repetition) (float64, bool) { return r.WallSeconds, true }
 	}
+	top := 0.0
+	for _, s := range cells {
+		top = math.Max(top, s.ThroughputPerS)
+	}
+	kept := func(s *Summary) bool { return s.ThroughputPerS >= (1-nearBest)*top }
+	n := 0
+	for _, s := range cells {
+		if kept(s) {
+			n++
+		}
+	}
+	if cells[0].OpenLoop != nil && n >= 2 {
+		// Cells that all served the asked rate tie on throughput: what
+		// tells them apart is what a user waited.
+		v.Metric = "corrected p99"
+		score = func(s *Summary) float64 {
+			if !kept(s) {
+				return math.Inf(-1)
+			}
+			return -s.OpenLoop.Corrected.P99
+		}
+		rep = func(r Repetition) (float64, bool) {
+			if r.CorrectedP99Seconds == nil {
+				return 0, false
+			}
+			return *r.CorrectedP99Seconds, true
+		}
+	}
 	best, second := -1, -1
 	for i, s := range cells {
 		switch {
@@ -118,20 +149,19 @@ func verdict(cells []*Summary) Verdict {
 		if b.WallCI != nil && r.WallCI != nil && b.WallCI.Lo > 0 {
 			v.Lo, v.Hi, v.Level = r.WallCI.Lo/b.WallCI.Hi, r.WallCI.Hi/b.WallCI.Lo, b.WallCI.Level*r.WallCI.Level
 		}
+	} else if v.Metric == "corrected p99" && kept(r) {
+		if b.OpenLoop.Corrected.P99 > 0 {
+			v.Ratio = r.OpenLoop.Corrected.P99 / b.OpenLoop.Corrected.P99
+		}
 	} else if r.ThroughputPerS > 0 {
 		v.Ratio = b.ThroughputPerS / r.ThroughputPerS
 	}
 	v.Significant = true
-	if len(b.Repetitions) > 1 && len(r.Repetitions) > 1 {
-		xs, ys := values(b, rep), values(r, rep)
+	if xs, ys := values(b, rep), values(r, rep); len(xs) > 1 && len(ys) > 1 {
 		c := benchmath.AssumeNothing.Compare(benchmath.NewSample(xs, &benchmath.DefaultThresholds), benchmath.NewSample(ys, &benchmath.DefaultThresholds))
 		v.Tested, v.Significant = true, c.P < c.Alpha
 	}
 
-	top := 0.0
-	for _, s := range cells {
-		top = math.Max(top, s.ThroughputPerS)
-	}
 	var small *Summary
 	for _, s := range cells {
 		if s.ThroughputPerS >= (1-nearBest)*top && (small == nil || s.Concurrency < small.Concurrency) {
@@ -152,8 +182,11 @@ func (v Verdict) String() string {
 		fmt.Fprintf(&b, "no significant difference between %s and %s (%s)", v.Best, v.RunnerUp, v.Metric)
 	} else {
 		what := "fastest"
-		if v.Metric == "throughput" {
+		switch v.Metric {
+		case "throughput":
 			what = "the highest throughput"
+		case "corrected p99":
+			what = "the lowest corrected p99 of those that kept up with the rate"
 		}
 		fmt.Fprintf(&b, "best: %s (%s), %sx ahead of %s", v.Best, what, sig(v.Ratio), v.RunnerUp)
 		if v.Level > 0 {

@@ -17,6 +17,18 @@ func cell(strategy string, conc int, wall, rss float64, reps ...float64) Summary
 	return s
 }
 
+// open makes c an open-loop cell at 1000/s that achieved tput with
+// corrected p99 (and one per repetition, if given).
+func open(c Summary, tput, p99 float64, reps ...float64) Summary {
+	c.OpenLoop = &OpenLoop{RateAsked: 1000, Corrected: Percentiles{P99: p99}}
+	c.ThroughputPerS, c.DurationSeconds = tput, 5
+	c.Repetitions = nil
+	for _, r := range reps {
+		c.Repetitions = append(c.Repetitions, Repetition{ThroughputPerS: tput, CorrectedP99Seconds: &r})
+	}
+	return c
+}
+
 func TestVerdicts(t *testing.T) {
 	for _, c := range []struct {
 		name string
@@ -33,6 +45,22 @@ func TestVerdicts(t *testing.T) {
 			cell("pool", 10, 0.100, 0, 0.100, 0.110, 0.090, 0.105, 0.095, 0.100),
 			cell("semaphore", 10, 0.101, 0, 0.101, 0.111, 0.091, 0.104, 0.096, 0.099)},
 			[]string{"no significant difference between pool conc=10 and semaphore conc=10 (wall)"}},
+		// In open loop the cells that kept up with the rate tie on
+		// throughput; the lowest corrected p99 among them wins, and one
+		// that fell behind is not compared on latency.
+		{"open loop, by corrected p99", []Summary{
+			open(cell("pool", 50, 1, 0), 1000, 0.004),
+			open(cell("semaphore", 50, 1, 0), 990, 0.002),
+			open(cell("pool", 5, 1, 0), 600, 0.0001)},
+			[]string{"best: semaphore conc=50 (the lowest corrected p99 of those that kept up with the rate), 2.00x ahead of pool conc=50"}},
+		{"open loop, tested on corrected p99", []Summary{
+			open(cell("pool", 50, 1, 0), 1000, 0.004, 0.004, 0.0041, 0.0039, 0.0042, 0.004, 0.0038),
+			open(cell("semaphore", 50, 1, 0), 1000, 0.002, 0.002, 0.0021, 0.0019, 0.0022, 0.002, 0.0018)},
+			[]string{"best: semaphore conc=50 (the lowest corrected p99", "2.00x ahead of pool conc=50"}},
+		{"open loop, one kept up", []Summary{
+			open(cell("pool", 50, 1, 0), 1000, 0.004),
+			open(cell("pool", 5, 1, 0), 500, 0.0001)},
+			[]string{"best: pool conc=50 (the highest throughput), 2.00x ahead of pool conc=5"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			vs := Verdicts(c.runs)
