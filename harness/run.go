@@ -36,6 +36,7 @@ type Run struct {
 	Pacer    *strategies.PacerStats // open-loop runs
 	Start    time.Time              // the wall clock at the run's start (t0)
 	CPU      time.Duration          // this process's CPU time over the run; negative when unknown
+	HostBusy *float64               // the share of the host's CPUs busy over the run; nil when unknown
 }
 
 // Once runs the n tasks of task under strat one time. It blocks until the
@@ -115,6 +116,7 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 		}
 	}
 	cpu0, cpuOK := processCPU()
+	busy0, total0, hostOK := hostCPU()
 	begin := time.Now()
 	t0 := begin
 	src.Start(t0)
@@ -157,6 +159,10 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 	r := Run{Wall: end.Sub(t0), Setup: t0.Sub(begin), Children: children, CPU: -1, Start: t0}
 	if cpu1, ok := processCPU(); ok && cpuOK {
 		r.CPU = cpu1 - cpu0
+	}
+	if busy1, total1, ok := hostCPU(); ok && hostOK && total1 > total0 {
+		share := float64(busy1-busy0) / float64(total1-total0)
+		r.HostBusy = &share
 	}
 	if paced {
 		st := pc.Stats()
@@ -343,6 +349,7 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d tim
 		Processes:        processes(m.Run),
 		Target:           m.target,
 		BytesReceived:    m.Tally.Bytes,
+		HostCPUBusy:      m.HostBusy,
 	}
 	for _, r := range runs {
 		s.Partial = s.Partial || r.partial

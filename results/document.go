@@ -172,6 +172,13 @@ type Summary struct {
 
 	BytesReceived int64 `json:"bytes_received,omitempty"` // network workloads
 
+	// HostCPUBusy is the share of all the host's CPUs that were busy over
+	// the run (everything on it: this process, a target, other programs),
+	// from /proc/stat; absent where the OS does not say. An open-loop
+	// generator on a saturated host releases its arrivals late (Warnings).
+	// Added to v2.
+	HostCPUBusy *float64 `json:"host_cpu_busy,omitempty"`
+
 	// Thresholds are the --threshold checks evaluated on this cell.
 	Thresholds []Check `json:"thresholds,omitempty"`
 

@@ -141,6 +141,9 @@ func mergeCell(parts []Summary, count int) Summary {
 		out.Attempts += s.Attempts
 		out.BytesReceived += s.BytesReceived
 		out.Partial = out.Partial || s.Partial
+		if b := s.HostCPUBusy; b != nil && (out.HostCPUBusy == nil || *b > *out.HostCPUBusy) {
+			out.HostCPUBusy = b // the busiest shard's host
+		}
 		addOutcomes(&out.Outcomes, s.Outcomes)
 		for k, e := range s.Errors {
 			if out.Errors == nil {

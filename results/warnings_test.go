@@ -24,6 +24,17 @@ func TestWarnings(t *testing.T) {
 		{"cpu speedup within the cores", []Summary{{Strategy: "pool", Workload: "cpu", Concurrency: 8, Speedup: x(2.05)}}, nil},
 		{"cpu speedup of worker processes", []Summary{{Strategy: "process", Workload: "cpu", Concurrency: 4, Speedup: x(3), Processes: &Processes{Workers: 4}}}, nil},
 		{"waiting tasks", []Summary{{Strategy: "pool", Workload: "sleep", Concurrency: 8, Speedup: x(7.9)}}, nil},
+		// An open-loop generator at its host's limit: the CPUs saturated
+		// (a single process at 20,000/s beside its target on 2 cores),
+		// or its pacer a millisecond late at p99.
+		{"saturated generator host", []Summary{
+			{Strategy: "pool", Concurrency: 100, OpenLoop: &OpenLoop{}, HostCPUBusy: x(0.5)},
+			{Strategy: "pool", Concurrency: 50, OpenLoop: &OpenLoop{SendLateness: &Percentiles{P99: 0.0014}}, HostCPUBusy: x(0.97)}},
+			[]string{"1 open-loop cells", "pool conc=50: the host's CPUs 97% busy, arrivals released 1.40ms late at p99", "--shard"}},
+		{"late pacer", []Summary{{Strategy: "pool", Concurrency: 100, OpenLoop: &OpenLoop{SendLateness: &Percentiles{P99: 0.0025}}}}, []string{"2.50ms late at p99"}},
+		{"generator within its means", []Summary{
+			{Strategy: "pool", Concurrency: 100, OpenLoop: &OpenLoop{SendLateness: &Percentiles{P99: 0.0002}}, HostCPUBusy: x(0.85)},
+			{Strategy: "pool", Concurrency: 100, HostCPUBusy: x(1)}}, nil}, // closed loop: a busy host is the point
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc := &Document{Environment: Environment{GOMAXPROCS: 2, NumCPU: 4}, Runs: tc.runs}
