@@ -128,7 +128,8 @@ func (t *Task) Run(ctx context.Context, i int, t0 time.Time) results.Sample {
 func (t *Task) RunInto(ctx context.Context, i int, t0 time.Time, s *results.Sample) {
 	// One clock reading (time.Now would take the wall clock too). Service
 	// holds minus the start's reading until the task ends, so that the
-	// deferred recovery needs nothing but s and ctx.
+	// deferred recovery needs nothing but s and ctx, and the time since
+	// t0 is Start+Service+mono().
 	origin, m := since(t0)
 	s.Start, s.Service, s.Bytes, s.Attempts, s.Outcome, s.Err = m-origin, -m, 0, 0, results.NotRun, nil
 	defer recovered(ctx, s)
@@ -138,7 +139,7 @@ func (t *Task) RunInto(ctx context.Context, i int, t0 time.Time, s *results.Samp
 			break
 		}
 		if t.spec.StallFor > 0 {
-			t.stall(ctx, mono()-origin)
+			t.stall(ctx, s.Start+s.Service+mono())
 		}
 		var (
 			n     int64
@@ -156,14 +157,14 @@ func (t *Task) RunInto(ctx context.Context, i int, t0 time.Time, s *results.Samp
 		default:
 			n, err = t.doer.Do(ctx, i)
 		}
+		s.Attempts += int32(sends)
+		s.Bytes += n
 		// A failing call still costs its full latency, so failures are
 		// decided after the work, as they are for a real request that
 		// returns an error.
 		if err == nil && t.failed(i, a) {
 			err = ErrInjected
 		}
-		s.Attempts += int32(sends)
-		s.Bytes += n
 		s.Err = err
 		s.Outcome = classify(ctx, err)
 		if s.Outcome != results.Error && s.Outcome != results.Timeout || a >= t.spec.Retries {
