@@ -235,6 +235,13 @@ func (w *proc) pipelined(ctx context.Context, d *dispatch, slots int) (died bool
 			break
 		}
 		w.send(d, i)
+		// Indices that are all ready at once (a closed loop) go out
+		// together, once the slots are full; from a source whose Next may
+		// wait (a pacer), each goes out before the wait, or it would run
+		// only when the next arrival came, later than its measured start.
+		if d.mayWait && w.in.Flush() != nil {
+			return true
+		}
 	}
 	return w.in.Flush() != nil
 }

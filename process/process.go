@@ -92,7 +92,7 @@ func (p Process) Spawn(ctx context.Context, job *strategies.Job) (ChildStats, er
 	}
 	var wg sync.WaitGroup
 
-	d := &dispatch{job: job, t0: time.Now(), stats: stats}
+	d := &dispatch{job: job, t0: time.Now(), stats: stats, mayWait: mayWait(job.Source)}
 	if job.Ready != nil {
 		d.t0 = job.Ready()
 	}
@@ -111,6 +111,7 @@ func (p Process) Spawn(ctx context.Context, job *strategies.Job) (ChildStats, er
 // dispatch is the state the workers of one run share.
 type dispatch struct {
 	job       *strategies.Job
+	mayWait   bool // job.Next may block until a task is due
 	t0        time.Time
 	exhausted atomic.Bool  // the source said no more
 	last      atomic.Int64 // offset from t0 of the latest answer, in ns
@@ -128,6 +129,16 @@ func (d *dispatch) record(i int, s results.Sample) {
 			return
 		}
 	}
+}
+
+// mayWait reports whether src's Next may block until a task is due: any
+// source but the closed loops', whose tasks are all due at once.
+func mayWait(src strategies.Source) bool {
+	switch src.(type) {
+	case nil, *strategies.Count, *strategies.Until:
+		return false
+	}
+	return true
 }
 
 func (d *dispatch) take(ctx context.Context) (int, bool) {
