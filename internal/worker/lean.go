@@ -27,7 +27,9 @@ var ErrRefused = errors.New("lean worker refused")
 // the module's version and checksum, and its VCS revision, time and
 // whether the tree was modified. Two binaries of one `go build` or
 // `go install` of a module agree; so, unavoidably, do two builds of one
-// modified tree at the same revision.
+// modified tree at the same revision, and two builds of a tree without
+// VCS stamping (-buildvcs=false) by one toolchain: there, build both
+// binaries together (go build ./cmd/...).
 var Build = sync.OnceValue(func() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
