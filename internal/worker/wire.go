@@ -58,9 +58,14 @@ func writeString(w *bufio.Writer, s string) {
 	w.WriteString(s)
 }
 
+// writeUvarint appends x to w's buffer in place: a local array passed to
+// Write escapes (Write may hand it to the underlying writer), which cost
+// an allocation per integer, five per result.
 func writeUvarint(w *bufio.Writer, x uint64) {
-	var b [binary.MaxVarintLen64]byte
-	w.Write(b[:binary.PutUvarint(b[:], x)])
+	if w.Available() < binary.MaxVarintLen64 {
+		w.Flush() // an error stays in w and is returned by its next Flush
+	}
+	w.Write(binary.AppendUvarint(w.AvailableBuffer(), x))
 }
 
 func readString(r *bufio.Reader) (string, error) {
