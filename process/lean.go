@@ -39,6 +39,7 @@ func UseLean(argv []string, serves func(workload string) bool) {
 		lean.Store(nil)
 		return
 	}
+	worker.Build() // read once here, not while a run starts its workers
 	lean.Store(&leanWorker{argv: append([]string(nil), argv...), serves: serves})
 }
 
