@@ -140,6 +140,8 @@ func (t *Task) release() error {
 	return nil
 }
 
+var _ workloads.FuncDoer = (*doer)(nil)
+
 // doer runs a defined task's function; it moves no bytes.
 type doer struct {
 	fn     func(ctx context.Context, i int) error
@@ -148,6 +150,9 @@ type doer struct {
 }
 
 func (d *doer) Do(ctx context.Context, i int) (int64, error) { return 0, d.fn(ctx, i) }
+
+// Func returns the task's function, which workloads.Task calls directly.
+func (d *doer) Func() func(ctx context.Context, i int) error { return d.fn }
 
 // Close releases the doer's hold on the state, once.
 func (d *doer) Close() error {

@@ -39,6 +39,15 @@ type CountedDoer interface {
 	DoCounted(ctx context.Context, i int) (bytes int64, sends int, err error)
 }
 
+// FuncDoer is implemented by a Doer whose attempt is a function that
+// moves no bytes, as a task defined with concbench.Define is: the Task
+// calls the function itself rather than Do, one frame less under the
+// function on the stack of each task (a task goroutine starts with 2 KiB).
+type FuncDoer interface {
+	Doer
+	Func() func(ctx context.Context, i int) error
+}
+
 // Estimator is implemented by a Doer that knows how long task i takes with
 // no scheduling delay at all (one attempt); the harness then reports the
 // ideal makespan and efficiency.

@@ -16,7 +16,8 @@ import (
 type Task struct {
 	spec    Spec
 	doer    Doer
-	counted CountedDoer // doer, if it counts its sends; else nil
+	counted CountedDoer                            // doer, if it counts its sends; else nil
+	fn      func(ctx context.Context, i int) error // doer's function, if it is a FuncDoer; else nil
 	panicAt map[int]bool
 }
 
@@ -38,6 +39,9 @@ func New(spec Spec) (*Task, error) {
 	}
 	t.doer = doer
 	t.counted, _ = doer.(CountedDoer)
+	if f, ok := doer.(FuncDoer); ok {
+		t.fn = f.Func()
+	}
 	if len(spec.PanicAt) > 0 {
 		t.panicAt = make(map[int]bool, len(spec.PanicAt))
 		for _, i := range spec.PanicAt {
@@ -151,6 +155,8 @@ func (t *Task) RunInto(ctx context.Context, i int, t0 time.Time, s *results.Samp
 			injectPanic(i)
 		case t.spec.Timeout > 0:
 			n, sends, err = t.timed(ctx, i)
+		case t.fn != nil:
+			err = t.fn(ctx, i)
 		case t.counted != nil:
 			n, sends, err = t.counted.DoCounted(ctx, i)
 			sends = max(sends, 1)
@@ -227,6 +233,9 @@ func (t *Task) stall(ctx context.Context, now time.Duration) {
 func (t *Task) timed(ctx context.Context, i int) (n int64, sends int, err error) {
 	ctx, cancel := context.WithTimeout(ctx, t.spec.Timeout)
 	defer cancel()
+	if t.fn != nil {
+		return 0, 1, t.fn(ctx, i)
+	}
 	if t.counted != nil {
 		n, sends, err = t.counted.DoCounted(ctx, i)
 		return n, max(sends, 1), err
