@@ -9,7 +9,9 @@
 #      task: RSS and wall;
 #   3. pool wall per task above ideal at 1M tasks of 10 ms, median of 3;
 #   4. open loop 1000/s of 0 s tasks under pool 8: send lateness and
-#      corrected latency, median of 5;
+#      corrected latency, median of 5; then 20,000/s against nginx (if
+#      installed) under pool 64: concbench's CPU per request, pacer
+#      included;
 #   5. worker start-up of the concbench binary (process, concurrency 1,
 #      its workers from concbench-worker) against a minimal Go program that
 #      execs and answers on a pipe, median of 20 alternated; then 100,000
@@ -27,7 +29,7 @@ rounds=3 pacer_rounds=5 startups=20 small=300000 big=3000000 unb=1000000
 if [ "$quick" = --quick ]; then rounds=1 pacer_rounds=1 startups=5 small=100000 big=1000000 unb=200000; fi
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'kill "${nginx_pid:-}" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 # Both binaries, as `go install ./cmd/...` puts them: concbench starts its
 # workers from concbench-worker beside it (section 5).
 go build -o "$tmp/" ./cmd/concbench ./cmd/concbench-worker
@@ -101,6 +103,42 @@ for r in $(seq "$pacer_rounds"); do
 done >"$tmp/ol"
 for c in 1 2 3 4; do cut -f$c "$tmp/ol" | median; done | paste -sd' ' |
   awk '{printf "send lateness p50 %.0f µs (goal <= 50), p99 %.0f µs (<= 200); corrected p50 %.0f µs (<= 150), p99 %.0f µs (<= 500)\n\n", $1, $2, $3, $4}'
+
+echo "## 4b. Open loop, 20,000/s against nginx, pool 64, 5 s: generator CPU per request (median of $pacer_rounds)"
+# CPU is the whole concbench process's (user + system, /usr/bin/time),
+# pacer included, over the requests it made.
+if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
+  mkdir -p "$tmp/nginx" && chmod 755 "$tmp" "$tmp/nginx" # nginx's workers may run as nobody
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  cat >"$tmp/nginx/nginx.conf" <<CONF
+worker_processes 1;
+error_log $tmp/nginx/error.log;
+pid $tmp/nginx/nginx.pid;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path $tmp/nginx/body;
+	proxy_temp_path $tmp/nginx/proxy;
+	fastcgi_temp_path $tmp/nginx/fastcgi;
+	uwsgi_temp_path $tmp/nginx/uwsgi;
+	scgi_temp_path $tmp/nginx/scgi;
+	server { listen 127.0.0.1:$port; location / { return 200 "ok\n"; } }
+}
+CONF
+  "$(command -v nginx || echo /usr/sbin/nginx)" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' &
+  nginx_pid=$!
+  for _ in $(seq 100); do (: </dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.05; done
+  for r in $(seq "$pacer_rounds"); do
+    /usr/bin/time -f '%U %S' -o "$tmp/time" "$cb" run --workload http --url "http://127.0.0.1:$port/" --rate 20000 --duration 5s --strategies pool --concurrency 64 -q --format json >"$tmp/out"
+    jq -r --arg cpu "$(awk '{print $1 + $2}' "$tmp/time")" '.runs[0] | [($cpu|tonumber) / .tasks * 1e6, .open_loop.rate_achieved_per_s, (.open_loop.send_lateness_seconds.p99 // 0) * 1e6] | @tsv' "$tmp/out"
+  done >"$tmp/ng"
+  kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true
+  for c in 1 2 3; do cut -f$c "$tmp/ng" | median; done | paste -sd' ' |
+    awk '{printf "CPU %.1f µs per request (goal <= 48), achieved %.0f/s, send lateness p99 %.0f µs\n\n", $1, $2, $3}'
+else
+  echo "nginx not installed: skipped (apt-get install -y nginx)"
+  echo
+fi
 
 echo "## 5. Worker start-up (median of $startups)"
 mkdir -p "$tmp/mini"
