@@ -19,12 +19,13 @@ type Clock interface {
 // the OS allows: a Go timer for all but the last coarseMargin (Go's timers
 // may fire up to a millisecond late), then the OS's own sleep (on Linux
 // clock_nanosleep to an absolute time, with the thread's timer slack at
-// 1 ns), then a busy wait of about Spin. The OS sleep ends early by the
-// median of how late the OS has been waking (measured as it goes), so that
-// the busy wait, not the wake-up, ends at the time; and on Linux only one
-// goroutine of the process sleeps in the OS at a time (see osSleeper).
-// The busy wait costs Spin of CPU per sleep on average, at most Spin plus
-// that median: keep Spin under 5% of the gap between sleeps.
+// 1 ns), then a busy wait. The OS wakes a thread late (here 50 µs at
+// p50, hundreds at p99), so the OS sleep ends earlier than Spin before the
+// time by a margin learnt as it goes, the largest that keeps the busy
+// waits at Spin on average (see early); and on Linux only one goroutine of
+// the process sleeps in the OS at a time (see osSleeper). The busy waits
+// cost Spin of CPU per sleep on average: keep Spin under 5% of the gap
+// between sleeps.
 type PreciseClock struct {
 	Spin time.Duration
 }

@@ -17,9 +17,9 @@ import (
 // turns, earliest due first.
 var osSleeper = &sleeper{now: time.Now, sleep: sleepOS, takeTurns: sleepOSHoldsP}
 
-// sleeper sleeps the last stretch before a time: in the OS until about
-// spin plus its usual lateness before it, then a busy wait. Safe for
-// concurrent use.
+// sleeper sleeps the last stretch before a time: in the OS until spin
+// and a learnt margin before it, then a busy wait. Safe for concurrent
+// use.
 type sleeper struct {
 	now   func() time.Time
 	sleep func(until time.Time) // in the OS, without waking early
@@ -27,14 +27,13 @@ type sleeper struct {
 	// sleep holds a P); the others wait in turn.
 	takeTurns bool
 	turn      turns
-	late      median // how late the OS wakes, measured
+	early     early // how much earlier than spin the OS sleep ends
 }
 
 // until returns at t, or at once with ctx's error if ctx is done while
-// it waits for its turn. It busy-waits for spin, or for spin plus the
-// OS's usual lateness when the OS woke on time.
+// it waits for its turn. Its busy waits last spin on average.
 func (s *sleeper) until(ctx context.Context, t time.Time, spin time.Duration) error {
-	if wake := s.wake(t, spin); s.now().Before(wake) {
+	if wake, _ := s.wake(t, spin); s.now().Before(wake) {
 		held := false
 		if s.takeTurns {
 			var err error
@@ -43,9 +42,11 @@ func (s *sleeper) until(ctx context.Context, t time.Time, spin time.Duration) er
 			}
 		}
 		// Waiting for the turn took time: the wake-up is reckoned anew.
-		if wake = s.wake(t, spin); s.now().Before(wake) {
+		if wake, learn := s.wake(t, spin); s.now().Before(wake) {
 			s.sleep(wake)
-			s.late.add(s.now().Sub(wake))
+			if learn {
+				s.early.add(spin, t.Sub(s.now()))
+			}
 		}
 		if held {
 			s.turn.pass() // before the busy wait: the next sleeper's wake-up overlaps it
@@ -56,14 +57,15 @@ func (s *sleeper) until(ctx context.Context, t time.Time, spin time.Duration) er
 	return nil
 }
 
-// wake returns when an OS sleep for t should end: spin plus the OS's
-// usual lateness before t, or only spin before it when that is already
-// past (a busy wait longer than spin would break its CPU budget).
-func (s *sleeper) wake(t time.Time, spin time.Duration) time.Time {
-	if w := t.Add(-spin - s.late.get()); s.now().Before(w) {
-		return w
+// wake returns when an OS sleep for t should end: spin and early before
+// t, and true (the busy wait it leaves tells early what to learn); or,
+// when that is already past, only spin before t (a longer busy wait would
+// break its CPU budget).
+func (s *sleeper) wake(t time.Time, spin time.Duration) (time.Time, bool) {
+	if w := t.Add(-spin - s.early.get()); s.now().Before(w) {
+		return w, true
 	}
-	return t.Add(-spin)
+	return t.Add(-spin), false
 }
 
 // turns hands the OS sleep to one goroutine at a time, the one due first.
@@ -130,31 +132,27 @@ func (q *turns) pass() {
 	close(w.ready)
 }
 
-// median estimates the median of a stream of durations (frugal
-// streaming: a step of medianStep towards each new value), so that one
-// wake-up milliseconds late, on a machine busy for a moment, moves it by
-// a microsecond only. Never negative, at most medianMax. Safe for
-// concurrent use.
-type median struct{ ns atomic.Int64 }
+// early learns how much more than spin before the time an OS sleep
+// should end: after each sleep it moves by a sixteenth of spin less the
+// busy wait that sleep left (none if it woke past the time). It settles
+// where the busy waits average spin, whatever the OS's lateness: as early
+// as their CPU budget allows, so that the wake-ups that budget can absorb
+// are absorbed, and it moves by at most spin/16 for a wake-up however
+// late. At least 0, at most earlyMax. Safe for concurrent use.
+type early struct{ ns atomic.Int64 }
 
-const (
-	medianStep = int64(time.Microsecond)
-	medianMax  = int64(coarseMargin / 2)
-)
+// earlyMax bounds early: a Go timer hands over coarseMargin before the
+// time.
+const earlyMax = int64(coarseMargin / 2)
 
-func (m *median) get() time.Duration { return time.Duration(m.ns.Load()) }
+func (e *early) get() time.Duration { return time.Duration(e.ns.Load()) }
 
-func (m *median) add(d time.Duration) {
+// add learns from a sleep that left a busy wait of spun.
+func (e *early) add(spin, spun time.Duration) {
 	for {
-		old := m.ns.Load()
-		v := old
-		switch {
-		case int64(d) > old:
-			v = min(old+medianStep, medianMax)
-		case int64(d) < old:
-			v = max(old-medianStep, 0)
-		}
-		if v == old || m.ns.CompareAndSwap(old, v) {
+		old := e.ns.Load()
+		v := min(max(old+int64(spin-max(spun, 0))/16, 0), earlyMax)
+		if v == old || e.ns.CompareAndSwap(old, v) {
 			return
 		}
 	}

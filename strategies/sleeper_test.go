@@ -8,38 +8,28 @@ import (
 	"time"
 )
 
-// TestMedian feeds the frugal median estimate streams whose estimate is
-// worked out by hand: it climbs a step per value to a constant and stays
-// there; an outlier, however large, moves it one step; it never goes
-// below 0 or above medianMax.
-func TestMedian(t *testing.T) {
+// TestEarly checks single steps of the learnt margin, worked out by
+// hand: a sixteenth of spin less the busy wait left, none for a wake-up
+// past the time, clamped to [0, earlyMax].
+func TestEarly(t *testing.T) {
 	us := time.Microsecond
-	rep := func(n int, d time.Duration) []time.Duration {
-		xs := make([]time.Duration, n)
-		for i := range xs {
-			xs[i] = d
-		}
-		return xs
-	}
 	for _, tc := range []struct {
-		name string
-		xs   []time.Duration
-		want time.Duration
+		name             string
+		from, spin, spun time.Duration
+		want             time.Duration
 	}{
-		{name: "climbs-a-step-a-value", xs: rep(30, 45*us), want: 30 * us},
-		{name: "settles-on-a-constant", xs: rep(100, 45*us), want: 45 * us},
-		{name: "outlier-moves-one-step", xs: append(rep(100, 45*us), 8*time.Millisecond), want: 46 * us},
-		{name: "outlier-then-back", xs: append(append(rep(100, 45*us), 8*time.Millisecond), rep(5, 45*us)...), want: 45 * us},
-		{name: "floor-at-zero", xs: append(rep(3, 45*us), rep(10, -time.Millisecond)...), want: 0},
-		{name: "ceiling", xs: rep(int(medianMax/medianStep)+50, time.Second), want: time.Duration(medianMax)},
+		{name: "busy-wait-as-budgeted", from: 45 * us, spin: 50 * us, spun: 50 * us, want: 45 * us},
+		{name: "short-busy-wait", from: 45 * us, spin: 50 * us, spun: 18 * us, want: 47 * us},
+		{name: "long-busy-wait", from: 45 * us, spin: 50 * us, spun: 66 * us, want: 44 * us},
+		{name: "woke-past-the-time", from: 45 * us, spin: 50 * us, spun: -3 * time.Millisecond, want: 45*us + 50*us/16},
+		{name: "floor", from: 0, spin: 50 * us, spun: 90 * us, want: 0},
+		{name: "ceiling", from: time.Duration(earlyMax), spin: 50 * us, spun: 0, want: time.Duration(earlyMax)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var m median
-			for _, x := range tc.xs {
-				m.add(x)
-			}
-			if got := m.get(); got != tc.want {
-				t.Errorf("estimate %v, want %v", got, tc.want)
+			var e early
+			e.ns.Store(int64(tc.from))
+			if e.add(tc.spin, tc.spun); e.get() != tc.want {
+				t.Errorf("margin %v, want %v", e.get(), tc.want)
 			}
 		})
 	}
@@ -142,42 +132,47 @@ func (f *fakeOS) sleeper() *sleeper {
 	return s
 }
 
-// TestSleeperUntil checks where a sleeper asks the OS to wake and how long
-// it busy-waits, on a fake clock: with the OS's lateness learnt, it wakes
-// spin before the time and spins spin; with the time too close for that,
-// it sleeps to spin before it and is late by the rest of the OS's
-// lateness rather than spin longer; within spin it only spins; and it
-// learns the lateness a step per sleep, passing the turn before it spins.
+// TestSleeperUntil checks where a sleeper asks the OS to wake, how long
+// it busy-waits and what it learns, on a fake clock whose readings cost
+// tick (160 ns, so a sixteenth of it is 10 ns): with the margin learnt it
+// wakes spin before the time and spins spin; woken later, it spins less
+// and learns a sixteenth of the shortfall; with the time too close for
+// the margin it sleeps to spin before it (and is late by the rest of the
+// OS's lateness rather than spin longer) and learns nothing; within spin
+// it only spins. The turn is passed before the busy wait.
 func TestSleeperUntil(t *testing.T) {
 	us := time.Microsecond
+	const tick = 160 * time.Nanosecond
 	for _, tc := range []struct {
 		name             string
 		ahead, over      time.Duration // the time from now; the OS's lateness
-		learnt           time.Duration // the lateness already estimated
+		margin           time.Duration // learnt already
 		spin             time.Duration
 		wantSleep        time.Duration // asked of the OS, before the time; -1: none
 		wantSpun, wantAt time.Duration // busy wait; return minus the time
-		wantLearnt       time.Duration
+		wantMargin       time.Duration
 	}{
-		// The lateness measured is the OS's plus a reading of the
-		// clock (a tick): a step above a constant 45 µs.
-		{name: "learnt", ahead: time.Millisecond, over: 45 * us, learnt: 45 * us, spin: 50 * us,
-			wantSleep: 95 * us, wantSpun: 50 * us, wantAt: 0, wantLearnt: 46 * us},
-		{name: "learning", ahead: time.Millisecond, over: 45 * us, learnt: 10 * us, spin: 50 * us,
-			wantSleep: 60 * us, wantSpun: 15 * us, wantAt: 0, wantLearnt: 11 * us},
-		{name: "woke-later-than-learnt", ahead: time.Millisecond, over: 80 * us, learnt: 45 * us, spin: 50 * us,
-			wantSleep: 95 * us, wantSpun: 15 * us, wantAt: 0, wantLearnt: 46 * us},
-		{name: "too-close-to-spin-more", ahead: 70 * us, over: 45 * us, learnt: 45 * us, spin: 50 * us,
-			wantSleep: 50 * us, wantSpun: 5 * us, wantAt: 0, wantLearnt: 46 * us},
-		{name: "too-close-and-late", ahead: 70 * us, over: 80 * us, learnt: 45 * us, spin: 50 * us,
-			wantSleep: 50 * us, wantSpun: 0, wantAt: 30 * us, wantLearnt: 46 * us},
-		{name: "within-spin", ahead: 40 * us, over: 45 * us, learnt: 45 * us, spin: 50 * us,
-			wantSleep: -1, wantSpun: 40 * us, wantAt: 0, wantLearnt: 45 * us},
+		// The busy wait measured is a tick short of the wake-up's: the
+		// reading that measures it costs one.
+		{name: "learnt", ahead: time.Millisecond, over: 45 * us, margin: 45 * us, spin: 50 * us,
+			wantSleep: 95 * us, wantSpun: 50 * us, wantAt: 0, wantMargin: 45*us + 10},
+		{name: "learning", ahead: time.Millisecond, over: 45 * us, margin: 10 * us, spin: 50 * us,
+			wantSleep: 60 * us, wantSpun: 15 * us, wantAt: 0, wantMargin: 10*us + (35*us+tick)/16},
+		{name: "woke-later-than-learnt", ahead: time.Millisecond, over: 80 * us, margin: 45 * us, spin: 50 * us,
+			wantSleep: 95 * us, wantSpun: 15 * us, wantAt: 0, wantMargin: 45*us + (35*us+tick)/16},
+		{name: "woke-past-the-time", ahead: time.Millisecond, over: 200 * us, margin: 45 * us, spin: 50 * us,
+			wantSleep: 95 * us, wantSpun: 0, wantAt: 105 * us, wantMargin: 45*us + 50*us/16},
+		{name: "too-close-for-the-margin", ahead: 70 * us, over: 45 * us, margin: 45 * us, spin: 50 * us,
+			wantSleep: 50 * us, wantSpun: 5 * us, wantAt: 0, wantMargin: 45 * us},
+		{name: "too-close-and-late", ahead: 70 * us, over: 80 * us, margin: 45 * us, spin: 50 * us,
+			wantSleep: 50 * us, wantSpun: 0, wantAt: 30 * us, wantMargin: 45 * us},
+		{name: "within-spin", ahead: 40 * us, over: 45 * us, margin: 45 * us, spin: 50 * us,
+			wantSleep: -1, wantSpun: 40 * us, wantAt: 0, wantMargin: 45 * us},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := &fakeOS{now: time.Unix(1000, 0), tick: 100 * time.Nanosecond, over: tc.over}
+			f := &fakeOS{now: time.Unix(1000, 0), tick: tick, over: tc.over}
 			s := f.sleeper()
-			s.late.ns.Store(int64(tc.learnt))
+			s.early.ns.Store(int64(tc.margin))
 			due := f.now.Add(tc.ahead)
 			if err := s.until(context.Background(), due, tc.spin); err != nil {
 				t.Fatal(err)
@@ -188,27 +183,56 @@ func TestSleeperUntil(t *testing.T) {
 			case tc.wantSleep >= 0 && (len(f.slept) != 1 || due.Sub(f.slept[0]) != tc.wantSleep):
 				t.Errorf("OS sleeps %v, want one until %v before the time", f.slept, tc.wantSleep)
 			}
-			spun := f.now.Sub(f.woke)
+			spun := max(due.Sub(f.woke), 0)
 			if f.woke.IsZero() {
 				spun = tc.ahead
 			}
-			// The busy wait ends at the first reading at or after the
-			// time: within a tick of it, as is the return.
-			if d := spun - tc.wantSpun; d < 0 || d > 2*f.tick {
+			if spun != tc.wantSpun {
 				t.Errorf("busy wait %v, want %v", spun, tc.wantSpun)
 			}
-			if d := f.now.Sub(due) - tc.wantAt; d < 0 || d > 2*f.tick {
+			// The busy wait ends at the first reading at or after the
+			// time: within a tick of it, or two past a late wake-up.
+			if d := f.now.Sub(due) - tc.wantAt; d < 0 || d > 2*tick {
 				t.Errorf("returned %v after the time, want %v", f.now.Sub(due), tc.wantAt)
 			}
-			if got := s.late.get(); got != tc.wantLearnt {
-				t.Errorf("lateness learnt %v, want %v", got, tc.wantLearnt)
+			if got := s.early.get(); got != tc.wantMargin {
+				t.Errorf("margin learnt %v, want %v", got, tc.wantMargin)
 			}
-			// One reading after the OS sleep measures its lateness; the
+			// One reading after the OS sleep measures its busy wait; the
 			// turn is passed on before the busy wait's.
 			if f.heldReads > 1 || s.turn.busy {
 				t.Errorf("turn held for %d readings after the OS sleep, busy after %v; want passed before the busy wait", f.heldReads, s.turn.busy)
 			}
 		})
+	}
+}
+
+// TestSleeperBudget runs a sleeper against an OS that wakes 40 µs late
+// half the time and 400 µs the other half: the busy waits must average
+// spin (50 µs), which by hand puts the margin where (50 + m - 40)/2 = 50,
+// at m = 90 µs; the median of the lateness would not say where.
+func TestSleeperBudget(t *testing.T) {
+	const us = time.Microsecond
+	const spin = 50 * us
+	f := &fakeOS{now: time.Unix(1000, 0), tick: 10 * time.Nanosecond}
+	s := f.sleeper()
+	var spun time.Duration
+	const n, settle = 4000, 2000
+	for i := range n {
+		f.over = []time.Duration{40 * us, 400 * us}[i%2]
+		due := f.now.Add(time.Millisecond)
+		if err := s.until(context.Background(), due, spin); err != nil {
+			t.Fatal(err)
+		}
+		if i >= settle {
+			spun += max(due.Sub(f.woke), 0)
+		}
+	}
+	if mean := spun / (n - settle); mean < spin-2*us || mean > spin+2*us {
+		t.Errorf("busy waits average %v, want %v within 2 µs", mean, spin)
+	}
+	if m := s.early.get(); m < 85*us || m > 95*us {
+		t.Errorf("margin %v, want 90 µs within 5", m)
 	}
 }
 
