@@ -203,8 +203,8 @@ func TestUserModule(t *testing.T) {
 		}
 	}
 
-	// Tasks ran in the benchmark binary and in worker processes: two
-	// workers for each task's process cell, each running that task only.
+	// Tasks ran in the benchmark binary and in worker processes, each
+	// worker running its cell's task only.
 	entries, err := os.ReadDir(pids)
 	if err != nil {
 		t.Fatal(err)
@@ -238,8 +238,13 @@ func TestUserModule(t *testing.T) {
 			workers[task]++
 		}
 	}
-	if workers["user-parse"] != 2 || workers["user-query"] != 2 {
-		t.Errorf("worker processes per task %v, want 2 each (pids %v)", workers, ran)
+	// Two workers serve each process cell; which of them takes a task is
+	// up to them (a fast worker may take all 20 of a quick one before the
+	// other asks), so each task ran in one or two of them.
+	for _, task := range []string{"user-parse", "user-query"} {
+		if n := workers[task]; n < 1 || n > 2 {
+			t.Errorf("%s ran in %d worker processes, want 1 or 2 (pids %v)", task, n, ran)
+		}
 	}
 
 	// Without ServeWorkers, the process cell fails at once, with the hint
