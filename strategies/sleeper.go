@@ -12,9 +12,8 @@ import (
 // holds its P (the scheduler's right to run Go code) until sysmon takes it
 // back (20 µs to 10 ms later), and one that wakes to find its P taken
 // waits for another. A pool of 8 at 1000/s had 2 (up to 6) goroutines
-// asleep in the OS at once for 95% of its sleeps: on 2 cores, both Ps,
-// and its p99 arrival was released 1-8 ms late. So the goroutines take
-// turns, earliest due first.
+// asleep in the OS at once for 95% of its sleeps: on 2 cores, both Ps.
+// So the goroutines take turns, earliest due first.
 var osSleeper = &sleeper{now: time.Now, sleep: sleepOS, takeTurns: sleepOSHoldsP}
 
 // sleeper sleeps the last stretch before a time: in the OS until spin
