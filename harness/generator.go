@@ -16,6 +16,12 @@ const (
 	minRateShare  = 0.99 // arrivals released over the rate asked
 	minStartShare = 0.95 // tasks started per second over the rate asked
 	maxCPUShare   = 0.9  // process CPU over wall, per GOMAXPROCS
+	// The pacer released its arrivals in bursts: at p99 at least this
+	// late, and later than burstGaps arrivals' spacing (20,000/s 1.4 ms
+	// late: 28 arrivals leave together). Both, so that a slow rate's
+	// millisecond of timer noise is no burst.
+	maxSendLate = time.Millisecond
+	burstGaps   = 20
 )
 
 // localKinds are error kinds that the generator's own host caused: out of
@@ -24,7 +30,8 @@ var localKinds = []string{"local"}
 
 // generatorLimit returns why an open-loop run's generator, not its target,
 // set the pace ("" when nothing says so), and whether the generator's host
-// was the limit (the pacer fell behind, the CPUs were saturated, or the host
+// was the limit (the pacer fell behind or released its arrivals in bursts,
+// the CPUs were saturated, or the host
 // ran out of descriptors or ports) rather than the strategy's own slots
 // (arrivals dropped or waiting for a free slot). cpu is the process CPU
 // time over the run, or negative when unknown.
@@ -39,6 +46,9 @@ func generatorLimit(o *results.OpenLoop, t results.Tally, wall, cpu time.Duratio
 	}
 	if o.RateAsked > 0 && o.RateStarted > 0 && o.RateStarted < minStartShare*o.RateAsked {
 		slots = append(slots, fmt.Sprintf("tasks started at %s of %s asked: the slots set the pace", results.Rate(o.RateStarted), results.Rate(o.RateAsked)))
+	}
+	if l := o.SendLateness; l != nil && o.RateAsked > 0 && l.P99 >= maxSendLate.Seconds() && l.P99*o.RateAsked >= burstGaps {
+		hosts = append(hosts, fmt.Sprintf("arrivals released %s late at p99, %.0f arrivals' spacing: they left in bursts", results.Seconds(l.P99), l.P99*o.RateAsked))
 	}
 	if cpu >= 0 && wall > 0 {
 		if share := cpu.Seconds() / wall.Seconds() / float64(runtime.GOMAXPROCS(0)); share >= maxCPUShare {

@@ -73,7 +73,7 @@ func saturatedGenerators(runs []Summary) string {
 	for i := range runs {
 		s := &runs[i]
 		o := s.OpenLoop
-		if o == nil || s.Partial {
+		if o == nil || s.Partial || o.GeneratorLimited != "" { // marked already
 			continue
 		}
 		var reasons []string
