@@ -62,18 +62,19 @@ func leanKey(argv []string, workload string) string {
 
 // startAll starts every worker at once, from the lean worker if p has one
 // that has not refused this workload, and otherwise (or if that fails)
-// from Command. The procs that started are returned beside the errors of
-// those that did not.
-func (p Process) startAll(ctx context.Context, n int, stats *ChildStats) ([]*proc, []error) {
+// from Command. It returns the Process they started from, which starts
+// their replacements too, and the procs that started beside the errors
+// of those that did not.
+func (p Process) startAll(ctx context.Context, n int, stats *ChildStats) (Process, []*proc, []error) {
 	if len(p.Lean) > 0 {
 		key := leanKey(p.Lean, p.Spec.Name)
 		if _, no := refused.Load(key); !no {
 			l := p
-			l.Command, l.leanBuild = p.Lean, worker.Build()
+			l.Command, l.lean = p.Lean, true
 			procs, errs := l.startEach(ctx, n)
 			err := firstOf(errs)
 			if err == nil || ctx.Err() != nil {
-				return procs, errs
+				return l, procs, errs
 			}
 			// A lean worker that cannot serve costs its start, once: the
 			// workers start again from Command. Those that did start (if
@@ -88,7 +89,8 @@ func (p Process) startAll(ctx context.Context, n int, stats *ChildStats) ([]*pro
 			}
 		}
 	}
-	return p.startEach(ctx, n)
+	procs, errs := p.startEach(ctx, n)
+	return p, procs, errs
 }
 
 // startEach starts n workers at once and waits for them all.

@@ -57,27 +57,39 @@ func TestLeanWorker(t *testing.T) {
 		name     string
 		lean     []string
 		workload string
-		inLean   bool // the tasks run in lean workers
-		execs    int  // lean workers started over two runs of 2 workers
+		inLean   bool  // the tasks run in lean workers
+		execs    int   // lean workers started over two runs
+		crashAt  []int // tasks whose worker dies: its replacement is of the same kind
+		workers  int
 	}{
-		{"serves", counted(""), "where", true, 4},
-		{"another build", counted(worker.LeanEnv + "=other"), "where", false, 2},
-		{"workload not linked", counted(""), "full-only", false, 2},
-		{"cannot start", []string{"/nonexistent/concbench-worker"}, "where", false, 0},
+		{"serves", counted(""), "where", true, 4, nil, 2},
+		{"another build", counted(worker.LeanEnv + "=other"), "where", false, 2, nil, 2},
+		{"workload not linked", counted(""), "full-only", false, 2, nil, 2},
+		{"cannot start", []string{"/nonexistent/concbench-worker"}, "where", false, 0, nil, 2},
+		// one worker, so that the tasks after the crash need its
+		// replacement: 2 starts a run
+		{"a worker dies", counted(""), "where", true, 4, []int{5}, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			os.Remove(execs)
+			refused.Clear() // each case starts with no refusal remembered
 			for run := range 2 {
 				const n = 20
 				job, c := newJob(n)
-				_, err := Process{Spec: workloads.Spec{Name: tc.workload}, Workers: 2, Lean: tc.lean}.Spawn(context.Background(), job)
+				st, err := Process{Spec: workloads.Spec{Name: tc.workload, CrashAt: tc.crashAt}, Workers: tc.workers, Lean: tc.lean}.Spawn(context.Background(), job)
 				if err != nil {
 					t.Fatalf("run %d: %v", run, err)
 				}
-				if ok := c.once(t, n)[results.OK]; ok != n {
+				if st.Restarts != len(tc.crashAt) {
+					t.Fatalf("run %d: %d restarts, want %d", run, st.Restarts, len(tc.crashAt))
+				}
+				if ok := c.once(t, n)[results.OK]; ok != n-len(tc.crashAt) {
 					t.Fatalf("run %d: %d tasks ok of %d", run, ok, n)
 				}
 				for i, s := range c.samples {
+					if slices.Contains(tc.crashAt, i) {
+						continue // failed with its worker
+					}
 					pid, lean := int(s[0].Bytes/2), s[0].Bytes%2 == 1
 					if pid == os.Getpid() || pid <= 0 || lean != tc.inLean {
 						t.Fatalf("run %d: task %d ran in pid %d (this one %d), lean %v, want %v", run, i, pid, os.Getpid(), lean, tc.inLean)

@@ -48,8 +48,8 @@ func (p Process) start(ctx context.Context, id int) (*proc, error) {
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), worker.Env+"=1")
-	if p.leanBuild != "" {
-		cmd.Env = append(cmd.Env, worker.LeanEnv+"="+p.leanBuild)
+	if p.lean {
+		cmd.Env = append(cmd.Env, worker.LeanEnv+"="+worker.Build())
 	}
 	// A worker whose parent dies ends too, so none is orphaned.
 	cmd.SysProcAttr = osproc.ChildAttr()

@@ -42,7 +42,7 @@ type Process struct {
 	// from Command, and a refusal is remembered for later runs.
 	Lean []string
 
-	leanBuild string // set while starting lean workers: the parent's build
+	lean bool // Command is the lean worker: it is told the parent's build
 }
 
 var _ strategies.Spawner = Process{}
@@ -84,7 +84,9 @@ func (p Process) Spawn(ctx context.Context, job *strategies.Job) (ChildStats, er
 		return *stats, ctx.Err()
 	}
 	start := time.Now()
-	procs, errs := p.startAll(ctx, nw, stats)
+	// p becomes what the workers started from: a lean worker's
+	// replacement is lean too.
+	p, procs, errs := p.startAll(ctx, nw, stats)
 	stats.Startup = time.Since(start)
 	if err := firstOf(errs); err != nil {
 		killAll(procs, stats)
