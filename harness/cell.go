@@ -171,12 +171,11 @@ func (c *cellRun) summary() (results.Summary, bool) {
 // summary1 is one recorded run's own summary: a row of one repetition.
 func (c *cellRun) summary1(m measured, round, order int) results.Summary {
 	plan, cell := c.plan, c.cell
-	s := summarise(c.task, c.strat, cell, plan.Duration, []measured{m})
+	s := summarise(c.task, c.strat, cell, plan.Duration, m)
 	for i := range s.Repetitions { // none for a run cut short
 		start := m.Start
 		s.Repetitions[i].Round, s.Repetitions[i].Order, s.Repetitions[i].StartedAt = round, order, &start
 	}
-	s.Partial = m.partial
 	s.Swept = cell.Swept()
 	s.Warmups = plan.Warmup
 	if !strategies.Bounded(cell.Strategy) {

@@ -1,10 +1,8 @@
 package harness
 
 import (
-	"cmp"
 	"context"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/concbench/concbench/results"
@@ -305,27 +303,12 @@ func hdrOnly(method string) string {
 	return method
 }
 
-func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d time.Duration, runs []measured) results.Summary {
-	walls := make([]float64, len(runs))
-	reps := make([]results.Repetition, 0, len(runs))
-	for i, r := range runs {
-		walls[i] = r.Wall.Seconds()
-		if r.partial {
-			continue // a cut-short run is not a repetition
-		}
-		reps = append(reps, results.Repetition{
-			WallSeconds:    r.Wall.Seconds(),
-			ThroughputPerS: throughput(r),
-			P99Seconds:     r.Tally.Latency.P99,
-			PeakRSSBytes:   r.Memory.PeakRSSBytes,
-			P50Seconds:     &r.Tally.Latency.P50,
-			PeakGoroutines: r.Memory.PeakGoroutines,
-			PeakThreads:    r.Memory.PeakThreads,
-		})
-	}
-	med, ci := results.MedianCI(walls, 0.95)
-	m := runs[medianRun(runs)]
+// summarise is one recorded run's own figures, a row of one repetition
+// (of none, when the run was cut short): results.Combine makes a cell's
+// row of such rows.
+func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d time.Duration, m measured) results.Summary {
 	spec := task.Spec()
+	wall := m.Wall.Seconds()
 	s := results.Summary{
 		Strategy:         strat.Name(),
 		Workload:         spec.Name,
@@ -334,9 +317,8 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d tim
 		Concurrency:      concurrency(strat, cell, m.Tasks),
 		Slots:            strat.Slots(m.Tasks),
 		DurationSeconds:  d.Seconds(),
-		WallSeconds:      med,
-		WallCI:           ci,
-		Repetitions:      reps,
+		Partial:          m.partial,
+		WallSeconds:      wall,
 		ThroughputPerS:   throughput(m),
 		Latency:          m.Tally.Latency,
 		PercentileMethod: hdrOnly(m.Tally.Method),
@@ -351,14 +333,23 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d tim
 		BytesReceived:    m.Tally.Bytes,
 		HostCPUBusy:      m.HostBusy,
 	}
-	for _, r := range runs {
-		s.Partial = s.Partial || r.partial
+	if m.partial {
+		return s // a cut-short run is no repetition and has no ideal
 	}
-	if ideal, ok := results.ListScheduleOf(s.Tasks, strat.Slots(s.Tasks), task.Expected); ok && !s.Partial && d == 0 {
+	s.Repetitions = []results.Repetition{{
+		WallSeconds:    wall,
+		ThroughputPerS: s.ThroughputPerS,
+		P99Seconds:     m.Tally.Latency.P99,
+		PeakRSSBytes:   m.Memory.PeakRSSBytes,
+		P50Seconds:     &s.Latency.P50,
+		PeakGoroutines: m.Memory.PeakGoroutines,
+		PeakThreads:    m.Memory.PeakThreads,
+	}}
+	if ideal, ok := results.ListScheduleOf(s.Tasks, strat.Slots(s.Tasks), task.Expected); ok && d == 0 {
 		ideal := ideal.Seconds()
 		s.IdealSeconds = &ideal
-		if med > 0 {
-			eff := ideal / med
+		if wall > 0 {
+			eff := ideal / wall
 			s.Efficiency = &eff
 		}
 	}
@@ -414,16 +405,4 @@ func concurrency(strat strategies.Strategy, cell Cell, n int) int {
 		return cell.Concurrency
 	}
 	return strat.Slots(n)
-}
-
-// medianRun is the index of the run whose wall time is the median (the
-// lower middle one for an even count): the run a summary's details come
-// from, so that every figure in a row comes from one real run.
-func medianRun(runs []measured) int {
-	order := make([]int, len(runs))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(runs[a].Wall, runs[b].Wall) })
-	return order[(len(runs)-1)/2]
 }
