@@ -53,9 +53,9 @@ type Recorder struct {
 	free    chan []entry  // emptied batches for reuse
 	done    chan struct{} // closed when the folder has exited
 	batches atomic.Int64  // batches allocated
-	peak    atomic.Int64  // the most bytes the recorder held, as the folder saw
 
 	// The folder's own, and Finish's once the folder has exited:
+	peak      int64 // the most bytes the recorder held, as the folder saw
 	marks     []*marks
 	kept      []*[keepPage]Sample
 	openMarks int64 // mark pages allocated and not yet dropped
@@ -200,7 +200,7 @@ func (r *Recorder) add(b []entry) {
 	case r.free <- b[:0]:
 	default:
 	}
-	r.peak.Store(max(r.peak.Load(), r.bytes()))
+	r.peak = max(r.peak, r.bytes())
 }
 
 // bytes returns an estimate of the memory the recorder holds now: its
@@ -221,7 +221,7 @@ func (r *Recorder) bytes() int64 {
 
 // PeakBytes returns the most memory the recorder held (batches, open mark
 // pages, kept samples, its counter's histograms and exact values) over the run; call it after Finish.
-func (r *Recorder) PeakBytes() uint64 { return uint64(r.peak.Load()) }
+func (r *Recorder) PeakBytes() uint64 { return uint64(r.peak) }
 
 // Finish adds the samples still batched to the count, counts every task
 // of 0..n-1 never recorded as Canceled (with cause as its error, due at
@@ -265,6 +265,6 @@ func (r *Recorder) Finish(n int, cause error) (Tally, []Sample) {
 			}
 		}
 	}
-	r.peak.Store(max(r.peak.Load(), r.bytes()))
+	r.peak = max(r.peak, r.bytes())
 	return r.counter.Tally(), out
 }

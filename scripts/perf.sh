@@ -133,6 +133,7 @@ CONF
     jq -r --arg cpu "$(awk '{print $1 + $2}' "$tmp/time")" '.runs[0] | [($cpu|tonumber) / .tasks * 1e6, .open_loop.rate_achieved_per_s, (.open_loop.send_lateness_seconds.p99 // 0) * 1e6] | @tsv' "$tmp/out"
   done >"$tmp/ng"
   kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true
+  unset nginx_pid # the EXIT trap must not kill whatever has that pid by then
   for c in 1 2 3; do cut -f$c "$tmp/ng" | median; done | paste -sd' ' |
     awk '{printf "CPU %.1f µs per request (goal <= 48), achieved %.0f/s, send lateness p99 %.0f µs\n\n", $1, $2, $3}'
 else

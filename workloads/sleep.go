@@ -190,7 +190,9 @@ func sleepLong(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 	if d <= ShortSleep && ctx.Err() == nil {
-		if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > d {
+		// Not plain, so ctx has a deadline: time.Sleep still does if it
+		// comes after d.
+		if dl, _ := ctx.Deadline(); time.Until(dl) > d {
 			time.Sleep(d)
 			return nil
 		}

@@ -154,10 +154,10 @@ func parseFlags(fs *pflag.FlagSet, args []string, stdout io.Writer, usage string
 	return nil
 }
 
-// parseFlagsArgs is parseFlags for commands that take file arguments.
 // helpWidth is the width --help wraps its flag listing to.
 const helpWidth = 100
 
+// parseFlagsArgs is parseFlags for commands that take file arguments.
 func parseFlagsArgs(fs *pflag.FlagSet, args []string, stdout io.Writer, usage string) error {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}

@@ -85,9 +85,9 @@ func serveWorker(ctx context.Context, in io.Reader, out io.Writer) error {
 	}
 	tasks := make(chan int)
 	t0 := time.Now()
-	answers := make(chan done, max(h.PerProcess, 1))
+	answers := make(chan done, h.PerProcess) // over 1: one at a time is served above
 	var wg sync.WaitGroup
-	for range max(h.PerProcess, 1) {
+	for range h.PerProcess {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -1,7 +1,6 @@
 package network
 
 import (
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -38,11 +37,7 @@ func newHTTP(s *spec) (workloads.Doer, error) {
 		headers[i] = [2]string{strings.TrimSpace(k), strings.TrimSpace(v)}
 	}
 	if s.engine() == "std" {
-		w := newStdHTTP(s.URL, method, headers, s.Body, s.NoKeepalive, conns, s.Follow)
-		if l := s.local(); l != nil {
-			w.client.Transport.(*http.Transport).DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second, LocalAddr: l}).DialContext
-		}
-		return w, nil
+		return newStdHTTP(s.URL, method, headers, s.Body, s.NoKeepalive, conns, s.Follow, s.local()), nil
 	}
 	u, err := url.Parse(s.URL)
 	if err != nil {

@@ -29,7 +29,7 @@ type stdHTTP struct {
 	client      *http.Client
 }
 
-func newStdHTTP(u, method string, headers [][2]string, body []byte, noKeepalive bool, conns, follow int) *stdHTTP {
+func newStdHTTP(u, method string, headers [][2]string, body []byte, noKeepalive bool, conns, follow int, local net.Addr) *stdHTTP {
 	w := &stdHTTP{url: u, method: method, body: body}
 	for _, h := range headers {
 		if strings.EqualFold(h[0], "Host") {
@@ -39,8 +39,8 @@ func newStdHTTP(u, method string, headers [][2]string, body []byte, noKeepalive 
 		w.headers = append(w.headers, h)
 	}
 	tr := &http.Transport{
-		Proxy:               nil, // loopback benchmarks must not go through a proxy
-		DialContext:         (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		Proxy:               nil,                                                                                            // loopback benchmarks must not go through a proxy
+		DialContext:         (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second, LocalAddr: local}).DialContext, // local: nil for the OS's choice
 		MaxIdleConns:        conns,
 		MaxIdleConnsPerHost: conns,
 		MaxConnsPerHost:     conns, // as h1 and fasthttp: tasks past it wait for a connection

@@ -14,12 +14,13 @@ import (
 // come back: over a new connection per task, or over connections kept
 // between tasks (Persistent), about one per task running at once.
 type tcp struct {
-	spec *spec
-	idle chan net.Conn // persistent connections not in use
+	spec   *spec
+	idle   chan net.Conn // persistent connections not in use
+	dialer net.Dialer    // built once: a task that dials allocates no address
 }
 
 func newTCP(s *spec) *tcp {
-	t := &tcp{spec: s}
+	t := &tcp{spec: s, dialer: net.Dialer{Timeout: dialTimeout, LocalAddr: s.local()}}
 	if s.Persistent {
 		t.idle = make(chan net.Conn, max(s.Conns, 1))
 	}
@@ -92,8 +93,7 @@ func (t *tcp) conn(ctx context.Context) (net.Conn, error) {
 		default:
 		}
 	}
-	d := net.Dialer{Timeout: dialTimeout, LocalAddr: t.spec.local()}
-	return d.DialContext(ctx, "tcp", t.spec.Addr)
+	return t.dialer.DialContext(ctx, "tcp", t.spec.Addr)
 }
 
 // fillMessage writes task i's deterministic payload.
