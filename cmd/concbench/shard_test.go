@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -207,14 +208,32 @@ func TestCommonStart(t *testing.T) {
 }
 
 // freePort returns a loopback address whose port was free a moment ago.
+// freePort returns a loopback address whose port is free, for a barrier
+// that a shard will listen on later. The port is below the OS's
+// ephemeral range: one from it (port 0) was taken in between by an
+// outgoing connection of a test running beside (CI: "bind: address
+// already in use"), whereas nothing takes these unasked.
 func freePort(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	lo := 32768 // Linux's default start of the range
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if n, err := strconv.Atoi(f[0]); err == nil {
+				lo = n
+			}
+		}
 	}
-	defer l.Close()
-	return l.Addr().String()
+	for range 100 {
+		port := 10000 + rand.IntN(max(lo-10000, 1))
+		l, err := net.Listen("tcp", ":"+strconv.Itoa(port)) // as the barrier listens
+		if err != nil {
+			continue
+		}
+		l.Close()
+		return "127.0.0.1:" + strconv.Itoa(port)
+	}
+	t.Fatalf("no free port below the ephemeral range (%d)", lo)
+	return ""
 }
 
 // TestK8sBadInput: k8s checks the plan as run does, and its own flags,
