@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"slices"
 	"testing"
 	"time"
@@ -141,9 +142,11 @@ func BenchmarkBare(b *testing.B) {
 // The harness run is a cell of a plan (harness.RunCell), the path that
 // concbench run, concbench.Run and concbench.Benchmark take: it counts
 // samples as they come and keeps none, where harness.Once also keeps
-// every sample of a short run for its caller.
+// every sample of a short run for its caller. Each iteration runs five
+// pairs: on a 2-core VM a single run's wall time varies by a tenth, and
+// the median of five pairs keeps one slow run from deciding the line.
 func BenchmarkOverhead(b *testing.B) {
-	const tasks, conc, pairs = 100_000, 1000, 3
+	const tasks, conc, pairs = 100_000, 1000, 5
 	d := 10 * time.Millisecond
 	spec := workloads.Spec{Name: "sleep", Params: params.Values{"latency": d.String()}}
 	durs := sleeps(tasks, d)
@@ -227,7 +230,7 @@ func sleeps(n int, d time.Duration) []time.Duration {
 // strategy by hand, and returns the wall time.
 // mustCell runs one cell of strategy over tasks of spec, as a plan runs
 // it, and returns its summary.
-func mustCell(b *testing.B, spec workloads.Spec, strategy string, tasks, conc int) results.Summary {
+func mustCell(b testing.TB, spec workloads.Spec, strategy string, tasks, conc int) results.Summary {
 	b.Helper()
 	cell := harness.Cell{Strategy: strategy, Tasks: tasks}
 	if strategies.Bounded(strategy) {
@@ -241,9 +244,17 @@ func mustCell(b *testing.B, spec workloads.Spec, strategy string, tasks, conc in
 	return s
 }
 
-// mustBare runs the bare twin of strategy (internal/bare).
+// mustBare runs the bare twin of strategy (internal/bare) from the state
+// each harness run starts from: memory returned to the OS (the probe does
+// so, so that runs inherit no garbage and the RSS figure is the run's
+// own), as in a fresh process. Without it the twin would start on the
+// heap and the free goroutines, with their stacks, that the harness run
+// before it left (100k unbounded goroutines' 2 KiB stacks, faulted in
+// by the harness run and reused by the twin): on 2026-12-02 that alone
+// took unbounded's ratio from 1.30 to 1.61.
 func mustBare(b *testing.B, strategy string, durs []time.Duration, conc int) time.Duration {
 	b.Helper()
+	debug.FreeOSMemory()
 	d, err := bare.Run(strategy, durs, conc)
 	if err != nil {
 		b.Fatal(err)

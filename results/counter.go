@@ -85,12 +85,14 @@ type Counter struct {
 	lat, wait, corr  series
 	tl               timeline
 	exactLimitPassed bool
+	added            int            // samples Add counted, the index of the next
+	exampleAt        map[string]int // the task index each kind's example is from
 }
 
 // series is one measure of the started tasks: its exact values while the
 // counter keeps them, its HDR histogram and its exact moments always.
 type series struct {
-	xs             []float64 // seconds
+	xs             chunks // seconds
 	hist           histRecorder
 	n              float64
 	mean, m2, peak float64 // Welford's running moments, and the maximum
@@ -98,10 +100,77 @@ type series struct {
 
 func newSeries() series { return series{hist: newHistRecorder()} }
 
+// chunkLen is the number of values in one chunk of a series' exact
+// values: 16 KiB, a small allocation.
+const chunkLen = 2048
+
+// chunks holds a series' exact values in fixed-size chunks, so that
+// keeping one more value never copies the ones before it: a slice grown
+// by append would copy and re-zero the whole series at each doubling,
+// on the folder's goroutine, while the run's tasks compete for the same
+// cores. The zero value is empty and ready to use.
+type chunks struct {
+	full [][]float64
+	last []float64
+}
+
+func (c *chunks) add(x float64) {
+	if len(c.last) == cap(c.last) {
+		if c.last != nil {
+			c.full = append(c.full, c.last)
+		}
+		select {
+		case k := <-spareChunks:
+			c.last = k[:0]
+		default:
+			c.last = new(chunk)[:0]
+		}
+	}
+	c.last = append(c.last, x)
+}
+
+type chunk [chunkLen]float64
+
+// spareChunks holds the chunks of counters that are done for the next
+// one, up to the exact values of one run at DefaultExactLimit (2.4 MB):
+// like the recorder's batches (spareBatches), chunks allocated while a
+// run's tasks go on would bring the collector's cycles sooner.
+var spareChunks = make(chan *chunk, 3*DefaultExactLimit/chunkLen)
+
+// release gives the chunks to spareChunks and empties c; nothing may
+// hold a slice that all returned.
+func (c *chunks) release() {
+	if c.last != nil {
+		c.full = append(c.full, c.last)
+	}
+	for _, f := range c.full {
+		select {
+		case spareChunks <- (*chunk)(f[:chunkLen]):
+		default:
+		}
+	}
+	*c = chunks{}
+}
+
+// all returns every value in one slice (a new one unless there is a
+// single chunk), for sorting.
+func (c *chunks) all() []float64 {
+	if len(c.full) == 0 {
+		return c.last
+	}
+	xs := make([]float64, 0, len(c.full)*chunkLen+len(c.last))
+	for _, f := range c.full {
+		xs = append(xs, f...)
+	}
+	return append(xs, c.last...)
+}
+
+func (c *chunks) bytes() int64 { return int64(len(c.full)*chunkLen+cap(c.last)) * 8 }
+
 func (s *series) add(d time.Duration, exact bool) {
 	x := d.Seconds()
 	if exact {
-		s.xs = append(s.xs, x)
+		s.xs.add(x)
 	}
 	s.hist.record(d)
 	s.n++
@@ -120,7 +189,9 @@ func (s *series) describe(exact bool) Percentiles {
 		return Percentiles{}
 	}
 	if exact {
-		return Describe(s.xs)
+		p := Describe(s.xs.all())
+		s.xs.release() // Describe keeps no slice of them
+		return p
 	}
 	at := func(q float64) float64 { return time.Duration(s.hist.h.ValueAtPercentile(q)).Seconds() }
 	return Percentiles{
@@ -146,8 +217,17 @@ func NewCounter(kind func(error) string, opt CountOptions) *Counter {
 	return c
 }
 
-// Add counts one sample.
+// Add counts one sample, that of the task whose index is the number of
+// samples added before it (the order of Count's slice).
 func (c *Counter) Add(s *Sample) {
+	c.AddAt(c.added, s)
+}
+
+// AddAt counts the sample of task i, for samples added in any order: each
+// error kind's example is that of the lowest index of its kind, whatever
+// the order, so that it is the same in every run of the same tasks.
+func (c *Counter) AddAt(i int, s *Sample) {
+	c.added++
 	t := &c.t
 	t.Outcomes.add(s.Outcome)
 	t.Attempts += int(s.Attempts)
@@ -161,8 +241,11 @@ func (c *Counter) Add(s *Sample) {
 		}
 		k := c.kind(s.Err)
 		e := t.Errors[k]
-		if e.Count == 0 && s.Err != nil {
-			e.Example = s.Err.Error()
+		if at, seen := c.exampleAt[k]; s.Err != nil && (!seen || i < at) {
+			if c.exampleAt == nil {
+				c.exampleAt = map[string]int{}
+			}
+			e.Example, c.exampleAt[k] = s.Err.Error(), i
 		}
 		e.Count++
 		t.Errors[k] = e
@@ -174,7 +257,9 @@ func (c *Counter) Add(s *Sample) {
 	if !c.exactLimitPassed && c.started > c.opt.ExactLimit {
 		// From here on the histograms alone describe the run.
 		c.exactLimitPassed = true
-		c.lat.xs, c.wait.xs, c.corr.xs = nil, nil, nil
+		c.lat.xs.release()
+		c.wait.xs.release()
+		c.corr.xs.release()
 	}
 	exact := !c.exactLimitPassed
 	c.lat.add(s.Service, exact)
@@ -214,7 +299,7 @@ func (c *Counter) Tally() Tally {
 func (c *Counter) Bytes() int64 {
 	var b int64
 	for _, s := range []*series{&c.lat, &c.wait, &c.corr} {
-		b += int64(cap(s.xs)) * 8
+		b += s.xs.bytes()
 		if s.hist.h != nil {
 			b += int64(s.hist.h.ByteSize())
 		}

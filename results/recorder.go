@@ -73,7 +73,14 @@ const (
 	nShards     = 16
 	batchLen    = 256
 	foldBacklog = 64 // full batches waiting before Set blocks
-	keepPage    = 4096
+	// shardRun consecutive indices share a shard: tasks started one
+	// after another tend to run on the same CPU (a new goroutine is
+	// queued where it was started, others steal runs of them, and a
+	// sleeper wakes where its timer was), so a CPU keeps writing to the
+	// shard it wrote before instead of taking its cache line from the
+	// other CPUs.
+	shardRun = 64
+	keepPage = 4096
 )
 
 type shard struct {
@@ -119,7 +126,7 @@ func (r *Recorder) Cap() int { return r.cap }
 // Set records the sample of task i (a copy: s may be reused at once). It
 // blocks only while the folder is foldBacklog batches behind.
 func (r *Recorder) Set(i int, s *Sample) {
-	sh := &r.shards[i%nShards]
+	sh := &r.shards[(i/shardRun)%nShards]
 	sh.mu.Lock()
 	if sh.buf == nil {
 		sh.buf = r.batch()
@@ -169,14 +176,50 @@ func (r *Recorder) keep(i int, s *Sample) {
 	r.kept[k][i%keepPage] = *s
 }
 
-// batch returns an empty batch, reused if one is free.
+// batch returns an empty batch, reused if one is free: this recorder's
+// own, else one an earlier recorder left (batchPool).
 func (r *Recorder) batch() []entry {
 	select {
 	case b := <-r.free:
 		return b
 	default:
 		r.batches.Add(1)
-		return make([]entry, 0, batchLen)
+		select {
+		case b := <-spareBatches:
+			return b[:0]
+		default:
+			return new(batchBuf)[:0]
+		}
+	}
+}
+
+// batchBuf is a batch's backing array.
+type batchBuf [batchLen]entry
+
+// spareBatches holds the empty batches of finished recorders for the
+// next one, up to 1.2 MB. Every run of a plan would otherwise allocate
+// tens of batches afresh while its tasks run, and the garbage collector,
+// whose cycles would then come sooner, would scan every live task's
+// stack once more for nothing the tasks did: measured on 100k unbounded
+// 10 ms tasks, a third more collections than the bare twin's. (A
+// sync.Pool would not do: the collections of a run and the one before
+// the next run empty it.)
+var spareBatches = make(chan *batchBuf, 64)
+
+// release gives the recorder's empty batches to spareBatches; only Finish
+// calls it, once the folder has exited.
+func (r *Recorder) release() {
+	for {
+		select {
+		case b := <-r.free:
+			select {
+			case spareBatches <- (*batchBuf)(b[:batchLen]):
+			default:
+				return
+			}
+		default:
+			return
+		}
 	}
 }
 
@@ -193,7 +236,7 @@ func (r *Recorder) add(b []entry) {
 		e := &b[j]
 		r.keep(e.i, &e.s)
 		r.mark(e.i)
-		r.counter.Add(&e.s)
+		r.counter.AddAt(e.i, &e.s)
 	}
 	clear(b) // drop the errors
 	select {
@@ -237,6 +280,7 @@ func (r *Recorder) Finish(n int, cause error) (Tally, []Sample) {
 	}
 	close(r.full)
 	<-r.done
+	r.release()
 	keep := n <= min(r.opt.Keep, r.cap)
 	var out []Sample
 	if keep {
@@ -259,7 +303,7 @@ func (r *Recorder) Finish(n int, cause error) (Tally, []Sample) {
 			if r.opt.Due != nil {
 				s.Due = r.opt.Due(i)
 			}
-			r.counter.Add(&s)
+			r.counter.AddAt(i, &s)
 			if keep {
 				out[i] = s
 			}

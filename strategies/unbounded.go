@@ -29,18 +29,29 @@ func (Unbounded) Slots(n int) int { return n }
 // Run starts a goroutine for each task and waits for all of them. Once ctx
 // is done it starts no more.
 func (Unbounded) Run(ctx context.Context, job *Job) error {
-	var wg sync.WaitGroup
+	u := &spawned{ctx: ctx, job: job}
 	for {
 		i, ok := job.Next(ctx)
 		if !ok {
 			break
 		}
-		wg.Add(1)
-		go func() {
-			job.Exec(ctx, i) // never panics: no defer, a smaller frame under the task
-			wg.Done()
-		}()
+		u.wg.Add(1)
+		go u.exec(i) // a closure of two words (u, i) allocated per task, not five
 	}
-	wg.Wait()
+	u.wg.Wait()
 	return ctx.Err()
+}
+
+// spawned is what every goroutine of one Unbounded run shares.
+type spawned struct {
+	ctx context.Context
+	job *Job
+	wg  sync.WaitGroup
+}
+
+// exec runs task i; Exec never panics, so no defer: a smaller frame
+// under the task.
+func (u *spawned) exec(i int) {
+	u.job.Exec(u.ctx, i)
+	u.wg.Done()
 }
