@@ -142,11 +142,13 @@ func BenchmarkBare(b *testing.B) {
 // The harness run is a cell of a plan (harness.RunCell), the path that
 // concbench run, concbench.Run and concbench.Benchmark take: it counts
 // samples as they come and keeps none, where harness.Once also keeps
-// every sample of a short run for its caller. Each iteration runs five
-// pairs: on a 2-core VM a single run's wall time varies by a tenth, and
-// the median of five pairs keeps one slow run from deciding the line.
+// every sample of a short run for its caller. Each iteration runs at
+// least five pairs, and more until five seconds were spent: on a 2-core VM
+// a single run's wall time varies by a tenth, and the median of many
+// pairs keeps a few slow runs from deciding the line (unbounded's runs
+// take 0.3 s, so it gets about nine pairs in the time pool gets five).
 func BenchmarkOverhead(b *testing.B) {
-	const tasks, conc, pairs = 100_000, 1000, 5
+	const tasks, conc, minPairs, minTime = 100_000, 1000, 5, 5 * time.Second
 	d := 10 * time.Millisecond
 	spec := workloads.Spec{Name: "sleep", Params: params.Values{"latency": d.String()}}
 	durs := sleeps(tasks, d)
@@ -163,7 +165,8 @@ func BenchmarkOverhead(b *testing.B) {
 			ideal := results.ListSchedule(durs, strat.Slots(tasks))
 			var h, bw []float64
 			for b.Loop() {
-				for range pairs {
+				start := time.Now()
+				for n := 0; n < minPairs || time.Since(start) < minTime; n++ {
 					h = append(h, mustCell(b, spec, name, tasks, conc).WallSeconds-ideal.Seconds())
 					bw = append(bw, (mustBare(b, name, durs, conc) - ideal).Seconds())
 				}

@@ -86,7 +86,9 @@ const (
 type shard struct {
 	mu  sync.Mutex
 	buf []entry
-	_   [40]byte // one cache line each
+	// 128 bytes a shard: its lock and slice (32 bytes) never share a
+	// 64-byte cache line with another shard's, wherever the array starts.
+	_ [96]byte
 }
 
 // marks is one page's record of which indices were set.

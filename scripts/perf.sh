@@ -4,12 +4,15 @@
 # Go twin measured by the same script:
 #   1. whole-process peak RSS (/usr/bin/time -v) of pool,semaphore at 300k
 #      and 3M tasks of a 1 ms sleep, concurrency 1000, and what the cells
-#      report themselves;
+#      report themselves; then each cell alone at 3M, its own figure
+#      against /usr/bin/time's;
 #   2. unbounded at 1M tasks of a 10 ms sleep against a bare goroutine per
 #      task: RSS and wall;
 #   3. pool wall per task above ideal at 1M tasks of 10 ms, median of 3;
 #   4. open loop 1000/s of 0 s tasks under pool 8: send lateness and
-#      corrected latency, median of 5; then 20,000/s against nginx (if
+#      corrected latency, median of 5, beside the OS's own sleep at the
+#      same rate (how late this machine wakes a thread); then 20,000/s
+#      against nginx (if
 #      installed) under pool 64: concbench's CPU per request, pacer
 #      included;
 #   5. worker start-up of the concbench binary (process, concurrency 1,
@@ -55,7 +58,14 @@ for n in $small $big; do
   jq -r --arg n "$n" --arg kib "$kib" '"| \($n) | \($kib|tonumber/1024|floor) MiB | \(.runs[0].memory.peak_rss_bytes/1048576|floor) MiB | \(.runs[1].memory.peak_rss_bytes/1048576|floor) MiB | \([.runs[].memory.recorder_peak_bytes // 0]|max/1048576*10|floor/10) MiB |"' "$tmp/out"
   echo "$kib" >>"$tmp/rss"
 done
-awk 'NR==1{a=$1} NR==2{b=$1} END {printf "ratio %d/%d tasks: %.2fx (goal <= 1.2x, and under 64 MiB)\n\n", '"$big"', '"$small"', b/a}' "$tmp/rss"
+awk 'NR==1{a=$1} NR==2{b=$1} END {printf "ratio %d/%d tasks: %.2fx (goal <= 1.2x, and under 64 MiB)\n", '"$big"', '"$small"', b/a}' "$tmp/rss"
+# Each cell alone: what it reports against what /usr/bin/time saw of the
+# whole process that ran only it.
+for s in pool semaphore; do
+  read -r kib _ < <(maxrss "$cb" run --workload sleep --latency 1ms --strategies "$s" --concurrency 1000 --tasks "$big" -q --format json)
+  jq -r --arg kib "$kib" --arg s "$s" '.runs[0].memory | "\($s) alone at '"$big"' tasks: the cell reports \(.peak_rss_bytes/1048576*10|floor/10) MiB (\(.peak_rss_scope // "the cell")), /usr/bin/time \($kib|tonumber/1024*10|floor/10) MiB: \((.peak_rss_bytes/1024/($kib|tonumber) - 1)*1000|round/10)% (goal within 15%)"' "$tmp/out"
+done
+echo
 
 echo "## 2. Unbounded against a bare goroutine per task ($unb tasks of 10 ms)"
 mkdir -p "$tmp/bare"
@@ -102,7 +112,52 @@ for r in $(seq "$pacer_rounds"); do
     jq -r '.runs[0].open_loop | [.send_lateness_seconds.p50, .send_lateness_seconds.p99, .corrected_latency_seconds.p50, .corrected_latency_seconds.p99] | map(. * 1e6) | @tsv'
 done >"$tmp/ol"
 for c in 1 2 3 4; do cut -f$c "$tmp/ol" | median; done | paste -sd' ' |
-  awk '{printf "send lateness p50 %.0f µs (goal <= 50), p99 %.0f µs (<= 200); corrected p50 %.0f µs (<= 150), p99 %.0f µs (<= 500)\n\n", $1, $2, $3, $4}'
+  awk '{printf "send lateness p50 %.0f µs (goal <= 50), p99 %.0f µs (<= 200); corrected p50 %.0f µs (<= 150), p99 %.0f µs (<= 500)\n", $1, $2, $3, $4}'
+# The pacer's bare twin: the OS's own sleep, 1000 absolute-time
+# clock_nanosleep wake-ups a second for 5 s on a locked thread with 1 ns
+# timer slack, no busy wait: how late this machine wakes a thread.
+if [ "$(uname)" = Linux ]; then
+  mkdir -p "$tmp/ossleep"
+  cat >"$tmp/ossleep/main.go" <<'GO'
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+func main() {
+	runtime.LockOSThread()
+	syscall.Syscall(syscall.SYS_PRCTL, 29, 1, 0) // PR_SET_TIMERSLACK: 1 ns
+	var ts syscall.Timespec
+	syscall.Syscall(syscall.SYS_CLOCK_GETTIME, 1, uintptr(unsafe.Pointer(&ts)), 0) // CLOCK_MONOTONIC
+	base, start := ts.Nano(), time.Now()
+	var late []float64
+	for k := 1; k <= 5000; k++ {
+		due := time.Duration(k) * time.Millisecond
+		abs := syscall.NsecToTimespec(base + int64(due))
+		for {
+			_, _, e := syscall.Syscall6(syscall.SYS_CLOCK_NANOSLEEP, 1, 1, uintptr(unsafe.Pointer(&abs)), 0, 0, 0) // TIMER_ABSTIME
+			if e != syscall.EINTR {
+				break
+			}
+		}
+		late = append(late, float64(time.Since(start)-due)/1e3)
+	}
+	slices.Sort(late)
+	fmt.Printf("%.0f %.0f\n", late[len(late)/2], late[len(late)*99/100])
+}
+GO
+  (cd "$tmp/ossleep" && printf 'module ossleep\n\ngo 1.24\n' >go.mod && go build -o ossleep .)
+  for r in $(seq "$pacer_rounds"); do "$tmp/ossleep/ossleep"; done >"$tmp/os"
+  for c in 1 2; do cut -d' ' -f$c "$tmp/os" | median; done | paste -sd' ' |
+    awk '{printf "the OS sleep alone (no busy wait), same rounds: late p50 %.0f µs, p99 %.0f µs\n", $1, $2}'
+fi
+echo
 
 echo "## 4b. Open loop, 20,000/s against nginx, pool 64, 5 s: generator CPU per request (median of $pacer_rounds)"
 # CPU is the whole concbench process's (user + system, /usr/bin/time),
