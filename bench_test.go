@@ -143,12 +143,12 @@ func BenchmarkBare(b *testing.B) {
 // concbench run, concbench.Run and concbench.Benchmark take: it counts
 // samples as they come and keeps none, where harness.Once also keeps
 // every sample of a short run for its caller. Each iteration runs at
-// least five pairs, and more until five seconds were spent: on a 2-core VM
-// a single run's wall time varies by a tenth, and the median of many
+// least three pairs, and more until five seconds were spent: on a 2-core
+// VM a single run's wall time varies by a tenth, and the median of many
 // pairs keeps a few slow runs from deciding the line (unbounded's runs
-// take 0.3 s, so it gets about nine pairs in the time pool gets five).
+// take 0.3 s, so it gets about nine pairs in the time pool gets three).
 func BenchmarkOverhead(b *testing.B) {
-	const tasks, conc, minPairs, minTime = 100_000, 1000, 5, 5 * time.Second
+	const tasks, conc, minPairs, minTime = 100_000, 1000, 3, 5 * time.Second
 	d := 10 * time.Millisecond
 	spec := workloads.Spec{Name: "sleep", Params: params.Values{"latency": d.String()}}
 	durs := sleeps(tasks, d)
