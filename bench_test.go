@@ -229,11 +229,9 @@ func sleeps(n int, d time.Duration) []time.Duration {
 	return durs
 }
 
-// bare runs durs as plain sleeps the way a person would write each
-// strategy by hand, and returns the wall time.
 // mustCell runs one cell of strategy over tasks of spec, as a plan runs
 // it, and returns its summary.
-func mustCell(b testing.TB, spec workloads.Spec, strategy string, tasks, conc int) results.Summary {
+func mustCell(b *testing.B, spec workloads.Spec, strategy string, tasks, conc int) results.Summary {
 	b.Helper()
 	cell := harness.Cell{Strategy: strategy, Tasks: tasks}
 	if strategies.Bounded(strategy) {

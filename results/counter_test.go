@@ -18,12 +18,25 @@ func TestChunksKeepEveryValue(t *testing.T) {
 			c.add(want[i])
 		}
 		got := c.all()
-		if len(got) != n || (n > 0 && !slices.Equal(got, want)) {
+		if !slices.Equal(got, want) {
 			t.Fatalf("n=%d: all() returned %d values, not the %d added in order", n, len(got), n)
 		}
 		if chunksHeld := (n + chunkLen - 1) / chunkLen; c.bytes() != int64(chunksHeld*chunkLen*8) {
 			t.Errorf("n=%d: bytes() = %d, want %d chunks of %d values", n, c.bytes(), chunksHeld, chunkLen)
 		}
+		// Released chunks serve the next series: it sees its own values
+		// only, none of those left in them.
+		c.release()
+		if c.bytes() != 0 {
+			t.Errorf("n=%d: %d bytes held after release", n, c.bytes())
+		}
+		var next chunks
+		next.add(-1)
+		next.add(-2)
+		if got := next.all(); !slices.Equal(got, []float64{-1, -2}) {
+			t.Errorf("n=%d: a series on released chunks holds %v", n, got)
+		}
+		next.release()
 	}
 }
 

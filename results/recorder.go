@@ -179,7 +179,7 @@ func (r *Recorder) keep(i int, s *Sample) {
 }
 
 // batch returns an empty batch, reused if one is free: this recorder's
-// own, else one an earlier recorder left (batchPool).
+// own, else one an earlier recorder left (spareBatches).
 func (r *Recorder) batch() []entry {
 	select {
 	case b := <-r.free:

@@ -207,7 +207,6 @@ func TestCommonStart(t *testing.T) {
 	}
 }
 
-// freePort returns a loopback address whose port was free a moment ago.
 // freePort returns a loopback address whose port is free, for a barrier
 // that a shard will listen on later. The port is below the OS's
 // ephemeral range: one from it (port 0) was taken in between by an

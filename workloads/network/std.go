@@ -39,8 +39,10 @@ func newStdHTTP(u, method string, headers [][2]string, body []byte, noKeepalive 
 		w.headers = append(w.headers, h)
 	}
 	tr := &http.Transport{
-		Proxy:               nil,                                                                                            // loopback benchmarks must not go through a proxy
-		DialContext:         (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second, LocalAddr: local}).DialContext, // local: nil for the OS's choice
+		// Loopback benchmarks must not go through a proxy; a nil local
+		// address leaves the source address to the OS.
+		Proxy:               nil,
+		DialContext:         (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second, LocalAddr: local}).DialContext,
 		MaxIdleConns:        conns,
 		MaxIdleConnsPerHost: conns,
 		MaxConnsPerHost:     conns, // as h1 and fasthttp: tasks past it wait for a connection
