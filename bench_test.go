@@ -231,7 +231,7 @@ func sleeps(n int, d time.Duration) []time.Duration {
 
 // mustCell runs one cell of strategy over tasks of spec, as a plan runs
 // it, and returns its summary.
-func mustCell(b *testing.B, spec workloads.Spec, strategy string, tasks, conc int) results.Summary {
+func mustCell(b *testing.B, spec workloads.Spec, strategy string, tasks, conc int) *results.Summary {
 	b.Helper()
 	cell := harness.Cell{Strategy: strategy, Tasks: tasks}
 	if strategies.Bounded(strategy) {

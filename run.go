@@ -42,13 +42,23 @@ func Run(ctx context.Context, task *Task, opts ...Option) (*results.Document, er
 	}
 	runs, err := harness.Execute(ctx, plan, nil)
 	err = errors.Join(err, task.release())
-	doc := results.NewDocument(results.CurrentEnvironment(Version()))
-	doc.Runs = runs
+	doc := document(runs)
 	if ctx.Err() != nil {
 		doc.Partial = true
 		err = errors.Join(err, ctx.Err())
 	}
 	return doc, err
+}
+
+// document is the results document of runs. A call of its own: the
+// Environment it builds would otherwise take room on Run's frame, under
+// every run (see harness.run on why the harness keeps its frames small).
+//
+//go:noinline
+func document(runs []results.Summary) *results.Document {
+	doc := results.NewDocument(results.CurrentEnvironment(Version()))
+	doc.Runs = runs
+	return doc
 }
 
 // Version returns the version of the concbench module in this binary, as

@@ -26,10 +26,17 @@ type cellRun struct {
 	total    int               // runs it has in this process: warmups and those it needed
 	runs     []results.Summary // recorded runs, resumed ones first; a cut-short one last
 	cut      bool              // the last run was cut short: the cell takes no more
+	// last is the run under way or just done: here, on the heap, rather
+	// than on visit's frame (see run).
+	last measured
 }
 
 // newCellRun prepares cell of plan with the runs already recorded for it
-// (a resumed file's pending runs); nothing is opened yet.
+// (a resumed file's pending runs); nothing is opened yet. Not inlined:
+// the cellRun is on the heap, not on the frame of a caller that waits
+// for the runs (see run).
+//
+//go:noinline
 func newCellRun(plan *Plan, cell Cell, recorded []results.Summary) *cellRun {
 	return &cellRun{cell: cell, plan: plan, repeat: max(plan.Repeat, 1), runs: slices.Clone(recorded)}
 }
@@ -101,14 +108,15 @@ func (c *cellRun) close() {
 
 // once carries out the cell's next run, run k of the runs it has in this
 // process (its warmups, then the repetitions it still needed at the
-// start), as hooks.RunStart is told.
-func (c *cellRun) once(ctx context.Context, hooks *Hooks, runs int) (Run, error) {
+// start), as hooks.RunStart is told. What it measured goes into r (by
+// pointer: see run).
+func (c *cellRun) once(ctx context.Context, hooks *Hooks, runs int, r *Run) error {
 	src, rc, n := c.plan.source(c.cell, c.plan.Spec.Seed, c.countOpt)
 	if hooks != nil && hooks.RunStart != nil {
 		hooks.RunStart(c.ran, runs, src)
 	}
 	c.ran++
-	return run(ctx, c.task, c.strat, src, rc, n)
+	return run(ctx, c.task, c.strat, src, rc, n, r)
 }
 
 // visit runs the cell's warmups if it has not had them, then up to reps
@@ -129,7 +137,8 @@ func (c *cellRun) visit(ctx context.Context, tgt *embedded, hooks *Hooks, reps, 
 		warmups = c.plan.Warmup
 	}
 	for range warmups {
-		if _, err := c.once(ctx, hooks, c.total); err != nil {
+		c.last = measured{}
+		if err := c.once(ctx, hooks, c.total, &c.last.Run); err != nil {
 			return fmt.Errorf("%s warmup: %w", c.cell.Strategy, err)
 		}
 		if ctx.Err() != nil {
@@ -141,14 +150,16 @@ func (c *cellRun) visit(ctx context.Context, tgt *embedded, hooks *Hooks, reps, 
 	c.warmed = true
 	for range reps {
 		before, berr := tgt.read()
-		r, err := c.once(ctx, hooks, c.total)
-		m := measured{Run: r, partial: ctx.Err() != nil || err != nil}
+		c.last = measured{}
+		m := &c.last
+		err := c.once(ctx, hooks, c.total, &m.Run)
+		m.partial = ctx.Err() != nil || err != nil
 		if after, aerr := tgt.read(); berr == nil && aerr == nil && tgt != nil {
 			m.target = tgt.delta(before, after)
 		}
 		if err == nil || m.Tally.Outcomes.Finished() > 0 { // a failed run that measured nothing is left out
 			*order++
-			c.runs = append(c.runs, c.summary1(m, round, *order))
+			c.record(m, round, *order)
 		}
 		if err != nil {
 			c.cut = true
@@ -168,8 +179,16 @@ func (c *cellRun) summary() (results.Summary, bool) {
 	return results.Combine(c.runs, c.repeat)
 }
 
+// record adds a recorded run's own summary to the cell's runs (here, not
+// in visit: a Summary on visit's frame would be under every run; see run).
+//
+//go:noinline
+func (c *cellRun) record(m *measured, round, order int) {
+	c.runs = append(c.runs, c.summary1(m, round, order))
+}
+
 // summary1 is one recorded run's own summary: a row of one repetition.
-func (c *cellRun) summary1(m measured, round, order int) results.Summary {
+func (c *cellRun) summary1(m *measured, round, order int) results.Summary {
 	plan, cell := c.plan, c.cell
 	s := summarise(c.task, c.strat, cell, plan.Duration, m)
 	for i := range s.Repetitions { // none for a run cut short

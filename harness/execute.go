@@ -65,8 +65,8 @@ func Execute(ctx context.Context, plan *Plan, hooks *Hooks) ([]results.Summary, 
 	}
 	x := &execution{plan: &p, cells: cells, tgt: tgt, hooks: hooks}
 	for _, c := range cells { // a resumed plan's runs go on counting
-		for _, r := range c.runs {
-			for _, rep := range r.Repetitions {
+		for i := range c.runs { // by index: a Summary copy would sit on this frame (see run)
+			for _, rep := range c.runs[i].Repetitions {
 				x.order = max(x.order, rep.Order)
 			}
 		}
@@ -158,9 +158,18 @@ func (x *execution) visit(ctx context.Context, c *cellRun, index, cells, reps, r
 	if x.hooks.CellStart != nil {
 		x.hooks.CellStart(index, cells, c.cell)
 	}
-	s, err := c.result(c.visit(ctx, x.tgt, x.hooks, reps, round, &x.order))
+	return x.done(index, cells, c, c.visit(ctx, x.tgt, x.hooks, reps, round, &x.order))
+}
+
+// done reports the cell's summary after a visit that returned err, and
+// returns err. It is a call of its own so that the Summary it passes by
+// value is not on visit's frame, under every run (see run).
+//
+//go:noinline
+func (x *execution) done(index, cells int, c *cellRun, err error) error {
+	s, err := c.result(err)
 	if !errors.Is(err, errNoRuns) && x.hooks.CellDone != nil {
-		x.hooks.CellDone(index, cells, s)
+		x.hooks.CellDone(index, cells, *s)
 	}
 	return err
 }
