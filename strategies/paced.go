@@ -52,6 +52,7 @@ type Paced struct {
 	due      dueTimes
 	maxWait  int           // the deepest the queue got
 	last     time.Duration // release time of the latest arrival
+	gap      time.Duration // the mean gap between recent arrivals (moving); 0: unknown
 	first    time.Duration // due time of the first arrival
 	lateness *results.Durations
 }
@@ -143,9 +144,10 @@ func (p *Paced) Next(ctx context.Context) (int, bool) {
 	}
 	i, due := p.sched.next, p.sched.due()
 	p.issue()
+	gap := p.gap
 	p.mu.Unlock()
 	at := p.t0.Add(due)
-	if p.Clock.SleepUntil(ctx, at) != nil {
+	if p.Clock.SleepUntil(ctx, at, gap) != nil {
 		return 0, false
 	}
 	woke := p.Clock.Now().Sub(p.t0)
@@ -156,13 +158,22 @@ func (p *Paced) Next(ctx context.Context) (int, bool) {
 	return i, true
 }
 
-// issue hands out arrival sched.next, recording its due time, and marks
-// the arrivals over if the next one would be past Tasks or Duration. The
-// caller holds p.mu.
+// issue hands out arrival sched.next, recording its due time, moves the
+// mean gap towards the one to the next arrival (by a sixteenth: it
+// follows a ramp and smooths Poisson gaps), and marks the arrivals over
+// if the next one would be past Tasks or Duration. The caller holds p.mu.
 func (p *Paced) issue() {
-	p.due.set(p.sched.next, p.sched.due())
+	this := p.sched.due()
+	p.due.set(p.sched.next, this)
 	p.sched.advance()
 	due := p.sched.due()
+	if due != never {
+		if g := due - this; p.gap == 0 {
+			p.gap = max(g, 1)
+		} else {
+			p.gap = max(p.gap+(g-p.gap)/16, 1)
+		}
+	}
 	p.over = p.sched.next >= p.Tasks || due == never || p.Duration > 0 && due >= p.Duration
 }
 

@@ -43,6 +43,7 @@ type fakeClock struct {
 	mu   sync.Mutex
 	now  time.Time
 	late time.Duration
+	gaps []time.Duration // as SleepUntil was told, in order
 }
 
 func (c *fakeClock) Now() time.Time {
@@ -51,12 +52,13 @@ func (c *fakeClock) Now() time.Time {
 	return c.now
 }
 
-func (c *fakeClock) SleepUntil(ctx context.Context, t time.Time) error {
+func (c *fakeClock) SleepUntil(ctx context.Context, t time.Time, gap time.Duration) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.gaps = append(c.gaps, gap)
 	if t = t.Add(c.late); t.After(c.now) {
 		c.now = t
 	}
@@ -222,5 +224,47 @@ func TestArrivalsArePure(t *testing.T) {
 	}
 	if u := (Arrivals{Rate: 4}); u.Gap(0) != 0 || u.Gap(9) != 2.5e8 {
 		t.Errorf("uniform gaps %v, %v; want 0, 250 ms", u.Gap(0), u.Gap(9))
+	}
+}
+
+// TestPacedTellsTheGap checks the gap a paced source tells its clock with
+// each sleep: for even arrivals exactly 1/rate from the first sleep on
+// (the gap to the next arrival is known once one is issued), and for a
+// ramp from 100/s to 10,000/s, then 10,000/s for a second, a moving mean
+// that starts at the first gap and ends at 100 µs (the mean has long settled
+// on a second of even gaps; 200 µs allows for the float rounding of the
+// ramp's due times).
+func TestPacedTellsTheGap(t *testing.T) {
+	for _, rate := range []float64{100, 20_000} {
+		c := &fakeClock{now: time.Unix(0, 0)}
+		p := &Paced{Rate: rate, Tasks: 50, Clock: c}
+		p.Start(c.Now())
+		for {
+			if _, ok := p.Next(context.Background()); !ok {
+				break
+			}
+		}
+		want := time.Duration(float64(time.Second) / rate)
+		if len(c.gaps) != 49 { // the first arrival is due at the start: none slept for it
+			t.Fatalf("rate %v: %d sleeps, want 49", rate, len(c.gaps))
+		}
+		for i, g := range c.gaps {
+			if g != want {
+				t.Fatalf("rate %v: sleep %d told a gap of %v, want %v", rate, i, g, want)
+			}
+		}
+	}
+	c := &fakeClock{now: time.Unix(0, 0)}
+	p := &Paced{Rate: 100, Stages: []Stage{{Duration: time.Second, Target: 10_000}, {Duration: time.Second, Target: 10_000}}, Tasks: 20_000, Clock: c}
+	p.Start(c.Now())
+	for {
+		if _, ok := p.Next(context.Background()); !ok {
+			break
+		}
+	}
+	first, last := c.gaps[0], c.gaps[len(c.gaps)-1]
+	// The ramp's arrivals by time t are 100t + 4950t², one at 7.33 ms.
+	if first < 7*time.Millisecond || first > 7500*time.Microsecond || last > 200*time.Microsecond || last < 100*time.Microsecond {
+		t.Errorf("ramp from 100/s to 10,000/s told gaps from %v to %v; want 7.33 ms, then 100-200 µs", first, last)
 	}
 }

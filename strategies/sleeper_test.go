@@ -305,3 +305,46 @@ func later(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// TestPreciseClockDenseArrivals checks that a PreciseClock sleeps for
+// arrivals closer together than denseGap without an OS sleep, and for
+// others (or an unknown gap) with one, and that it never returns before
+// the time. The OS sleep is taken for the last coarseMargin before the
+// time, so a Go timer firing late on a busy machine may skip it: one
+// sleep in five attempts is asked of the sparse cases, none of the dense.
+func TestPreciseClockDenseArrivals(t *testing.T) {
+	var slept sync.Map // attempt -> true once it slept in the OS
+	sleep := osSleeper.sleep
+	attempt := 0
+	osSleeper.sleep = func(until time.Time) { slept.Store(attempt, true); sleep(until) }
+	defer func() { osSleeper.sleep = sleep }()
+	c := PreciseClock{Spin: 10 * time.Microsecond}
+	for _, tc := range []struct {
+		gap time.Duration
+		os  bool
+	}{
+		{50 * time.Microsecond, false},
+		{denseGap - 1, false},
+		{denseGap, true},
+		{time.Millisecond, true},
+		{0, true},
+	} {
+		used := 0
+		for range 5 {
+			attempt++
+			at := time.Now().Add(3 * time.Millisecond)
+			if err := c.SleepUntil(context.Background(), at, tc.gap); err != nil {
+				t.Fatal(err)
+			}
+			if late := time.Since(at); late < 0 {
+				t.Errorf("gap %v: returned %v before the time", tc.gap, -late)
+			}
+			if _, ok := slept.Load(attempt); ok {
+				used++
+			}
+		}
+		if got := used > 0; got != tc.os {
+			t.Errorf("gap %v: %d of 5 sleeps in the OS; want some: %v", tc.gap, used, tc.os)
+		}
+	}
+}
