@@ -55,6 +55,15 @@ type Estimator interface {
 	Expected(i int) (d time.Duration, ok bool)
 }
 
+// UniformEstimator is an Estimator that may know that every task takes
+// the same time: Uniform returns it and true then. The harness then works
+// out a cell's ideal makespan in one step instead of asking each task (a
+// million-task cell's summary took 22 ms asking).
+type UniformEstimator interface {
+	Estimator
+	Uniform() (d time.Duration, ok bool)
+}
+
 // Config is what a workload is built from: its own parameters (every
 // declared one, the user's value or the declared default), the run's seed,
 // and how many tasks one process may run at once (the size of a network

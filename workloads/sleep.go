@@ -152,6 +152,18 @@ func (s *sleep) Do(ctx context.Context, i int) (int64, error) {
 // Expected is task i's duration: the sleep is all a task does.
 func (s *sleep) Expected(i int) (time.Duration, bool) { return s.duration(i), true }
 
+// Uniform returns the latency when every task sleeps it: a fixed
+// distribution and no list of durations (or a list of one).
+func (s *sleep) Uniform() (time.Duration, bool) {
+	switch {
+	case len(s.durations) == 1:
+		return s.durations[0], true
+	case len(s.durations) == 0 && s.dist == 0:
+		return s.duration(0), true
+	}
+	return 0, false
+}
+
 // ShortSleep is the longest sleep that Sleep does not interrupt on
 // cancellation. Selecting on a timer costs a goroutine about twice what
 // time.Sleep does (a timer and channel allocated, and the timer code run on

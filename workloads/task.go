@@ -287,6 +287,23 @@ func (t *Task) Expected(i int) (time.Duration, bool) {
 	return t.expected(i, e.Expected)
 }
 
+// Uniform returns the duration every task of t takes with no scheduling
+// delay, and true, when it is the same for all: the workload says its
+// attempts are (UniformEstimator) and nothing varies it by index (no
+// injected failures or panics, no timeout to cut it short). Otherwise it
+// returns false, and Expected is to be asked task by task.
+func (t *Task) Uniform() (time.Duration, bool) {
+	u, ok := t.doer.(UniformEstimator)
+	if !ok || len(t.panicAt) > 0 || t.spec.FailRate > 0 {
+		return 0, false
+	}
+	d, ok := u.Uniform()
+	if !ok || t.spec.Timeout > 0 && d >= t.spec.Timeout {
+		return 0, false
+	}
+	return d, true
+}
+
 // expected adds the wrappers' effect (timeouts, injected failures and
 // retries with backoff) to one attempt's duration.
 func (t *Task) expected(i int, one func(int) (time.Duration, bool)) (time.Duration, bool) {

@@ -264,3 +264,41 @@ func TestSleepHonoursAnEarlierDeadline(t *testing.T) {
 		})
 	}
 }
+
+// TestUniform checks which tasks report one duration for all: a fixed
+// sleep (or a list of one) with nothing that varies it by index, and not
+// a distribution, a list of several, injected failures or panics, or a
+// timeout that cuts it short; where it says so, every task's Expected is
+// that duration.
+func TestUniform(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		spec Spec
+		want time.Duration // 0: not uniform
+	}{
+		{"fixed", Spec{Name: "sleep", Params: params.Values{"latency": "7ms"}}, 7 * time.Millisecond},
+		{"list of one", Spec{Name: "sleep", Params: params.Values{"durations": "3ms"}}, 3 * time.Millisecond},
+		{"timeout after it", Spec{Name: "sleep", Params: params.Values{"latency": "7ms"}, Timeout: 8 * time.Millisecond}, 7 * time.Millisecond},
+		{"list of two", Spec{Name: "sleep", Params: params.Values{"durations": "3ms,4ms"}}, 0},
+		{"uniform dist", Spec{Name: "sleep", Params: params.Values{"latency": "7ms", "dist": "uniform"}}, 0},
+		{"failures", Spec{Name: "sleep", Params: params.Values{"latency": "7ms"}, FailRate: 0.1, Retries: 2}, 0},
+		{"timeout cuts it", Spec{Name: "sleep", Params: params.Values{"latency": "7ms"}, Timeout: 7 * time.Millisecond}, 0},
+		{"panics", Spec{Name: "sleep", Params: params.Values{"latency": "7ms"}, PanicAt: []int{3}}, 0},
+		{"cpu", Spec{Name: "cpu"}, 0},
+	} {
+		task, err := New(tc.spec)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		d, ok := task.Uniform()
+		if ok != (tc.want > 0) || d != tc.want {
+			t.Errorf("%s: Uniform %v, %v; want %v", tc.name, d, ok, tc.want)
+		}
+		for i := range 50 {
+			if e, _ := task.Expected(i); ok && e != d {
+				t.Errorf("%s: task %d expected %v, Uniform said %v", tc.name, i, e, d)
+			}
+		}
+		task.Close()
+	}
+}
