@@ -113,8 +113,8 @@ var keepSamples = 1 << 18
 // the goroutine waiting for the run, are in that average. Kilobytes of
 // them made every task goroutine of a run start on a 4 KiB stack instead
 // of the 2 KiB a bare program's get (twice the page faults while
-// goroutines are spawned: unbounded's overhead ratio 1.3 instead of 1.15
-// on 2026-12-02).
+// goroutines are spawned: BenchmarkOverhead's unbounded ratio 1.16-1.21
+// a line instead of 1.06-1.13 on 2026-12-02).
 func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, src strategies.Source, rc recording, n int, r *Run) error {
 	ro := results.RecorderOptions{Count: rc.opt, Kind: workloads.Kind, Keep: rc.keep, Due: src.Due}
 	pc, paced := src.(*strategies.Paced)
