@@ -22,7 +22,7 @@ func TestWorkerEndsAtEOF(t *testing.T) {
 			pr, pw := io.Pipe()
 			rr, rw := io.Pipe()
 			done := make(chan error, 1)
-			go func() { done <- serveWorker(context.Background(), pr, rw); rw.Close() }()
+			go func() { done <- serveWorker(context.Background(), pr, rw, armed()); rw.Close() }()
 			answers := make(chan int, 1)
 			go func() {
 				r := bufio.NewReader(rr)
@@ -70,7 +70,7 @@ func TestProtocolVersionMismatch(t *testing.T) {
 	pr, pw := io.Pipe()
 	rr, rw := io.Pipe()
 	done := make(chan error, 1)
-	go func() { done <- serveWorker(context.Background(), pr, rw); rw.Close() }()
+	go func() { done <- serveWorker(context.Background(), pr, rw, armed()); rw.Close() }()
 	w := bufio.NewWriter(pw)
 	if err := WriteHello(w, Hello{Version: 2, Spec: workloads.Spec{Name: "cpu", Params: params.Values{"work": "1"}}}); err != nil {
 		t.Fatal(err)
@@ -91,4 +91,11 @@ func TestProtocolVersionMismatch(t *testing.T) {
 	if err := ReadReply(bufio.NewReader(strings.NewReader(b.String()))); err == nil || !strings.Contains(err.Error(), "v9") {
 		t.Errorf("parent accepted a v9 worker: %v", err)
 	}
+}
+
+// armed is a channel closed already: signals are no concern of these tests.
+func armed() <-chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
 }
