@@ -36,6 +36,12 @@ trap 'kill "${nginx_pid:-}" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 # workers from concbench-worker beside it (section 5).
 go build -o "$tmp/" ./cmd/concbench ./cmd/concbench-worker
 cb=$tmp/concbench
+# The bare twins are built as concbench is: the same toolchain and the
+# same go line as its go.mod. The go line alone moves a program's figures
+# (the goroutine-per-task twin ran 4-7% faster under "go 1.24" than under
+# concbench's "go 1.26.8" on 2026-12-03, its GODEBUG defaults matched),
+# so a twin of another go line measures the line, not the harness.
+goline=$(awk '$1 == "go" {print $2; exit}' go.mod)
 
 echo "# concbench performance, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "commit $(git rev-parse --short HEAD); $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); $(go version | cut -d' ' -f3)"
@@ -88,7 +94,7 @@ func main() {
 	wg.Wait()
 }
 EOF
-(cd "$tmp/bare" && printf 'module bare\n\ngo 1.24\n' >go.mod && go build -o bare .)
+(cd "$tmp/bare" && printf 'module bare\n\ngo %s\n' "$goline" >go.mod && go build -o bare .)
 echo "| round | concbench RSS | bare RSS | concbench wall | bare wall |"
 echo "| --- | --- | --- | --- | --- |"
 for r in $(seq "$rounds"); do
@@ -147,7 +153,7 @@ func main() {
 	fmt.Printf("%.0f %.0f\n", late[len(late)/2], late[len(late)*99/100])
 }
 GO
-  (cd "$tmp/ossleep" && printf 'module ossleep\n\ngo 1.24\n' >go.mod && go build -o ossleep .)
+  (cd "$tmp/ossleep" && printf 'module ossleep\n\ngo %s\n' "$goline" >go.mod && go build -o ossleep .)
   ossleep=$tmp/ossleep/ossleep
 fi
 : >"$tmp/os"
@@ -228,7 +234,7 @@ func main() {
 	fmt.Println(time.Since(t).Seconds())
 }
 EOF
-(cd "$tmp/mini" && printf 'module mini\n\ngo 1.24\n' >go.mod && go build -o mini .)
+(cd "$tmp/mini" && printf 'module mini\n\ngo %s\n' "$goline" >go.mod && go build -o mini .)
 # Alternated, so that both medians come from the same moments of the machine.
 for r in $(seq "$startups"); do
   "$cb" run --workload sleep --latency 0s --strategies process --concurrency 1 --tasks 1 -q --format json | jq -r '.runs[0].processes.startup_seconds' >>"$tmp/su.cb"
