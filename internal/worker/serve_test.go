@@ -72,15 +72,15 @@ func TestProtocolVersionMismatch(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- serveWorker(context.Background(), pr, rw, armed()); rw.Close() }()
 	w := bufio.NewWriter(pw)
-	if err := WriteHello(w, Hello{Version: 2, Spec: workloads.Spec{Name: "cpu", Params: params.Values{"work": "1"}}}); err != nil {
+	if err := WriteHello(w, Hello{Version: Version + 1, Spec: workloads.Spec{Name: "cpu", Params: params.Values{"work": "1"}}}); err != nil {
 		t.Fatal(err)
 	}
 	err := ReadReply(bufio.NewReader(rr))
-	if err == nil || !strings.Contains(err.Error(), "v2") || !strings.Contains(err.Error(), "v1") {
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("v%d", Version+1)) || !strings.Contains(err.Error(), fmt.Sprintf("v%d", Version)) {
 		t.Errorf("parent got %v", err)
 	}
 	if werr := <-done; werr == nil {
-		t.Error("worker accepted a v2 parent")
+		t.Errorf("worker accepted a v%d parent", Version+1)
 	}
 	pw.Close()
 

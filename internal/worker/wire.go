@@ -7,7 +7,6 @@ package worker
 import (
 	"bufio"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,7 +21,7 @@ import (
 // The worker protocol, over the worker's stdin (parent to worker) and
 // stdout (worker to parent). Integers are varints.
 //
-//	parent: hello  = magic "CBWK", version, len, spec JSON, per-process, worker id
+//	parent: hello  = magic "CBWK", version, spec (its fields in order: spec.go), per-process, worker id
 //	worker: reply  = magic "CBWK", version, len, error text (empty: ready)
 //	parent: task   = 'T', index            (repeated; EOF: no more tasks)
 //	worker: result = 'R', index, service ns, attempts, bytes, outcome, kind, message
@@ -33,7 +32,7 @@ import (
 // another binary (see process.UseLean).
 const (
 	magic        = "CBWK"
-	Version      = 1 // of the protocol
+	Version      = 2 // of the protocol: 2 sends the spec as fields, 1 as JSON
 	frameTask    = 'T'
 	frameResult  = 'R'
 	maxFrameText = 1 << 20 // longer strings are refused, not allocated
@@ -96,13 +95,9 @@ func readMagic(r *bufio.Reader) (uint64, error) {
 }
 
 func WriteHello(w *bufio.Writer, h Hello) error {
-	spec, err := json.Marshal(h.Spec)
-	if err != nil {
-		return err
-	}
 	w.WriteString(magic)
 	writeUvarint(w, h.Version)
-	writeString(w, string(spec))
+	writeSpec(w, &h.Spec)
 	writeUvarint(w, uint64(h.PerProcess))
 	writeUvarint(w, uint64(h.ID))
 	return w.Flush()
@@ -120,12 +115,8 @@ func ReadHello(r *bufio.Reader) (Hello, error) {
 	if v != Version {
 		return h, fmt.Errorf("parent speaks worker protocol v%d, this worker speaks v%d", v, Version)
 	}
-	spec, err := readString(r)
-	if err != nil {
+	if h.Spec, err = readSpec(r); err != nil {
 		return h, err
-	}
-	if err := json.Unmarshal([]byte(spec), &h.Spec); err != nil {
-		return h, fmt.Errorf("workload spec: %w", err)
 	}
 	pp, err := binary.ReadUvarint(r)
 	if err != nil {
