@@ -240,7 +240,13 @@ for r in $(seq "$startups"); do
   "$cb" run --workload sleep --latency 0s --strategies process --concurrency 1 --tasks 1 -q --format json | jq -r '.runs[0].processes.startup_seconds' >>"$tmp/su.cb"
   "$tmp/mini/mini" >>"$tmp/su.mini"
 done
-awk -v c="$(median <"$tmp/su.cb")" -v m="$(median <"$tmp/su.mini")" 'BEGIN {printf "concbench worker (concbench-worker) %.1f ms, minimal Go program %.1f ms: %.2fx (goal <= 1.5x)\n\n", c*1e3, m*1e3, c/m}'
+awk -v c="$(median <"$tmp/su.cb")" -v m="$(median <"$tmp/su.mini")" 'BEGIN {printf "concbench worker (concbench-worker) %.1f ms, minimal Go program %.1f ms: %.2fx (goal <= 1.5x)\n", c*1e3, m*1e3, c/m}'
+# The quartiles: a machine whose exec and thread start-up come and go in
+# bursts (another VM on the host) shows it as a wide spread, which the
+# medians' ratio hides.
+quartiles() { sort -g | awk '{a[NR]=$1} END {printf "%.1f-%.1f ms", a[int((NR+3)/4)]*1e3, a[int((3*NR+3)/4)]*1e3}'; }
+echo "quartiles: concbench $(quartiles <"$tmp/su.cb"), minimal $(quartiles <"$tmp/su.mini")"
+echo
 
 echo "## 5b. Dispatch through 2 worker processes (100000 empty tasks, median of $rounds)"
 # BenchmarkProcessDispatch runs the bare pipe echo twin, then the process
