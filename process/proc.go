@@ -129,10 +129,12 @@ func (p Process) start(ctx context.Context, id int) (*proc, error) {
 // and a second only adds threads to wake on the way to "ready" (its
 // runtime's own goroutines wake an idle P, and a VM may take a
 // millisecond to run a thread on a vCPU it has halted). Its start-up
-// median fell from 1.70-1.75 to 1.53 ms (a minimal Go program's
-// 1.35-1.38 ms; 40 alternated runs each, 2-core VM, 2026-12-03). A
-// user's own binary keeps its GOMAXPROCS (its function may run
-// goroutines of its own), and so does a GOMAXPROCS the user set.
+// median was 1.56-1.66 ms against 1.66-1.68 ms with two Ps (a minimal Go
+// program's 1.46-1.51 ms; 30 alternated runs each, twice, 2-core VM,
+// 2026-12-03), and 1.53 against 1.70-1.75 ms while another program
+// started beside it. A user's own binary keeps its GOMAXPROCS (its
+// function may run goroutines of its own), and so does a GOMAXPROCS the
+// user set.
 func (p Process) workerEnv(environ []string) []string {
 	env := append(slices.Clip(environ), worker.Env+"=1")
 	if !p.lean {

@@ -24,6 +24,12 @@
 #      scripts/vs-wrk.sh, for the tools installed (skipped with a note).
 # usage: scripts/perf.sh [--quick]   (--quick: 1 round each, 100k/1M tasks)
 # Needs go, /usr/bin/time and jq. Takes about 5 minutes on 2 cores.
+#
+# No reader runs beside a measured run: each run writes its document to a
+# file that jq reads after it. `concbench run | jq` starts jq with it, and
+# on 2 cores jq's own start-up took the CPU a worker needed while it
+# started (start-up median 1.7-1.9 ms piped, 1.38-1.41 ms written to a
+# file first, against 1.35-1.45 ms for the minimal program; 2026-12-03).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=${1:-}
@@ -107,8 +113,8 @@ awk '{r+=$1/$2; w+=$3/$4} END {printf "mean ratios: RSS %.2fx (goal <= 1.3x), wa
 
 echo "## 3. Pool wall per task above ideal (1M tasks of 10 ms, concurrency 1000)"
 for r in $(seq "$rounds"); do
-  "$cb" run --workload sleep --latency 10ms --strategies pool --concurrency 1000 --tasks 1000000 -q --format json |
-    jq -r '.runs[0] | (.wall_seconds - .ideal_seconds) / .tasks * 1e6'
+  "$cb" run --workload sleep --latency 10ms --strategies pool --concurrency 1000 --tasks 1000000 -q --format json >"$tmp/out"
+  jq -r '.runs[0] | (.wall_seconds - .ideal_seconds) / .tasks * 1e6' "$tmp/out"
 done | median | awk '{printf "median of '"$rounds"': %.3f µs per task (goal <= 0.75)\n\n", $1}'
 
 echo "## 4. Open loop, 1000/s of 0 s tasks, pool 8, 5 s (median of $pacer_rounds)"
@@ -158,8 +164,8 @@ GO
 fi
 : >"$tmp/os"
 for r in $(seq "$pacer_rounds"); do
-  "$cb" run --workload sleep --latency 0s --rate 1000 --duration 5s --strategies pool --concurrency 8 -q --format json |
-    jq -r '.runs[0].open_loop | [.send_lateness_seconds.p50, .send_lateness_seconds.p99, .corrected_latency_seconds.p50, .corrected_latency_seconds.p99] | map(. * 1e6) | @tsv' >>"$tmp/ol"
+  "$cb" run --workload sleep --latency 0s --rate 1000 --duration 5s --strategies pool --concurrency 8 -q --format json >"$tmp/out"
+  jq -r '.runs[0].open_loop | [.send_lateness_seconds.p50, .send_lateness_seconds.p99, .corrected_latency_seconds.p50, .corrected_latency_seconds.p99] | map(. * 1e6) | @tsv' "$tmp/out" >>"$tmp/ol"
   [ -z "$ossleep" ] || "$ossleep" >>"$tmp/os"
 done
 for c in 1 2 3 4; do cut -f$c "$tmp/ol" | median; done | paste -sd' ' |
@@ -237,7 +243,8 @@ EOF
 (cd "$tmp/mini" && printf 'module mini\n\ngo %s\n' "$goline" >go.mod && go build -o mini .)
 # Alternated, so that both medians come from the same moments of the machine.
 for r in $(seq "$startups"); do
-  "$cb" run --workload sleep --latency 0s --strategies process --concurrency 1 --tasks 1 -q --format json | jq -r '.runs[0].processes.startup_seconds' >>"$tmp/su.cb"
+  "$cb" run --workload sleep --latency 0s --strategies process --concurrency 1 --tasks 1 -q --format json >"$tmp/out"
+  jq -r '.runs[0].processes.startup_seconds' "$tmp/out" >>"$tmp/su.cb"
   "$tmp/mini/mini" >>"$tmp/su.mini"
 done
 awk -v c="$(median <"$tmp/su.cb")" -v m="$(median <"$tmp/su.mini")" 'BEGIN {printf "concbench worker (concbench-worker) %.1f ms, minimal Go program %.1f ms: %.2fx (goal <= 1.5x)\n", c*1e3, m*1e3, c/m}'
