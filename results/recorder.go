@@ -244,6 +244,7 @@ func (r *Recorder) add(b []entry) {
 	select {
 	case r.free <- b[:0]:
 	default:
+		r.batches.Add(-1) // left to the collector: the recorder no longer holds it
 	}
 	r.peak = max(r.peak, r.bytes())
 }

@@ -258,3 +258,28 @@ func TestStepHistWithinPrecision(t *testing.T) {
 		}
 	}
 }
+
+// TestRecorderBytesDropExtraBatches: a batch the free list has no room
+// for is left to the collector, and the recorder's bytes stop counting
+// it (they counted every batch ever allocated: 21 MB reported for a run
+// of 64-entry batches whose process held a few).
+func TestRecorderBytesDropExtraBatches(t *testing.T) {
+	r := NewRecorder(1<<20, RecorderOptions{})
+	extra := 10
+	bs := make([][]entry, cap(r.free)+extra)
+	for k := range bs {
+		bs[k] = append(r.batch(), entry{i: k, s: Sample{Attempts: 1, Outcome: OK}})
+	}
+	if got := r.batches.Load(); got != int64(len(bs)) {
+		t.Fatalf("%d batches counted after allocating %d", got, len(bs))
+	}
+	for _, b := range bs { // the folder's work, done here: nothing was sent to it
+		r.add(b)
+	}
+	if got, want := r.batches.Load(), int64(cap(r.free)); got != want {
+		t.Errorf("%d batches counted once %d had no room on the free list, want %d", got, extra, want)
+	}
+	if tally, _ := r.Finish(len(bs), nil); tally.Outcomes.OK != len(bs) {
+		t.Errorf("%d tasks counted OK, want %d", tally.Outcomes.OK, len(bs))
+	}
+}
