@@ -39,7 +39,9 @@ type Process struct {
 	// tried before Command: a binary of the same build that links less
 	// and so starts faster. Where it refuses (another build, or a
 	// workload it does not link) or fails to start, the workers start
-	// from Command, and a refusal is remembered for later runs.
+	// from Command, and a refusal is remembered for later runs. A lean
+	// worker with one slot (PerProcess of 0 or 1) runs with
+	// GOMAXPROCS=1 unless the environment sets GOMAXPROCS.
 	Lean []string
 
 	lean bool // Command is the lean worker: it is told the parent's build
