@@ -128,13 +128,13 @@ func (p Process) start(ctx context.Context, id int) (*proc, error) {
 // built-in task at a time on its main goroutine, so one P is all it uses,
 // and a second only adds threads to wake on the way to "ready" (its
 // runtime's own goroutines wake an idle P, and a VM may take a
-// millisecond to run a thread on a vCPU it has halted). Its start-up
-// median was 1.56-1.66 ms against 1.66-1.68 ms with two Ps (a minimal Go
-// program's 1.46-1.51 ms; 30 alternated runs each, twice, 2-core VM,
-// 2026-12-03), and 1.53 against 1.70-1.75 ms while another program
-// started beside it. A user's own binary keeps its GOMAXPROCS (its
-// function may run goroutines of its own), and so does a GOMAXPROCS the
-// user set.
+// millisecond to run a thread on a vCPU it has halted). In four rounds
+// of 30-40 alternated runs against the same build with two Ps (2-core
+// VM, 2026-12-03) its start-up median was 0.17, 0.12, 0 and 0 ms lower
+// (1.70 against 1.87 ms in the first; a minimal Go program 1.62 ms), and
+// 1.53 against 1.70-1.75 ms while another program started beside it. A
+// user's own binary keeps its GOMAXPROCS (its function may run
+// goroutines of its own), and so does a GOMAXPROCS the user set.
 func (p Process) workerEnv(environ []string) []string {
 	env := append(slices.Clip(environ), worker.Env+"=1")
 	if !p.lean {

@@ -81,32 +81,22 @@ type specReader struct {
 	err error
 }
 
-func (sr *specReader) uvarint() uint64 {
-	if sr.err != nil {
-		return 0
+// read returns what f reads, or the zero value once a read has failed
+// (the first error is kept).
+func read[T any](sr *specReader, f func(*bufio.Reader) (T, error)) T {
+	var x T
+	if sr.err == nil {
+		x, sr.err = f(sr.r)
 	}
-	x, err := binary.ReadUvarint(sr.r)
-	sr.err = err
 	return x
 }
 
-func (sr *specReader) varint() int64 {
-	if sr.err != nil {
-		return 0
-	}
-	x, err := binary.ReadVarint(sr.r)
-	sr.err = err
-	return x
-}
+func readUvarint(r *bufio.Reader) (uint64, error) { return binary.ReadUvarint(r) }
+func readVarint(r *bufio.Reader) (int64, error)   { return binary.ReadVarint(r) }
 
-func (sr *specReader) string() string {
-	if sr.err != nil {
-		return ""
-	}
-	s, err := readString(sr.r)
-	sr.err = err
-	return s
-}
+func (sr *specReader) uvarint() uint64 { return read(sr, readUvarint) }
+func (sr *specReader) varint() int64   { return read(sr, readVarint) }
+func (sr *specReader) string() string  { return read(sr, readString) }
 
 func (sr *specReader) count(limit int, what string) int {
 	n := sr.uvarint()
@@ -135,12 +125,9 @@ func (sr *specReader) ints() []int {
 	return out
 }
 
-func writeVarint(w *bufio.Writer, x int64) {
-	if w.Available() < binary.MaxVarintLen64 {
-		w.Flush()
-	}
-	w.Write(binary.AppendVarint(w.AvailableBuffer(), x))
-}
+// writeVarint writes x zig-zag encoded, as binary.AppendVarint does and
+// binary.ReadVarint reads.
+func writeVarint(w *bufio.Writer, x int64) { writeUvarint(w, uint64(x)<<1^uint64(x>>63)) }
 
 func writeInts(w *bufio.Writer, xs []int) {
 	writeUvarint(w, uint64(len(xs)))
