@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -50,9 +51,19 @@ func TestRunDocumentReports(t *testing.T) {
 	if err := results.WriteFileAtomic(path, func(w io.Writer) error { return results.Write(w, "json", doc) }); err != nil {
 		t.Fatal(err)
 	}
+	// Built as `go install ./cmd/...` puts them: concbench-plot, which
+	// draws the charts, beside concbench.
+	bin := filepath.Join(dir, "bin")
+	if b, err := exec.Command(goBin, "build", "-o", bin+string(filepath.Separator), "./cmd/concbench", "./cmd/concbench-plot").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
 	out := filepath.Join(dir, "report")
-	cmd := exec.Command(goBin, "run", "./cmd/concbench", "report", path, "--out", out)
-	cmd.Env = append(os.Environ(), "CONCBENCH_WORKER=", "CONCBENCH_TARGET=")
+	exe := "concbench"
+	if runtime.GOOS == "windows" {
+		exe += ".exe"
+	}
+	cmd := exec.Command(filepath.Join(bin, exe), "report", path, "--out", out)
+	cmd.Env = append(os.Environ(), "CONCBENCH_WORKER=", "CONCBENCH_TARGET=", "CONCBENCH_PLOT=")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("concbench report: %v\n%s", err, b)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/concbench/concbench/internal/chartjob"
 	"github.com/concbench/concbench/results"
 	"gonum.org/v1/plot/plotter"
 )
@@ -29,10 +30,7 @@ func (c chart) heading() string {
 }
 
 // Skip is a chart that the data could not support, and why.
-type Skip struct {
-	Chart  string
-	Reason string
-}
+type Skip = chartjob.Skip
 
 // group is the runs of one workload with one set of parameters.
 type group struct {
@@ -254,7 +252,7 @@ func concurrencyCharts(g group) ([]chart, []Skip) {
 		concs := distinct(at, func(s *results.Summary) int { return s.Concurrency })
 		suffix := fmt.Sprintf("-tasks-%d", tasks)
 		if len(concs) < 2 {
-			skips = append(skips, Skip{"wall-vs-concurrency" + suffix, fmt.Sprintf("needs two or more concurrency values at %d tasks", tasks)})
+			skips = append(skips, Skip{Chart: "wall-vs-concurrency" + suffix, Reason: fmt.Sprintf("needs two or more concurrency values at %d tasks", tasks)})
 			continue
 		}
 		xs := []float64{float64(concs[0]), float64(concs[len(concs)-1])}
@@ -263,7 +261,7 @@ func concurrencyCharts(g group) ([]chart, []Skip) {
 		}
 		c, skip := speedupChart(g, tasks, xs)
 		if skip != "" {
-			skips = append(skips, Skip{"speedup-vs-concurrency" + suffix, skip})
+			skips = append(skips, Skip{Chart: "speedup-vs-concurrency" + suffix, Reason: skip})
 		} else {
 			out = append(out, c)
 		}

@@ -217,7 +217,7 @@ func TestPanelTitlesFit(t *testing.T) {
 		doc.Runs[i].Memory.ThreadsAtStart, doc.Runs[i].Memory.PeakThreads = &at, &peak
 	}
 	g := group{title: strings.Repeat("w", maxTitle), runs: ptrs(doc.Runs), procs: 2}
-	w, _ := Options{}.size()
+	w, _ := size(Options{})
 	for _, tc := range []struct {
 		name   string
 		build  func(group) (chart, string)

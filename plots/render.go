@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/concbench/concbench/internal/chartjob"
 	"github.com/concbench/concbench/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -20,12 +21,9 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// Chart is a chart file Render wrote.
-type Chart struct {
-	File    string // base name, in the output directory
-	Title   string
-	Caption string // one line saying what it shows
-}
+// Chart is a chart file Render wrote: its base name in the output
+// directory, its title and a caption saying what it shows.
+type Chart = chartjob.Chart
 
 // Render writes every chart the document's runs support into dir (created
 // if missing; existing files are replaced atomically), one set per
@@ -51,10 +49,10 @@ func Render(ctx context.Context, doc *results.Document, dir string, opt Options)
 		}
 		data, err := c.encode(opt)
 		if err != nil {
-			skipped = append(skipped, Skip{prefix + c.name, err.Error()})
+			skipped = append(skipped, Skip{Chart: prefix + c.name, Reason: err.Error()})
 			return nil
 		}
-		file := prefix + c.name + "." + opt.format()
+		file := prefix + c.name + "." + opt.Ext()
 		if err := results.WriteFileAtomic(filepath.Join(dir, file), func(w io.Writer) error {
 			_, err := w.Write(data)
 			return err
@@ -88,13 +86,13 @@ func Render(ctx context.Context, doc *results.Document, dir string, opt Options)
 		} {
 			c, why := build.f(g)
 			if why != "" {
-				skips = append(skips, Skip{build.name, why})
+				skips = append(skips, Skip{Chart: build.name, Reason: why})
 				continue
 			}
 			charts = append(charts, c)
 		}
 		for _, s := range skips {
-			skipped = append(skipped, Skip{prefix + s.Chart, s.Reason})
+			skipped = append(skipped, Skip{Chart: prefix + s.Chart, Reason: s.Reason})
 		}
 		for _, c := range charts {
 			if err := write(prefix, c); err != nil {
@@ -129,9 +127,9 @@ func (c chart) encode(o Options) (data []byte, err error) {
 			err = fmt.Errorf("could not be drawn: %v", v)
 		}
 	}()
-	w, h := o.size()
+	w, h := size(o)
 	var canvas vg.CanvasWriterTo
-	switch o.format() {
+	switch o.Ext() {
 	case "svg":
 		canvas = vgsvg.New(w, h)
 	case "pdf":

@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/concbench/concbench/internal/chartjob"
 	"github.com/concbench/concbench/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -15,18 +16,10 @@ import (
 // SearchPoint is one probe of a capacity search: the rate offered, the
 // latency measured (corrected where the run has it) and whether every
 // threshold held.
-type SearchPoint struct {
-	Rate, P99 float64
-	Pass      bool
-}
+type SearchPoint = chartjob.SearchPoint
 
 // SearchSeries is the probes of one searched cell and the rate found.
-type SearchSeries struct {
-	Name     string // the cell, e.g. "pool conc=50"
-	Strategy string // for its colour
-	Points   []SearchPoint
-	Best     float64 // highest passing rate; 0 if none
-}
+type SearchSeries = chartjob.SearchSeries
 
 // SearchChart writes dir/file: p99 latency against offered rate for every
 // probe of every searched cell, failed probes hollow, the rate each search
@@ -88,7 +81,7 @@ func SearchChart(dir, file, title string, ss []SearchSeries, opt Options) (Chart
 	if err != nil {
 		return Chart{}, err
 	}
-	name := file + "." + opt.format()
+	name := file + "." + opt.Ext()
 	err = results.WriteFileAtomic(filepath.Join(dir, name), func(w io.Writer) error { _, err := w.Write(data); return err })
 	return Chart{File: name, Title: title, Caption: c.caption}, err
 }

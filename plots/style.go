@@ -9,6 +9,7 @@ import (
 	"image/color"
 	"math"
 
+	"github.com/concbench/concbench/internal/chartjob"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -16,45 +17,20 @@ import (
 )
 
 // Formats lists the image formats Render writes.
-var Formats = []string{"png", "svg", "pdf"}
+var Formats = chartjob.Formats
 
 // Options sets the size and format of the charts. The zero value means
-// 1200x800 pixels, PNG.
-type Options struct {
-	Width, Height int    // pixels (at 96 dots per inch for SVG and PDF)
-	Format        string // png, svg or pdf
-}
+// 1200x800 pixels, PNG; Validate reports a size or format Render cannot
+// produce. It is defined beside the chart protocol (internal/chartjob), so
+// that concbench checks its flags without linking this package.
+type Options = chartjob.Options
 
 const dpi = 96
 
-func (o Options) size() (vg.Length, vg.Length) {
-	w, h := o.Width, o.Height
-	if w <= 0 {
-		w = 1200
-	}
-	if h <= 0 {
-		h = 800
-	}
+// size returns o's size in the canvas's units.
+func size(o Options) (vg.Length, vg.Length) {
+	w, h := o.Size()
 	return vg.Length(w) * vg.Inch / dpi, vg.Length(h) * vg.Inch / dpi
-}
-
-func (o Options) format() string {
-	if o.Format == "" {
-		return "png"
-	}
-	return o.Format
-}
-
-// Validate reports a size or format Render cannot produce.
-func (o Options) Validate() error {
-	if o.Width < 0 || o.Height < 0 || o.Width > 10000 || o.Height > 10000 {
-		return fmt.Errorf("chart size %dx%d: want 1 to 10000 pixels a side", o.Width, o.Height)
-	}
-	switch o.format() {
-	case "png", "svg", "pdf":
-		return nil
-	}
-	return fmt.Errorf("chart format %q: want png, svg or pdf", o.Format)
 }
 
 // style is how a strategy looks on every chart.

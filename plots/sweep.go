@@ -35,7 +35,7 @@ func sweepCharts(runs []results.Summary) ([]chart, []Skip) {
 		}
 		c, why := sweepChart(runs, name, values[name])
 		if why != "" {
-			skips = append(skips, Skip{"sweep-" + name, why})
+			skips = append(skips, Skip{Chart: "sweep-" + name, Reason: why})
 			continue
 		}
 		charts = append(charts, c)

@@ -38,9 +38,10 @@ if [ "$quick" = --quick ]; then rounds=1 pacer_rounds=1 startups=5 small=100000 
 
 tmp=$(mktemp -d)
 trap 'kill "${nginx_pid:-}" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-# Both binaries, as `go install ./cmd/...` puts them: concbench starts its
-# workers from concbench-worker beside it (section 5).
-go build -o "$tmp/" ./cmd/concbench ./cmd/concbench-worker
+# The binaries as `go install ./cmd/...` puts them: concbench starts its
+# workers from concbench-worker beside it (section 5); concbench-plot,
+# which draws charts, is not started here.
+go build -o "$tmp/" ./cmd/...
 cb=$tmp/concbench
 # The bare twins are built as concbench is: the same toolchain and the
 # same go line as its go.mod. The go line alone moves a program's figures

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/internal/chartjob"
+	"github.com/concbench/concbench/internal/chartserve"
 	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/strategies"
 )
@@ -28,6 +30,15 @@ import (
 // The test binary doubles as concbench: with CONCBENCH_TEST_MAIN set it
 // runs main, so tests see real exit codes, signals and output streams.
 func TestMain(m *testing.M) {
+	// The test binary draws the charts too: concbench-plot's body is
+	// linked here, and CONCBENCH_PLOT points the commands under test
+	// (in-process or re-executed) at this binary.
+	if len(os.Args) == 2 && os.Args[1] == chartjob.Arg {
+		os.Exit(chartserve.Main())
+	}
+	if _, set := os.LookupEnv(chartjob.EnvPath); !set {
+		os.Setenv(chartjob.EnvPath, os.Args[0])
+	}
 	harness.ServeIfChild()
 	os.Setenv("GORACE", "atexit_sleep_ms=0") // race-enabled workers would linger 1s at exit
 	if os.Getenv("CONCBENCH_TEST_MAIN") == "1" {

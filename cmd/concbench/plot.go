@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/concbench/concbench/plots"
+	"github.com/concbench/concbench/internal/chartjob"
 	"github.com/concbench/concbench/results"
 	"github.com/spf13/pflag"
 )
@@ -40,22 +40,22 @@ Examples:
 Flags:
 `
 
-// plotFlags are the chart options shared by run, plot and report.
+// plotFlags are the chart options shared by run, search, plot and report.
 type plotFlags struct {
 	format        choice
 	width, height count
 }
 
 func addPlotFlags(fs *pflag.FlagSet) *plotFlags {
-	f := &plotFlags{format: choice{v: "png", allowed: plots.Formats}, width: count{1200}, height: count{800}}
+	f := &plotFlags{format: choice{v: "png", allowed: chartjob.Formats}, width: count{1200}, height: count{800}}
 	fs.Var(&f.format, "plot-format", "chart format: png, svg or pdf")
 	fs.Var(&f.width, "plot-width", "chart width in pixels")
 	fs.Var(&f.height, "plot-height", "chart height in pixels")
 	return f
 }
 
-func (f *plotFlags) options() (plots.Options, error) {
-	o := plots.Options{Width: f.width.v, Height: f.height.v, Format: f.format.v}
+func (f *plotFlags) options() (chartjob.Options, error) {
+	o := chartjob.Options{Width: f.width.v, Height: f.height.v, Format: f.format.v}
 	if f.width.v == 0 || f.height.v == 0 {
 		return o, usagef("--plot-width and --plot-height must be at least 1")
 	}
@@ -65,32 +65,41 @@ func (f *plotFlags) options() (plots.Options, error) {
 	return o, nil
 }
 
-// chartDocument renders doc's charts into dir and, if report is set,
-// report.md. Unless quiet, it lists the files written on out and the
-// charts skipped on errOut, one line each. It stops between charts when
-// ctx ends, returning errInterrupted, and then writes no report.
-func chartDocument(ctx context.Context, doc *results.Document, dir string, opt plots.Options, report, quiet bool, out, errOut io.Writer) error {
-	charts, skipped, err := plots.Render(ctx, doc, dir, opt)
-	if ctx.Err() != nil {
+// renderer returns the path of concbench-plot, which draws the charts,
+// or a usage error naming what asked for charts (a flag, or the plot or
+// report command) when it is not installed: checked before anything runs.
+func renderer(what string) (string, error) {
+	p, err := chartjob.Find()
+	if err != nil {
+		return "", usagef("%s: %v", what, err)
+	}
+	return p, nil
+}
+
+// chartDocument has the renderer at path draw doc's charts into dir and,
+// if report is set, report.md. Unless quiet, it lists the files written
+// on out and the charts skipped on errOut, one line each. When ctx ends,
+// or the renderer stops on a Ctrl-C, it returns errInterrupted (the
+// charts drawn by then stay; no report is written).
+func chartDocument(ctx context.Context, path string, doc *results.Document, dir string, opt chartjob.Options, report, quiet bool, out, errOut io.Writer) error {
+	res, err := chartjob.Run(ctx, path, chartjob.Job{Dir: dir, Options: opt, Report: report}, doc, os.Stderr)
+	if ctx.Err() != nil || errors.Is(err, chartjob.ErrInterrupted) {
 		return errInterrupted
 	}
 	if err != nil {
-		return fmt.Errorf("charts: %w", err)
+		return err
 	}
 	if quiet {
 		out, errOut = io.Discard, io.Discard
 	}
-	for _, c := range charts {
+	for _, c := range res.Charts {
 		fmt.Fprintln(out, filepath.Join(dir, c.File))
 	}
-	for _, s := range skipped {
+	for _, s := range res.Skipped {
 		fmt.Fprintf(errOut, "concbench: chart %s skipped: %s\n", s.Chart, s.Reason)
 	}
-	if report {
-		if err := plots.WriteReport(doc, dir, charts, skipped); err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-		fmt.Fprintln(out, filepath.Join(dir, "report.md"))
+	if res.Report != "" {
+		fmt.Fprintln(out, res.Report)
 	}
 	return nil
 }
@@ -140,11 +149,15 @@ func plotCmd(ctx context.Context, args []string, stdout io.Writer, report bool) 
 	if err := checkOutputDir("out", *out); err != nil {
 		return err
 	}
+	path, err := renderer(name)
+	if err != nil {
+		return err
+	}
 	doc, err := readDocuments(ctx, fs.Args())
 	if err != nil {
 		return err
 	}
-	return chartDocument(ctx, doc, *out, opt, report, *quiet, stdout, os.Stderr)
+	return chartDocument(ctx, path, doc, *out, opt, report, *quiet, stdout, os.Stderr)
 }
 
 // readFile reads one results file the user named: a bad file is a usage

@@ -57,3 +57,43 @@ func TestPlotWithoutFigures(t *testing.T) {
 		t.Errorf("report -q wrote no report.md: %v", err)
 	}
 }
+
+// TestPlotWithoutRenderer: without concbench-plot, every command that
+// would draw fails before it does anything else, with one line saying
+// what asked for charts, where it looked and how to install it (exit 2),
+// and a --plot run measures nothing and writes no --out file.
+func TestPlotWithoutRenderer(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join("testdata", "sleep-uniform-v2.json")
+	out := filepath.Join(dir, "r.json")
+	for _, tc := range []struct {
+		args []string
+		what string
+	}{
+		{[]string{"run", "--tasks", "5", "--plot", filepath.Join(dir, "p"), "--out", out, "-q"}, "--plot"},
+		{[]string{"search", "--latency", "1ms", "--threshold", "p99<1s", "--plot", filepath.Join(dir, "s"), "--out", out, "-q"}, "--plot"},
+		{[]string{"plot", in, "--out", filepath.Join(dir, "q")}, "plot"},
+		{[]string{"report", in, "--out", filepath.Join(dir, "q")}, "report"},
+	} {
+		t.Run("cmd="+tc.args[0], func(t *testing.T) {
+			cmd := command(tc.args...)
+			cmd.Env = append(cmd.Env, "CONCBENCH_PLOT=", "PATH="+dir)
+			var stdout, stderr strings.Builder
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			cmd.Run()
+			if code := cmd.ProcessState.ExitCode(); code != 2 {
+				t.Errorf("exit %d, want 2; stderr %q", code, stderr.String())
+			}
+			line := stderr.String()
+			if strings.Count(line, "\n") != 1 || !strings.HasPrefix(line, "concbench: "+tc.what+": charts are drawn by concbench-plot") || !strings.Contains(line, "CONCBENCH_PLOT") {
+				t.Errorf("stderr %q: want one line naming %s and how to install concbench-plot", line, tc.what)
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout %q, want nothing", stdout.String())
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("%s written", out)
+			}
+		})
+	}
+}

@@ -70,12 +70,16 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 			return usagef("--%s applies with --plot DIR", name)
 		}
 	}
+	var plotter string
 	if f.plotDir != "" {
 		if err := checkOutputDir("plot", f.plotDir); err != nil {
 			return err
 		}
 		if _, err := results.CheckOutput(filepath.Join(f.plotDir, "report.md")); err != nil {
 			return usagef("--plot %q: %v", f.plotDir, err)
+		}
+		if plotter, err = renderer("--plot"); err != nil {
+			return err
 		}
 	}
 	outFormat := formatFor(f.out)
@@ -148,7 +152,7 @@ func runCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		if interrupted {
 			cctx = context.WithoutCancel(ctx)
 		}
-		werr = errors.Join(werr, chartDocument(cctx, doc, f.plotDir, plotOpt, true, f.quiet, os.Stderr, os.Stderr))
+		werr = errors.Join(werr, chartDocument(cctx, plotter, doc, f.plotDir, plotOpt, true, f.quiet, os.Stderr, os.Stderr))
 	}
 	switch {
 	case runErr != nil:

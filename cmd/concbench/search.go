@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/concbench/concbench/harness"
-	"github.com/concbench/concbench/plots"
+	"github.com/concbench/concbench/internal/chartjob"
 	"github.com/concbench/concbench/results"
 	"github.com/spf13/pflag"
 )
@@ -110,8 +110,12 @@ func searchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var plotter string
 	if f.plotDir != "" {
 		if err := checkOutputDir("plot", f.plotDir); err != nil {
+			return err
+		}
+		if plotter, err = renderer("--plot"); err != nil {
 			return err
 		}
 	}
@@ -150,24 +154,30 @@ func searchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	if f.plotDir != "" {
-		var ss []plots.SearchSeries
+		var ss []chartjob.SearchSeries
 		for _, r := range found {
-			sr := plots.SearchSeries{Name: fmt.Sprintf("%s conc=%d", r.Cell.Strategy, r.Cell.Concurrency), Strategy: r.Cell.Strategy, Best: r.MaxRate}
+			sr := chartjob.SearchSeries{Name: fmt.Sprintf("%s conc=%d", r.Cell.Strategy, r.Cell.Concurrency), Strategy: r.Cell.Strategy, Best: r.MaxRate}
 			for _, p := range r.Probes {
 				p99 := p.Summary.Latency.P99
 				if o := p.Summary.OpenLoop; o != nil {
 					p99 = o.Corrected.P99
 				}
-				sr.Points = append(sr.Points, plots.SearchPoint{Rate: p.Rate, P99: p99, Pass: p.Pass})
+				sr.Points = append(sr.Points, chartjob.SearchPoint{Rate: p.Rate, P99: p99, Pass: p.Pass})
 			}
 			ss = append(ss, sr)
 		}
-		c, err := plots.SearchChart(f.plotDir, "search", plan.Spec.Name+": capacity search", ss, plotOpt)
+		job := chartjob.Job{Dir: f.plotDir, Options: plotOpt, Search: &chartjob.Search{File: "search", Title: plan.Spec.Name + ": capacity search", Series: ss}}
+		res, err := chartjob.Run(ctx, plotter, job, nil, os.Stderr)
+		if ctx.Err() != nil || errors.Is(err, chartjob.ErrInterrupted) {
+			return errInterrupted
+		}
 		if err != nil {
-			return err
+			return fmt.Errorf("search chart: %w", err)
 		}
 		if !f.quiet {
-			fmt.Fprintf(os.Stderr, "concbench: wrote %s\n", c.File)
+			for _, c := range res.Charts {
+				fmt.Fprintf(os.Stderr, "concbench: wrote %s\n", c.File)
+			}
 		}
 	}
 	return nil
