@@ -86,11 +86,15 @@ func (plan *Plan) source(cell Cell, seed int64, opt results.CountOptions) (strat
 			n = MaxTasks
 		}
 		p := &strategies.Paced{Rate: plan.Rate, Poisson: plan.Poisson, Seed: seed, Stages: plan.Stages, Tasks: n, Duration: plan.Duration, MaxQueue: plan.MaxQueue, Shard: plan.Shard}
+		if plan.Duration == 0 {
+			opt.Tasks = n
+		}
 		return p, recording{max: n, opt: opt, shard: plan.Shard}, -1
 	case plan.Duration > 0:
 		return strategies.NewUntil(plan.Duration, MaxTasks), recording{max: MaxTasks, opt: opt, shard: plan.Shard}, -1
 	}
 	n := plan.Shard.Tasks(cell.Tasks)
+	opt.Tasks = n
 	return &strategies.Count{N: n}, recording{max: n, opt: opt, shard: plan.Shard}, n
 }
 

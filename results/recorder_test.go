@@ -190,6 +190,49 @@ func TestCounterPastExactLimit(t *testing.T) {
 	}
 }
 
+// TestCounterKnownTasks checks that a counter told its run's task count
+// keeps no exact value when the count is past ExactLimit (the values
+// would be dropped at the limit: held until then they only raise the
+// collector's goal), and reports the same tally as one that dropped them
+// on the way; at or under the limit it keeps them as before.
+func TestCounterKnownTasks(t *testing.T) {
+	const limit = 1000
+	samples := foldSamples(3 * limit)
+	for _, tc := range []struct {
+		tasks  int
+		method string
+	}{{limit, PercentileMethod}, {limit + 1, HDRPercentileMethod}, {len(samples), HDRPercentileMethod}} {
+		t.Run(fmt.Sprintf("tasks=%d", tc.tasks), func(t *testing.T) {
+			c := NewCounter(errKind, CountOptions{OpenLoop: true, ExactLimit: limit, Tasks: tc.tasks})
+			blank := NewCounter(errKind, CountOptions{OpenLoop: true, ExactLimit: limit})
+			for i := range samples[:limit] {
+				c.Add(&samples[i])
+				blank.Add(&samples[i])
+			}
+			held, exact := c.Bytes(), blank.Bytes()
+			if tc.method == HDRPercentileMethod && held >= exact-int64(3*8*limit) {
+				t.Errorf("%d bytes held after %d samples, against %d keeping exact values: want 24 B a sample less", held, limit, exact)
+			}
+			if tc.method == PercentileMethod && held != exact {
+				t.Errorf("%d bytes held, %d without the task count: want the same", held, exact)
+			}
+			// What a counter that passed its limit at once reports: the
+			// histograms and exact moments, which every counter keeps.
+			ref := CountOptions{OpenLoop: true, ExactLimit: limit}
+			if tc.method == HDRPercentileMethod {
+				ref.ExactLimit = 1
+			}
+			want := CountWith(samples[:tc.tasks], errKind, ref)
+			for i := range samples[limit:tc.tasks] {
+				c.Add(&samples[limit+i])
+			}
+			if got := c.Tally(); got.Method != tc.method || !reflect.DeepEqual(got, want) {
+				t.Errorf("method %q, tally %+v; want %q, %+v", got.Method, got, tc.method, want)
+			}
+		})
+	}
+}
+
 func near(a, b float64) bool { return a == b || (a-b)/b < 1e-9 && (b-a)/b < 1e-9 }
 
 // BenchmarkRecorder writes samples from four goroutines into a recorder
