@@ -76,16 +76,24 @@ func renderer(what string) (string, error) {
 	return p, nil
 }
 
+// draw has the renderer at path carry out job (doc: nil for a search's
+// chart) and blocks until it is done. An interrupt, of this process (ctx)
+// or of the renderer, is errInterrupted.
+func draw(ctx context.Context, path string, job chartjob.Job, doc *results.Document) (chartjob.Result, error) {
+	res, err := chartjob.Run(ctx, path, job, doc, os.Stderr)
+	if ctx.Err() != nil || errors.Is(err, chartjob.ErrInterrupted) {
+		return res, errInterrupted
+	}
+	return res, err
+}
+
 // chartDocument has the renderer at path draw doc's charts into dir and,
 // if report is set, report.md. Unless quiet, it lists the files written
 // on out and the charts skipped on errOut, one line each. When ctx ends,
 // or the renderer stops on a Ctrl-C, it returns errInterrupted (the
 // charts drawn by then stay; no report is written).
 func chartDocument(ctx context.Context, path string, doc *results.Document, dir string, opt chartjob.Options, report, quiet bool, out, errOut io.Writer) error {
-	res, err := chartjob.Run(ctx, path, chartjob.Job{Dir: dir, Options: opt, Report: report}, doc, os.Stderr)
-	if ctx.Err() != nil || errors.Is(err, chartjob.ErrInterrupted) {
-		return errInterrupted
-	}
+	res, err := draw(ctx, path, chartjob.Job{Dir: dir, Options: opt, Report: report}, doc)
 	if err != nil {
 		return err
 	}

@@ -167,9 +167,9 @@ func searchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 			ss = append(ss, sr)
 		}
 		job := chartjob.Job{Dir: f.plotDir, Options: plotOpt, Search: &chartjob.Search{File: "search", Title: plan.Spec.Name + ": capacity search", Series: ss}}
-		res, err := chartjob.Run(ctx, plotter, job, nil, os.Stderr)
-		if ctx.Err() != nil || errors.Is(err, chartjob.ErrInterrupted) {
-			return errInterrupted
+		res, err := draw(ctx, plotter, job, nil)
+		if errors.Is(err, errInterrupted) {
+			return err
 		}
 		if err != nil {
 			return fmt.Errorf("search chart: %w", err)

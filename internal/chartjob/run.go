@@ -96,7 +96,7 @@ func Run(ctx context.Context, path string, job Job, doc *results.Document, errOu
 		return Result{}, fmt.Errorf("%s answered with something else than a chart result: %w", path, derr)
 	}
 	if res.Error != "" {
-		return res, errors.New(res.Error)
+		return Result{}, errors.New(res.Error)
 	}
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", path, err)

@@ -7,7 +7,6 @@ package chartserve
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -56,7 +55,7 @@ func Serve(ctx context.Context, r io.Reader) (chartjob.Result, int) {
 	}
 	res.Charts, res.Skipped, err = plots.Render(ctx, doc, job.Dir, job.Options)
 	if err != nil {
-		if errors.Is(err, ctx.Err()) {
+		if ctx.Err() != nil {
 			return res, chartjob.ExitInterrupted
 		}
 		return chartjob.Result{Error: "charts: " + err.Error()}, 1
