@@ -110,8 +110,11 @@ func BenchmarkProcessStartup(b *testing.B) {
 }
 
 // BenchmarkProcessDispatch reports how many empty tasks per second pass
-// through the worker pipes, beside the bare echo twin and the in-process
-// pool doing the same empty tasks.
+// through worker processes, beside the bare pipe echo twin and the
+// in-process pool doing the same empty tasks: the process strategy as it
+// runs (harness: where the OS shares memory, its workers claim the
+// tasks), and with every index sent over the pipe as the twin sends them
+// (pipe).
 func BenchmarkProcessDispatch(b *testing.B) {
 	const tasks = 100_000
 	task, err := workloads.New(workloads.Spec{Name: "cpu", Params: params.Values{"work": "1"}})
@@ -154,10 +157,13 @@ func BenchmarkProcessDispatch(b *testing.B) {
 			}
 			b.ReportMetric(median(rates), "tasks/s")
 		})
-		for _, impl := range []string{"harness", "pool"} {
+		for _, impl := range []string{"harness", "pipe", "pool"} {
 			b.Run(fmt.Sprintf("impl=%s/workers=%d", impl, p), func(b *testing.B) {
 				var strat strategies.Strategy = process.Process{Workers: p, Spec: task.Spec()}
-				if impl == "pool" {
+				switch impl {
+				case "pipe": // every index over the pipe, as the bare twin sends them
+					strat = process.Process{Workers: p, Spec: task.Spec(), Pipe: true}
+				case "pool":
 					strat = strategies.Pool{Workers: p}
 				}
 				var rates []float64

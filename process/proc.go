@@ -36,7 +36,26 @@ type proc struct {
 	mu         sync.Mutex
 	inflight   map[int]time.Duration // task index -> dispatch offset
 	finished   int                   // results received
+
+	// Owned by the goroutine that receives answers (and, once it is
+	// drained, by serve's):
+	last    time.Duration // offset from t0 of its latest answer
+	answers []answer      // received, not yet passed to job.Record
 }
+
+// answer is a worker's result waiting to be recorded.
+type answer struct {
+	i int
+	s results.Sample
+}
+
+// answerBatch is how many answers a worker's receiver holds before it
+// records them. The receivers of all workers record into the same
+// recorder; one at a time, they took its cache lines from each other at
+// every task (2 workers on 2 cores), and in bursts they do so once per
+// batch. From a source that may wait (a pacer), each is recorded as it
+// comes: a batch could wait for the next arrival.
+const answerBatch = 64
 
 func (p Process) start(ctx context.Context, id int) (*proc, error) {
 	argv := p.Command
@@ -51,8 +70,12 @@ func (p Process) start(ctx context.Context, id int) (*proc, error) {
 	cmd.Env = p.workerEnv(os.Environ())
 	// A worker whose parent dies ends too, so none is orphaned.
 	cmd.SysProcAttr = osproc.ChildAttr()
-	w := &proc{id: id, cmd: cmd, stderr: &tail{}, inflight: map[int]time.Duration{}}
+	w := &proc{id: id, cmd: cmd, stderr: &tail{}, inflight: map[int]time.Duration{}, answers: make([]answer, 0, answerBatch)}
 	cmd.Stderr = w.stderr
+	if p.claims != nil {
+		p.claims.Reset(id)
+		cmd.ExtraFiles = []*os.File{p.claims.File()}
+	}
 	var err error
 	if w.stdin, err = cmd.StdinPipe(); err != nil {
 		return nil, err
@@ -185,9 +208,12 @@ func (p Process) serve(ctx context.Context, d *dispatch, w *proc) (crashed bool)
 	})
 	defer stop()
 	var died bool
-	if p.perProcess() == 1 {
+	switch {
+	case d.claims != nil:
+		died = w.claiming(d)
+	case p.perProcess() == 1:
 		died = w.lockstep(ctx, d)
-	} else {
+	default:
 		died = w.pipelined(ctx, d, p.perProcess())
 	}
 	w.stdin.Close() // EOF: the worker finishes what it holds, then exits
@@ -195,21 +221,56 @@ func (p Process) serve(ctx context.Context, d *dispatch, w *proc) (crashed bool)
 		w.kill() // it is dying or broken; make sure, so draining ends
 	}
 	w.drain(d)
+	w.record(d)
+	defer d.ended(w)
 	exit := w.wait(&d.mu, d.stats)
 
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if len(w.inflight) == 0 || ctx.Err() != nil {
+	held := w.held(d)
+	if d.claims != nil && exit != nil {
+		died = true // between two tasks, or before its first
+	}
+	if len(held) == 0 || ctx.Err() != nil {
 		// Tasks cut short by cancellation stay unrecorded: the recorder
 		// counts them as canceled.
 		return died && ctx.Err() == nil
 	}
 	cause := &workloads.KindError{Kind: "worker-exit", Msg: fmt.Sprintf("worker %d exited: %v%s", w.id, exitText(exit), w.stderr.suffix())}
-	for i, start := range w.inflight {
-		d.record(i, results.Sample{Start: start, Attempts: 1, Outcome: results.Error, Err: cause})
-		delete(w.inflight, i)
+	w.last = time.Since(d.t0) // its tasks ended when it did
+	for _, c := range held {
+		d.job.Record(c.Index, results.Sample{Start: c.Start, Attempts: 1, Outcome: results.Error, Err: cause})
 	}
 	return true
+}
+
+// held returns the tasks an exited worker took with it: those claimed
+// and not answered, or sent and not answered.
+func (w *proc) held(d *dispatch) []worker.Claim {
+	if d.claims != nil {
+		return d.claims.Lost(w.id, w.finished)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	held := make([]worker.Claim, 0, len(w.inflight))
+	for i, start := range w.inflight {
+		held = append(held, worker.Claim{Index: i, Start: start})
+		delete(w.inflight, i)
+	}
+	return held
+}
+
+// claiming tells the worker to claim its tasks (see worker.Claims), then
+// records its answers until it exits. It reports whether the worker
+// broke the protocol.
+func (w *proc) claiming(d *dispatch) (died bool) {
+	worker.WriteGo(w.in, d.mono)
+	if w.in.Flush() != nil {
+		return true
+	}
+	for {
+		if err := w.receive(d); err != nil {
+			return !errors.Is(err, io.EOF)
+		}
+	}
 }
 
 // lockstep keeps one task in flight on the calling goroutine: send an
@@ -294,17 +355,33 @@ func (w *proc) receive(d *dispatch) error {
 	if err != nil {
 		return err
 	}
-	w.mu.Lock()
-	start, ok := w.inflight[i]
-	delete(w.inflight, i)
-	w.finished++
-	w.mu.Unlock()
-	if !ok {
-		return fmt.Errorf("worker %d answered task %d, which it was not given", w.id, i)
+	if d.claims != nil {
+		w.finished++ // a claimed task's frame carries its start
+	} else {
+		w.mu.Lock()
+		start, ok := w.inflight[i]
+		delete(w.inflight, i)
+		w.finished++
+		w.mu.Unlock()
+		if !ok {
+			return fmt.Errorf("worker %d answered task %d, which it was not given", w.id, i)
+		}
+		s.Start = start
 	}
-	s.Start = start
-	d.record(i, s)
+	w.last = time.Since(d.t0)
+	w.answers = append(w.answers, answer{i, s})
+	if len(w.answers) == answerBatch || d.mayWait {
+		w.record(d)
+	}
 	return nil
+}
+
+// record passes the answers held to job.Record.
+func (w *proc) record(d *dispatch) {
+	for k := range w.answers {
+		d.job.Record(w.answers[k].i, w.answers[k].s)
+	}
+	w.answers = w.answers[:0]
 }
 
 func exitText(err error) string {

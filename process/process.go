@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/concbench/concbench/results"
+	"github.com/concbench/concbench/internal/worker"
 	"github.com/concbench/concbench/strategies"
 	"github.com/concbench/concbench/workloads"
 )
@@ -21,7 +21,11 @@ func MaxWorkers() int { return 4 * runtime.NumCPU() * 64 }
 // Process runs the tasks in Workers OS processes, each the running binary
 // re-executed as a worker (see ServeIfWorker), each running up to
 // PerProcess tasks at once. Task indices go to a worker over its stdin as
-// soon as it has a free slot; results come back over its stdout.
+// soon as it has a free slot; results come back over its stdout. Workers
+// with one slot running a closed loop of a set count claim the indices
+// themselves instead, from memory shared with the parent, where the OS
+// allows (Linux): in the same order, each to the first worker free, and
+// their results come back over stdout in batches (see Pipe).
 //
 // A worker that dies fails the tasks it held (outcome error, the cause
 // and its stderr in the message) and is replaced; a replacement that dies
@@ -43,8 +47,15 @@ type Process struct {
 	// worker with one slot (PerProcess of 0 or 1) runs with
 	// GOMAXPROCS=1 unless the environment sets GOMAXPROCS.
 	Lean []string
+	// Pipe sends every task index over the worker's stdin. Without it,
+	// workers with one task in flight claim a closed loop's tasks from
+	// memory they share with the parent, where the OS allows (Linux; see
+	// worker.Claims): the same order and list scheduling, without a round
+	// trip through the parent per task. Pipe is for comparing the two.
+	Pipe bool
 
-	lean bool // Command is the lean worker: it is told the parent's build
+	lean   bool           // Command is the lean worker: it is told the parent's build
+	claims *worker.Claims // where the workers claim their tasks; nil: over the pipe
 }
 
 var _ strategies.Spawner = Process{}
@@ -86,6 +97,12 @@ func (p Process) Spawn(ctx context.Context, job *strategies.Job) (ChildStats, er
 		return *stats, ctx.Err()
 	}
 	start := time.Now()
+	if claims := p.claim(ctx, job, nw); claims != nil {
+		defer claims.Close()
+		p.claims = claims
+		stop := context.AfterFunc(ctx, claims.Stop)
+		defer stop()
+	}
 	// p becomes what the workers started from: a lean worker's
 	// replacement is lean too.
 	p, procs, errs := p.startAll(ctx, nw, stats)
@@ -96,9 +113,12 @@ func (p Process) Spawn(ctx context.Context, job *strategies.Job) (ChildStats, er
 	}
 	var wg sync.WaitGroup
 
-	d := &dispatch{job: job, t0: time.Now(), stats: stats, mayWait: mayWait(job.Source)}
+	d := &dispatch{job: job, t0: time.Now(), stats: stats, mayWait: mayWait(job.Source), claims: p.claims}
 	if job.Ready != nil {
 		d.t0 = job.Ready()
+	}
+	if d.claims != nil {
+		d.mono = worker.MonoAt(d.t0)
 	}
 	for _, w := range procs {
 		wg.Add(1)
@@ -108,7 +128,6 @@ func (p Process) Spawn(ctx context.Context, job *strategies.Job) (ChildStats, er
 		}()
 	}
 	wg.Wait()
-	stats.Wall = time.Duration(d.last.Load())
 	return *stats, ctx.Err()
 }
 
@@ -117,22 +136,19 @@ type dispatch struct {
 	job       *strategies.Job
 	mayWait   bool // job.Next may block until a task is due
 	t0        time.Time
-	exhausted atomic.Bool  // the source said no more
-	last      atomic.Int64 // offset from t0 of the latest answer, in ns
-	mu        sync.Mutex   // guards stats
+	exhausted atomic.Bool // the source said no more
+	claims    *worker.Claims
+	mono      int64      // t0 as a CLOCK_MONOTONIC reading, for claims
+	mu        sync.Mutex // guards stats; Wall is the latest answer's offset from t0
 	stats     *ChildStats
 }
 
-// record stores a task's sample and notes when it came in.
-func (d *dispatch) record(i int, s results.Sample) {
-	d.job.Record(i, s)
-	now := int64(time.Since(d.t0))
-	for {
-		l := d.last.Load()
-		if now <= l || d.last.CompareAndSwap(l, now) {
-			return
-		}
-	}
+// ended notes the latest answer of a worker that was reaped: the run's
+// wall time is the latest of all.
+func (d *dispatch) ended(w *proc) {
+	d.mu.Lock()
+	d.stats.Wall = max(d.stats.Wall, w.last)
+	d.mu.Unlock()
 }
 
 // mayWait reports whether src's Next may block until a task is due: any
@@ -154,7 +170,36 @@ func (d *dispatch) take(ctx context.Context) (int, bool) {
 }
 
 // remaining reports whether the source may still hand out tasks.
-func (d *dispatch) remaining() bool { return !d.exhausted.Load() }
+func (d *dispatch) remaining() bool {
+	if d.claims != nil {
+		return d.claims.Left()
+	}
+	return !d.exhausted.Load()
+}
+
+// claim returns the memory from which the workers will claim the job's
+// tasks, holding all of them, where they can: one task in flight per
+// worker, a closed loop of a set count and an OS that shares memory
+// (see worker.Claims). Otherwise it returns nil and the tasks go over
+// the pipe.
+func (p Process) claim(ctx context.Context, job *strategies.Job, workers int) *worker.Claims {
+	switch job.Source.(type) {
+	case nil, *strategies.Count:
+	default:
+		return nil
+	}
+	if p.perProcess() != 1 || p.Pipe {
+		return nil
+	}
+	c, err := worker.NewClaims(workers)
+	if err != nil {
+		return nil
+	}
+	if from, to, ok := job.TakeAll(ctx); ok {
+		c.Give(from, to)
+	}
+	return c
+}
 
 // drive keeps a worker slot busy until no task is left, replacing the
 // worker if it dies while tasks remain.

@@ -63,10 +63,13 @@ func (c *collect) once(t *testing.T, n int) map[results.Outcome]int {
 
 func TestProcessExactlyOnce(t *testing.T) {
 	spec := workloads.Spec{Name: "sleep", Params: params.Values{"latency": "1ms", "dist": "uniform", "jitter": "1ms"}, Seed: 5}
-	for _, tc := range []struct{ workers, per, tasks int }{{1, 1, 50}, {2, 1, 200}, {8, 1, 300}, {2, 4, 300}, {8, 1, 3}} {
-		t.Run(fmt.Sprintf("workers=%d/per=%d/tasks=%d", tc.workers, tc.per, tc.tasks), func(t *testing.T) {
+	for _, tc := range []struct {
+		workers, per, tasks int
+		pipe                bool
+	}{{1, 1, 50, false}, {2, 1, 200, false}, {8, 1, 300, false}, {2, 4, 300, false}, {8, 1, 3, false}, {1, 1, 50, true}, {2, 1, 200, true}, {8, 1, 3, true}} {
+		t.Run(fmt.Sprintf("workers=%d/per=%d/tasks=%d/pipe=%v", tc.workers, tc.per, tc.tasks, tc.pipe), func(t *testing.T) {
 			job, c := newJob(tc.tasks)
-			st, err := (Process{Spec: spec, Workers: tc.workers, PerProcess: tc.per}).Spawn(context.Background(), job)
+			st, err := (Process{Spec: spec, Workers: tc.workers, PerProcess: tc.per, Pipe: tc.pipe}).Spawn(context.Background(), job)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,8 +104,9 @@ func TestProcessCrashFailsOnlyTheTaskHeld(t *testing.T) {
 	for _, tc := range []struct {
 		workers, per int
 		crashAt      []int
-	}{{2, 1, []int{5, 17}}, {1, 1, []int{3}}, {3, 2, []int{0, 10, 20}}} {
-		t.Run(fmt.Sprintf("workers=%d/per=%d/crashes=%d", tc.workers, tc.per, len(tc.crashAt)), func(t *testing.T) {
+		pipe         bool
+	}{{2, 1, []int{5, 17}, false}, {1, 1, []int{3}, false}, {3, 2, []int{0, 10, 20}, false}, {2, 1, []int{5, 17}, true}, {1, 1, []int{3}, true}} {
+		t.Run(fmt.Sprintf("workers=%d/per=%d/crashes=%d/pipe=%v", tc.workers, tc.per, len(tc.crashAt), tc.pipe), func(t *testing.T) {
 			const n = 40
 			spec := workloads.Spec{Name: "cpu", Params: params.Values{"work": "1000"}, CrashAt: tc.crashAt}
 			if tc.per > 1 {
@@ -112,7 +116,7 @@ func TestProcessCrashFailsOnlyTheTaskHeld(t *testing.T) {
 				tc.per = 1
 			}
 			job, c := newJob(n)
-			st, err := (Process{Spec: spec, Workers: tc.workers, PerProcess: tc.per}).Spawn(context.Background(), job)
+			st, err := (Process{Spec: spec, Workers: tc.workers, PerProcess: tc.per, Pipe: tc.pipe}).Spawn(context.Background(), job)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -156,8 +160,12 @@ func children(t *testing.T) []int {
 }
 
 func TestProcessCancelLeavesNoChild(t *testing.T) {
-	for _, per := range []int{1, 3} {
-		t.Run(fmt.Sprintf("per=%d", per), func(t *testing.T) {
+	for _, tc := range []struct {
+		per  int
+		pipe bool
+	}{{1, false}, {3, false}, {1, true}} {
+		per := tc.per
+		t.Run(fmt.Sprintf("per=%d/pipe=%v", per, tc.pipe), func(t *testing.T) {
 			job, c := newJob(50)
 			ctx, cancel := context.WithCancel(context.Background())
 			var seen []int
@@ -167,7 +175,7 @@ func TestProcessCancelLeavesNoChild(t *testing.T) {
 				return time.Now()
 			}
 			start := time.Now()
-			err := Process{Spec: workloads.Spec{Name: "sleep", Params: params.Values{"latency": "10s"}}, Workers: 4, PerProcess: per}.Run(ctx, job)
+			err := Process{Spec: workloads.Spec{Name: "sleep", Params: params.Values{"latency": "10s"}}, Workers: 4, PerProcess: per, Pipe: tc.pipe}.Run(ctx, job)
 			if !errors.Is(err, context.Canceled) {
 				t.Errorf("Run returned %v", err)
 			}

@@ -44,6 +44,19 @@ func (c *Count) Next(ctx context.Context) (int, bool) {
 	return int(i), i < int64(c.N)
 }
 
+// takeAll takes every index left below n: [from, to).
+func (c *Count) takeAll(n int) (from, to int) {
+	for {
+		i := c.next.Load()
+		if i >= int64(n) {
+			return n, n
+		}
+		if c.next.CompareAndSwap(i, int64(n)) {
+			return int(i), n
+		}
+	}
+}
+
 // Start does nothing: every task is due at once.
 func (*Count) Start(time.Time) {}
 

@@ -63,6 +63,28 @@ func (j *Job) Next(ctx context.Context) (int, bool) {
 	return int(i), i < int64(j.Tasks)
 }
 
+// TakeAll takes every index the job has left when its source is a
+// closed loop of a set count (nil or a *Count): [from, to), to be handed
+// out by the strategy's own means, in order, each to the first slot
+// free (the process strategy's workers claim them from memory they
+// share). For any other source, or once ctx is done, it takes nothing
+// and returns ok false. Safe for concurrent use with Next.
+func (j *Job) TakeAll(ctx context.Context) (from, to int, ok bool) {
+	c, n := &j.count, j.Tasks
+	switch src := j.Source.(type) {
+	case nil:
+	case *Count:
+		c, n = src, src.N
+	default:
+		return 0, 0, false
+	}
+	if ctx.Err() != nil {
+		return 0, 0, false
+	}
+	from, to = c.takeAll(n)
+	return from, to, true
+}
+
 // Strategy schedules the tasks of a Job.
 type Strategy interface {
 	// Name returns the strategy's name, as used in flags and tables.

@@ -183,3 +183,39 @@ func TestNewRejectsBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestTakeAll(t *testing.T) {
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tc := range []struct {
+		name     string
+		job      func() *strategies.Job
+		ctx      context.Context
+		taken    int // by Next before TakeAll
+		from, to int
+		ok       bool
+	}{
+		{"nil source", func() *strategies.Job { return &strategies.Job{Tasks: 10} }, context.Background(), 3, 3, 10, true},
+		{"count", func() *strategies.Job { return &strategies.Job{Tasks: 10, Source: &strategies.Count{N: 7}} }, context.Background(), 2, 2, 7, true},
+		{"count all taken", func() *strategies.Job { return &strategies.Job{Tasks: 10, Source: &strategies.Count{N: 2}} }, context.Background(), 5, 2, 2, true},
+		{"until", func() *strategies.Job { return &strategies.Job{Tasks: 10, Source: strategies.NewUntil(time.Hour, 10)} }, context.Background(), 0, 0, 0, false},
+		{"paced", func() *strategies.Job {
+			return &strategies.Job{Tasks: 10, Source: &strategies.Paced{Rate: 1, Tasks: 10}}
+		}, context.Background(), 0, 0, 0, false},
+		{"canceled", func() *strategies.Job { return &strategies.Job{Tasks: 10} }, canceled, 0, 0, 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j := tc.job()
+			for range tc.taken {
+				j.Next(context.Background())
+			}
+			from, to, ok := j.TakeAll(tc.ctx)
+			if from != tc.from || to != tc.to || ok != tc.ok {
+				t.Errorf("TakeAll = %d, %d, %v; want %d, %d, %v", from, to, ok, tc.from, tc.to, tc.ok)
+			}
+			if i, more := j.Next(context.Background()); tc.ok && more {
+				t.Errorf("Next gave %d after TakeAll", i)
+			}
+		})
+	}
+}

@@ -20,6 +20,7 @@ func TestFramesDoNotAllocate(t *testing.T) {
 	}{
 		{"task", func() { WriteTask(w, 1<<30) }},
 		{"result", func() { WriteResult(w, 1<<30, &s) }},
+		{"started", func() { WriteStarted(w, 1<<30, &s) }},
 	} {
 		if n := testing.AllocsPerRun(1000, tc.write); n != 0 {
 			t.Errorf("writing a %s: %v allocations", tc.name, n)

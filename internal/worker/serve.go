@@ -108,6 +108,9 @@ func serveWorker(ctx context.Context, in io.Reader, out io.Writer, armed <-chan 
 	}
 	<-armed
 	if h.PerProcess <= 1 {
+		if b, err := r.Peek(1); err == nil && b[0] == frameGo {
+			return serveClaims(ctx, r, w, task, h.Spec.CrashAt, h.ID)
+		}
 		return serveOneAtATime(ctx, r, w, task, h.Spec.CrashAt)
 	}
 
@@ -181,6 +184,59 @@ func serveOneAtATime(ctx context.Context, r *bufio.Reader, w *bufio.Writer, task
 			}
 		}
 	}
+}
+
+// Claimed tasks' answers go back in batches: every flushEvery answers,
+// and once the first held is flushAfter old, or at once after a task of
+// longTask or more (where a write a task costs nothing that shows).
+const (
+	flushAfter = time.Millisecond
+	longTask   = 100 * time.Microsecond
+)
+
+// serveClaims reads a go frame, then runs the tasks this worker claims
+// (see Claims) until none is left or ctx ends; it returns once all are
+// answered.
+func serveClaims(ctx context.Context, r *bufio.Reader, w *bufio.Writer, task *workloads.Task, crashAt []int, id int) error {
+	r.ReadByte() // 'G'
+	mono, err := binary.ReadVarint(r)
+	if err != nil {
+		return fmt.Errorf("go frame: %w", err)
+	}
+	c, err := openClaims(id)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	t0 := timeAt(mono)
+	free := time.Since(t0)
+	var s results.Sample
+	held, first := 0, time.Duration(0)
+	for ctx.Err() == nil {
+		i, ok := c.claim(id, free)
+		if !ok {
+			break
+		}
+		if slices.Contains(crashAt, i) {
+			// The answers before it reached the parent, as over the
+			// pipe: what a crash loses is the task it ran.
+			w.Flush()
+			osproc.KillSelf()
+		}
+		task.RunInto(ctx, i, t0, &s)
+		WriteStarted(w, i, &s)
+		free = s.Start + s.Service
+		if held == 0 {
+			first = free
+		}
+		if held++; held >= flushEvery || s.Service >= longTask || free-first >= flushAfter {
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			held = 0
+		}
+	}
+	return w.Flush()
 }
 
 // readTask reads one task frame; io.EOF means the parent sent its last.

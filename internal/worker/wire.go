@@ -26,15 +26,25 @@ import (
 //	parent: task   = 'T', index            (repeated; EOF: no more tasks)
 //	worker: result = 'R', index, service ns, attempts, bytes, outcome, kind, message
 //
+// or, for a closed loop where the OS shares memory (see Claims), instead
+// of any task frame:
+//
+//	parent: go     = 'G', t0 as a CLOCK_MONOTONIC reading in ns
+//	worker: result = 'S', as 'R', then the start as ns since t0 (repeated)
+//
+// the worker claiming each index from the memory, and exiting once none
+// is left.
 // A side that sees another version refuses the connection with an error
 // naming both versions. A lean worker's error text that starts with
 // "lean worker refuses: " asks the parent to start its workers from
 // another binary (see process.UseLean).
 const (
 	magic        = "CBWK"
-	Version      = 2 // of the protocol: 2 sends the spec as fields, 1 as JSON
+	Version      = 3 // of the protocol: 3 added claims, 2 sends the spec as fields, 1 as JSON
 	frameTask    = 'T'
 	frameResult  = 'R'
+	frameGo      = 'G'
+	frameStarted = 'S'
 	maxFrameText = 1 << 20 // longer strings are refused, not allocated
 	// MaxPerProcess bounds the slots a hello may ask of a worker, which
 	// starts a goroutine per slot (harness.MaxConcurrency).
@@ -163,8 +173,18 @@ func ReadReply(r *bufio.Reader) error {
 	return nil
 }
 
-func WriteResult(w *bufio.Writer, i int, s *results.Sample) {
-	w.WriteByte(frameResult)
+func WriteResult(w *bufio.Writer, i int, s *results.Sample) { writeResult(w, frameResult, i, s) }
+
+// WriteStarted writes a result frame that carries the task's start (an
+// offset from the parent's t0): that of a claimed task, which only the
+// worker knows.
+func WriteStarted(w *bufio.Writer, i int, s *results.Sample) {
+	writeResult(w, frameStarted, i, s)
+	writeUvarint(w, uint64(max(s.Start, 0)))
+}
+
+func writeResult(w *bufio.Writer, frame byte, i int, s *results.Sample) {
+	w.WriteByte(frame)
 	writeUvarint(w, uint64(i))
 	writeUvarint(w, uint64(max(s.Service, 0)))
 	writeUvarint(w, uint64(s.Attempts))
@@ -178,14 +198,22 @@ func WriteResult(w *bufio.Writer, i int, s *results.Sample) {
 	writeString(w, s.Err.Error())
 }
 
-// ReadResult reads one result frame; Start and Due are left to the parent.
+// WriteGo tells a worker to claim its tasks (see Claims); t0 is the
+// parent's t0 as a CLOCK_MONOTONIC reading (MonoAt).
+func WriteGo(w *bufio.Writer, t0 int64) {
+	w.WriteByte(frameGo)
+	writeVarint(w, t0)
+}
+
+// ReadResult reads one result frame. Due is left to the parent, and so
+// is Start but in a claimed task's frame.
 func ReadResult(r *bufio.Reader) (int, results.Sample, error) {
 	var s results.Sample
 	t, err := r.ReadByte()
 	if err != nil {
 		return 0, s, err
 	}
-	if t != frameResult {
+	if t != frameResult && t != frameStarted {
 		return 0, s, fmt.Errorf("unexpected frame type %q from worker", t)
 	}
 	var x [4]uint64
@@ -221,6 +249,16 @@ func ReadResult(r *bufio.Reader) (int, results.Sample, error) {
 		return 0, s, fmt.Errorf("result for task %d with unknown outcome %d", x[0], o)
 	}
 	s.Service, s.Attempts, s.Bytes, s.Outcome = time.Duration(x[1]), int32(x[2]), int64(x[3]), results.Outcome(o)
+	if t == frameStarted {
+		start, err := binary.ReadUvarint(r)
+		if err != nil {
+			return 0, s, err
+		}
+		if start > math.MaxInt64 {
+			return 0, s, fmt.Errorf("result for task %d with a start out of range", x[0])
+		}
+		s.Start = time.Duration(start)
+	}
 	return int(x[0]), s, nil
 }
 

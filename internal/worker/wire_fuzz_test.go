@@ -26,6 +26,7 @@ func FuzzFrames(f *testing.F) {
 	WriteResult(w, 7, &results.Sample{Service: time.Millisecond, Attempts: 2, Bytes: 10, Outcome: results.OK})
 	WriteResult(w, 8, &results.Sample{Outcome: results.Error, Err: &workloads.KindError{Kind: "timeout", Msg: "too slow"}})
 	WriteTask(w, 9)
+	WriteStarted(w, 10, &results.Sample{Start: 3 * time.Millisecond, Service: time.Millisecond, Attempts: 1, Outcome: results.OK})
 	w.Flush()
 	f.Add(hi.Bytes())
 	f.Add(append(reply.Bytes(), frames.Bytes()...))
@@ -53,7 +54,7 @@ func FuzzFrames(f *testing.F) {
 				if err != nil {
 					break
 				}
-				if i < 0 || i > MaxTaskIndex || s.Service < 0 || s.Attempts < 0 || s.Bytes < 0 || s.Outcome > results.Dropped {
+				if i < 0 || i > MaxTaskIndex || s.Start < 0 || s.Service < 0 || s.Attempts < 0 || s.Bytes < 0 || s.Outcome > results.Dropped {
 					t.Fatalf("%s accepted task %d with %+v", side, i, s)
 				}
 				if s.Err != nil && !errors.As(s.Err, new(*workloads.KindError)) {

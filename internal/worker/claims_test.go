@@ -1,0 +1,85 @@
+package worker
+
+import (
+	"errors"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+)
+
+func newClaims(t *testing.T, workers int) *Claims {
+	t.Helper()
+	c, err := NewClaims(workers)
+	if errors.Is(err, ErrNoClaims) && runtime.GOOS != "linux" {
+		t.Skipf("no claims on %s: %v", runtime.GOOS, err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func TestClaimsInOrder(t *testing.T) {
+	c := newClaims(t, 2)
+	if c.Left() {
+		t.Error("indices left before Give")
+	}
+	c.Give(5, 12)
+	var got []int
+	for k := 0; ; k++ {
+		i, ok := c.claim(k%2, time.Duration(k))
+		if !ok {
+			break
+		}
+		got = append(got, i)
+	}
+	if want := []int{5, 6, 7, 8, 9, 10, 11}; !slices.Equal(got, want) {
+		t.Errorf("claimed %v, want %v", got, want)
+	}
+	if c.Left() {
+		t.Error("indices left after all were claimed")
+	}
+	// Worker 0 claimed 5, 7, 9 and 11 (at 0, 2, 4, 6); it answered one.
+	want := []Claim{{7, 2}, {9, 4}, {11, 6}}
+	if lost := c.Lost(0, 1); !slices.Equal(lost, want) {
+		t.Errorf("lost %v, want %v", lost, want)
+	}
+	if lost := c.Lost(1, 3); len(lost) != 0 {
+		t.Errorf("worker 1 answered all it claimed, lost %v", lost)
+	}
+	c.Reset(0)
+	if lost := c.Lost(0, 0); len(lost) != 0 {
+		t.Errorf("after a reset, lost %v", lost)
+	}
+}
+
+// TestClaimsRing: a worker's slot remembers its last claimRing claims,
+// which are the only ones it can hold unanswered.
+func TestClaimsRing(t *testing.T) {
+	c := newClaims(t, 1)
+	c.Give(0, 1000)
+	for k := range 3*claimRing + 7 {
+		if i, ok := c.claim(0, time.Duration(k)); !ok || i != k {
+			t.Fatalf("claim %d gave %d, %v", k, i, ok)
+		}
+	}
+	n := 3*claimRing + 7
+	lost := c.Lost(0, n-flushEvery)
+	if len(lost) != flushEvery || lost[0] != (Claim{n - flushEvery, time.Duration(n - flushEvery)}) || lost[len(lost)-1].Index != n-1 {
+		t.Errorf("lost %d claims from %v to %v, want %d from %d", len(lost), lost[0], lost[len(lost)-1], flushEvery, n-flushEvery)
+	}
+}
+
+func TestClaimsStop(t *testing.T) {
+	c := newClaims(t, 1)
+	c.Give(0, 10)
+	c.claim(0, 0)
+	c.Stop()
+	if _, ok := c.claim(0, 0); ok || c.Left() {
+		t.Error("claimed after Stop")
+	}
+	c.Close()
+	c.Stop() // after Close: nothing, not a fault
+}
