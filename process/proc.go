@@ -41,6 +41,7 @@ type proc struct {
 	// drained, by serve's):
 	last    time.Duration // offset from t0 of its latest answer
 	answers []answer      // received, not yet passed to job.Record
+	cause   error         // how it ended, once reaped
 }
 
 // answer is a worker's result waiting to be recorded.
@@ -229,15 +230,18 @@ func (p Process) serve(ctx context.Context, d *dispatch, w *proc) (crashed bool)
 	if d.claims != nil && exit != nil {
 		died = true // between two tasks, or before its first
 	}
+	w.cause = &workloads.KindError{Kind: "worker-exit", Msg: fmt.Sprintf("worker %d exited: %v%s", w.id, exitText(exit), w.stderr.suffix())}
+	if d.claims != nil {
+		d.reaped(w, len(held))
+	}
 	if len(held) == 0 || ctx.Err() != nil {
 		// Tasks cut short by cancellation stay unrecorded: the recorder
 		// counts them as canceled.
 		return died && ctx.Err() == nil
 	}
-	cause := &workloads.KindError{Kind: "worker-exit", Msg: fmt.Sprintf("worker %d exited: %v%s", w.id, exitText(exit), w.stderr.suffix())}
 	w.last = time.Since(d.t0) // its tasks ended when it did
 	for _, c := range held {
-		d.job.Record(c.Index, results.Sample{Start: c.Start, Attempts: 1, Outcome: results.Error, Err: cause})
+		d.job.Record(c.Index, results.Sample{Start: c.Start, Attempts: 1, Outcome: results.Error, Err: w.cause})
 	}
 	return true
 }
@@ -356,6 +360,9 @@ func (w *proc) receive(d *dispatch) error {
 		return err
 	}
 	if d.claims != nil {
+		if !d.claims.Given(i) {
+			return fmt.Errorf("worker %d answered task %d, which was not to claim", w.id, i)
+		}
 		w.finished++ // a claimed task's frame carries its start
 	} else {
 		w.mu.Lock()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/internal/worker"
+	"github.com/concbench/concbench/results"
 	"github.com/concbench/concbench/strategies"
 	"github.com/concbench/concbench/workloads"
 )
@@ -29,7 +30,8 @@ func MaxWorkers() int { return 4 * runtime.NumCPU() * 64 }
 //
 // A worker that dies fails the tasks it held (outcome error, the cause
 // and its stderr in the message) and is replaced; a replacement that dies
-// before finishing a task is not. Zero values: one worker, one task per
+// before finishing a task is not, and if no worker is left for the tasks
+// remaining, Spawn fails. Zero values: one worker, one task per
 // worker, this executable, a 10 s start timeout.
 type Process struct {
 	// Spec is the workload each worker rebuilds (its Conns is set to
@@ -128,6 +130,18 @@ func (p Process) Spawn(ctx context.Context, job *strategies.Job) (ChildStats, er
 		}()
 	}
 	wg.Wait()
+	if d.claims != nil && ctx.Err() == nil {
+		d.settle()
+	}
+	if ctx.Err() == nil && d.remaining() {
+		// Every worker died and none could take its place: the tasks
+		// left never ran, and that is this run's failure, not theirs.
+		loss := d.loss
+		if loss == nil {
+			loss = errors.New("every worker exited") // signalled apart from the parent
+		}
+		return *stats, fmt.Errorf("no worker left for the remaining tasks: %w", loss)
+	}
 	return *stats, ctx.Err()
 }
 
@@ -139,8 +153,55 @@ type dispatch struct {
 	exhausted atomic.Bool // the source said no more
 	claims    *worker.Claims
 	mono      int64      // t0 as a CLOCK_MONOTONIC reading, for claims
-	mu        sync.Mutex // guards stats; Wall is the latest answer's offset from t0
+	mu        sync.Mutex // guards stats and loss; Wall is the latest answer's offset from t0
 	stats     *ChildStats
+	loss      error      // why the latest worker not replaced ended
+	accounted int        // claims: tasks answered or failed by reaped workers
+	unlogged  []unlogged // claims: indices workers were taking as they died
+}
+
+// reaped notes, for a run whose workers claim their tasks, what a reaped
+// worker accounted for (its answers and the held tasks failed for it), and
+// the index it was taking if it died doing so.
+func (d *dispatch) reaped(w *proc, held int) {
+	cl, ok := d.claims.Unlogged(w.id)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.accounted += w.finished + held
+	if ok {
+		d.unlogged = append(d.unlogged, unlogged{cl, w.cause})
+	}
+}
+
+// settle fails the tasks that workers took as they died, before they could
+// log them: once every worker has exited, the claims not accounted for
+// are theirs, when there are as many as the indices they were taking. (A
+// worker killed between its claim and its log of it, a few instructions,
+// is the only way to lose one. Two such deaths of which one took its
+// index and the other did not, in one run, would leave the one task
+// unrecorded, counted as canceled.)
+func (d *dispatch) settle() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if missing := d.claims.Claimed() - d.accounted; missing == 0 || missing != len(d.unlogged) {
+		return
+	}
+	for _, u := range d.unlogged {
+		d.job.Record(u.Index, results.Sample{Start: u.Start, Attempts: 1, Outcome: results.Error, Err: u.cause})
+	}
+}
+
+// unlogged is an index a worker was taking when it died.
+type unlogged struct {
+	worker.Claim
+	cause error
+}
+
+// gaveUp notes why a worker that died was not replaced.
+func (d *dispatch) gaveUp(err error) {
+	d.mu.Lock()
+	d.loss = err
+	d.mu.Unlock()
 }
 
 // ended notes the latest answer of a worker that was reaped: the run's
@@ -206,11 +267,16 @@ func (p Process) claim(ctx context.Context, job *strategies.Job, workers int) *w
 func (p Process) drive(ctx context.Context, d *dispatch, w *proc) {
 	for {
 		crashed := p.serve(ctx, d, w)
-		if !crashed || ctx.Err() != nil || !d.remaining() || w.finished == 0 && w.gen > 0 {
+		if !crashed || ctx.Err() != nil || !d.remaining() {
+			return
+		}
+		if w.finished == 0 && w.gen > 0 {
+			d.gaveUp(w.cause) // a crash loop
 			return
 		}
 		next, err := p.start(ctx, w.id)
 		if err != nil {
+			d.gaveUp(err)
 			return // the surviving workers take the remaining tasks
 		}
 		next.gen = w.gen + 1

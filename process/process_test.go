@@ -139,6 +139,26 @@ func TestProcessCrashFailsOnlyTheTaskHeld(t *testing.T) {
 	}
 }
 
+// TestProcessCrashLoopFailsTheRun: a worker that crashes, then a
+// replacement that crashes at its first task too, leave no worker for the
+// tasks left: the run fails saying so, the two crashed tasks are errors,
+// and the others never ran.
+func TestProcessCrashLoopFailsTheRun(t *testing.T) {
+	for _, pipe := range []bool{false, true} {
+		t.Run(fmt.Sprintf("pipe=%v", pipe), func(t *testing.T) {
+			job, c := newJob(10)
+			spec := workloads.Spec{Name: "cpu", Params: params.Values{"work": "1"}, CrashAt: []int{0, 1}}
+			_, err := Process{Spec: spec, Workers: 1, Pipe: pipe}.Spawn(context.Background(), job)
+			if err == nil || !strings.Contains(err.Error(), "no worker left") || !strings.Contains(err.Error(), "worker 0 exited") {
+				t.Errorf("Spawn returned %v", err)
+			}
+			if len(c.samples) != 2 || c.samples[0][0].Outcome != results.Error || c.samples[1][0].Outcome != results.Error {
+				t.Errorf("recorded %v, want tasks 0 and 1 failed", c.samples)
+			}
+		})
+	}
+}
+
 // children lists the live processes whose parent is this one.
 func children(t *testing.T) []int {
 	t.Helper()

@@ -23,7 +23,9 @@ import (
 // Each worker's slot remembers its last claims (index and start), so
 // that the parent fails the tasks a dead worker took with it: those
 // claimed but not answered. A worker flushes its answers at least every
-// flushEvery claims, so they are always among the last claimRing.
+// flushEvery claims, so they are always among the last claimRing. While
+// it claims, the slot also holds the index it is taking (Unlogged), for a
+// worker killed between taking an index and logging it.
 //
 // Where the OS gives no shared memory (NewClaims fails), the process
 // strategy dispatches over the pipe. A Claims is used by one run: its
@@ -34,6 +36,8 @@ type Claims struct {
 
 	mu     sync.Mutex // Stop may come from ctx's goroutine as Close runs
 	closed bool
+
+	from, to int // what Give gave, which a slot's claims must be among
 }
 
 // Claim is a task a worker took: its index and when it became free to
@@ -47,7 +51,7 @@ const (
 	claimRing    = 256
 	flushEvery   = claimRing / 2
 	claimsHeader = 128 // next and end, each on a cache line of its own
-	slotHeader   = 64  // a slot's claim count
+	slotHeader   = 64  // a slot's claim count, pending index+1 and its start
 	claimSize    = 16  // index, start
 	slotSize     = slotHeader + claimRing*claimSize
 )
@@ -73,6 +77,7 @@ func NewClaims(workers int) (*Claims, error) {
 // Give makes the indices [from, to) the ones to claim. Call it before
 // any worker claims.
 func (c *Claims) Give(from, to int) {
+	c.from, c.to = from, to
 	atomic.StoreInt64(c.word(0), int64(from))
 	atomic.StoreInt64(c.word(64), int64(to))
 }
@@ -103,6 +108,9 @@ func (c *Claims) File() *os.File { return c.file }
 // Left reports whether indices remain to be claimed.
 func (c *Claims) Left() bool { return atomic.LoadInt64(c.word(0)) < atomic.LoadInt64(c.word(64)) }
 
+// Given reports whether i is among the indices given to claim.
+func (c *Claims) Given(i int) bool { return c.from <= i && i < c.to }
+
 // Stop ends claiming: the workers' next claims fail. It does nothing
 // once c is closed.
 func (c *Claims) Stop() {
@@ -114,7 +122,10 @@ func (c *Claims) Stop() {
 }
 
 // Reset clears worker id's slot, before a worker starts in it.
-func (c *Claims) Reset(id int) { atomic.StoreInt64(c.word(c.slot(id)), 0) }
+func (c *Claims) Reset(id int) {
+	atomic.StoreInt64(c.word(c.slot(id)), 0)
+	atomic.StoreInt64(c.word(c.slot(id)+8), 0)
+}
 
 // Lost returns the claims of worker id (which has exited) after its
 // first answered ones, which it answered in order: the tasks it took with
@@ -125,26 +136,62 @@ func (c *Claims) Lost(id, answered int) []Claim {
 	var lost []Claim
 	for k := max(answered, n-claimRing); k < n; k++ {
 		e := base + slotHeader + k%claimRing*claimSize
-		lost = append(lost, Claim{int(atomic.LoadInt64(c.word(e))), time.Duration(atomic.LoadInt64(c.word(e + 8)))})
+		i := int(atomic.LoadInt64(c.word(e)))
+		if !c.Given(i) {
+			continue // not a claim: the worker wrote over its slot
+		}
+		lost = append(lost, Claim{i, time.Duration(atomic.LoadInt64(c.word(e + 8)))})
 	}
 	return lost
 }
 
 // claim takes the next index for worker id, free since free; false when
-// none is left.
+// none is left. The index it tries is in its slot before it takes it
+// (pending), and stays there until the claim is logged: a worker killed
+// between the two leaves it for the parent to find (Unlogged).
 func (c *Claims) claim(id int, free time.Duration) (int, bool) {
-	i := atomic.AddInt64(c.word(0), 1) - 1
-	if i >= atomic.LoadInt64(c.word(64)) {
-		return 0, false
-	}
 	base := c.slot(id)
-	n := atomic.LoadInt64(c.word(base))
-	e := base + slotHeader + int(n%claimRing)*claimSize
-	atomic.StoreInt64(c.word(e), i)
-	atomic.StoreInt64(c.word(e+8), int64(free))
-	atomic.StoreInt64(c.word(base), n+1)
-	return int(i), true
+	for {
+		i := atomic.LoadInt64(c.word(0))
+		if i >= atomic.LoadInt64(c.word(64)) {
+			return 0, false
+		}
+		atomic.StoreInt64(c.word(base+16), int64(free))
+		atomic.StoreInt64(c.word(base+8), i+1)
+		if !atomic.CompareAndSwapInt64(c.word(0), i, i+1) {
+			continue // another worker took it
+		}
+		n := atomic.LoadInt64(c.word(base))
+		e := base + slotHeader + int(n%claimRing)*claimSize
+		atomic.StoreInt64(c.word(e), i)
+		atomic.StoreInt64(c.word(e+8), int64(free))
+		atomic.StoreInt64(c.word(base), n+1)
+		atomic.StoreInt64(c.word(base+8), 0)
+		return int(i), true
+	}
 }
+
+// Unlogged returns the index worker id (which has exited) was taking when
+// it died, if it had not logged it: the worker took it, or another did,
+// or none yet. Claimed tells which, once every worker has exited.
+func (c *Claims) Unlogged(id int) (Claim, bool) {
+	base := c.slot(id)
+	p := atomic.LoadInt64(c.word(base + 8))
+	if p == 0 || !c.Given(int(p-1)) {
+		return Claim{}, false
+	}
+	cl := Claim{int(p - 1), time.Duration(atomic.LoadInt64(c.word(base + 16)))}
+	if n := atomic.LoadInt64(c.word(base)); n > 0 {
+		e := base + slotHeader + int((n-1)%claimRing)*claimSize
+		if atomic.LoadInt64(c.word(e)) == p-1 {
+			return Claim{}, false // logged, but died before it cleared the mark
+		}
+	}
+	return cl, true
+}
+
+// Claimed returns how many indices were claimed.
+func (c *Claims) Claimed() int { return int(atomic.LoadInt64(c.word(0))) - c.from }
 
 // Close unmaps the memory and closes its file.
 func (c *Claims) Close() error {

@@ -83,3 +83,38 @@ func TestClaimsStop(t *testing.T) {
 	c.Close()
 	c.Stop() // after Close: nothing, not a fault
 }
+
+// TestClaimsUnlogged: a worker that dies in the middle of a claim leaves
+// the index it was taking in its slot, whether it took it or not; one
+// that died after logging it leaves nothing there.
+func TestClaimsUnlogged(t *testing.T) {
+	c := newClaims(t, 2)
+	c.Give(0, 100)
+	c.claim(0, 1)
+	c.claim(0, 2)
+	if _, ok := c.Unlogged(0); ok {
+		t.Error("a worker between claims is taking an index")
+	}
+	// Worker 1 marks index 2 as pending and dies before its CAS: the
+	// index is not claimed.
+	base := c.slot(1)
+	*c.word(base + 16), *c.word(base + 8) = 7, 2+1
+	if cl, ok := c.Unlogged(1); !ok || cl != (Claim{2, 7}) || c.Claimed() != 2 {
+		t.Errorf("Unlogged = %v, %v with %d claimed; want {2 7}, true with 2", cl, ok, c.Claimed())
+	}
+	// Or after it: claimed, not logged.
+	*c.word(0) = 3
+	if cl, ok := c.Unlogged(1); !ok || cl.Index != 2 || c.Claimed() != 3 {
+		t.Errorf("Unlogged = %v, %v with %d claimed; want index 2, true with 3", cl, ok, c.Claimed())
+	}
+	// Worker 0 logs index 3 and dies before it clears its mark.
+	i, _ := c.claim(0, 3)
+	*c.word(c.slot(0) + 8) = int64(i) + 1
+	if cl, ok := c.Unlogged(0); ok {
+		t.Errorf("a logged claim read as unlogged: %v", cl)
+	}
+	c.Reset(1)
+	if _, ok := c.Unlogged(1); ok {
+		t.Error("a reset slot is taking an index")
+	}
+}
