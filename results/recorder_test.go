@@ -309,9 +309,10 @@ func TestStepHistWithinPrecision(t *testing.T) {
 func TestRecorderBytesDropExtraBatches(t *testing.T) {
 	r := NewRecorder(1<<20, RecorderOptions{})
 	extra := 10
-	bs := make([][]entry, cap(r.free)+extra)
+	bs := make([]*batch, cap(r.free)+extra)
 	for k := range bs {
-		bs[k] = append(r.batch(), entry{i: k, s: Sample{Attempts: 1, Outcome: OK}})
+		bs[k] = r.batch()
+		bs[k].e = append(bs[k].e, entry{i: int32(k), attempts: 1, outcome: OK})
 	}
 	if got := r.batches.Load(); got != int64(len(bs)) {
 		t.Fatalf("%d batches counted after allocating %d", got, len(bs))
