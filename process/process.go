@@ -51,9 +51,9 @@ type Process struct {
 	Lean []string
 	// Pipe sends every task index over the worker's stdin. Without it,
 	// workers with one task in flight claim a closed loop's tasks from
-	// memory they share with the parent, where the OS allows (Linux; see
-	// worker.Claims): the same order and list scheduling, without a round
-	// trip through the parent per task. Pipe is for comparing the two.
+	// memory they share with the parent, where the OS allows (Linux):
+	// the same order and list scheduling, without a round trip through
+	// the parent per task. Pipe is for comparing the two.
 	Pipe bool
 
 	lean   bool           // Command is the lean worker: it is told the parent's build
