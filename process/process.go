@@ -244,11 +244,6 @@ func (d *dispatch) remaining() bool {
 // (see worker.Claims). Otherwise it returns nil and the tasks go over
 // the pipe.
 func (p Process) claim(ctx context.Context, job *strategies.Job, workers int) *worker.Claims {
-	switch job.Source.(type) {
-	case nil, *strategies.Count:
-	default:
-		return nil
-	}
 	if p.perProcess() != 1 || p.Pipe {
 		return nil
 	}
@@ -256,9 +251,12 @@ func (p Process) claim(ctx context.Context, job *strategies.Job, workers int) *w
 	if err != nil {
 		return nil
 	}
-	if from, to, ok := job.TakeAll(ctx); ok {
-		c.Give(from, to)
+	from, to, ok := job.TakeAll(ctx) // a source that is not a closed loop of a set count gives none
+	if !ok {
+		c.Close()
+		return nil
 	}
+	c.Give(from, to)
 	return c
 }
 

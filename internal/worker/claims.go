@@ -47,12 +47,20 @@ type Claim struct {
 	Start time.Duration
 }
 
+// The layout: next and end, each on a cache line of its own, then a slot
+// per worker: its claim count, the index it is taking plus one (0: none)
+// and that claim's start, then its ring of claims (index, start).
 const (
 	claimRing    = 256
 	flushEvery   = claimRing / 2
-	claimsHeader = 128 // next and end, each on a cache line of its own
-	slotHeader   = 64  // a slot's claim count, pending index+1 and its start
-	claimSize    = 16  // index, start
+	offNext      = 0
+	offEnd       = 64
+	claimsHeader = 128
+	offCount     = 0  // in a slot
+	offPending   = 8  // in a slot
+	offFree      = 16 // in a slot
+	slotHeader   = 64
+	claimSize    = 16
 	slotSize     = slotHeader + claimRing*claimSize
 )
 
@@ -78,8 +86,8 @@ func NewClaims(workers int) (*Claims, error) {
 // any worker claims.
 func (c *Claims) Give(from, to int) {
 	c.from, c.to = from, to
-	atomic.StoreInt64(c.word(0), int64(from))
-	atomic.StoreInt64(c.word(64), int64(to))
+	atomic.StoreInt64(c.word(offNext), int64(from))
+	atomic.StoreInt64(c.word(offEnd), int64(to))
 }
 
 // openClaims maps the claims the parent passed as fd 3, and closes the
@@ -102,11 +110,16 @@ func openClaims(id int) (*Claims, error) {
 func (c *Claims) word(off int) *int64 { return (*int64)(unsafe.Pointer(&c.mem[off])) }
 func (c *Claims) slot(id int) int     { return claimsHeader + id*slotSize }
 
+// entry is the offset of the k-th claim (counted from 0) in a slot's ring.
+func entry(slot, k int64) int { return int(slot) + slotHeader + int(k%claimRing)*claimSize }
+
 // File is the file to pass to a worker as fd 3.
 func (c *Claims) File() *os.File { return c.file }
 
 // Left reports whether indices remain to be claimed.
-func (c *Claims) Left() bool { return atomic.LoadInt64(c.word(0)) < atomic.LoadInt64(c.word(64)) }
+func (c *Claims) Left() bool {
+	return atomic.LoadInt64(c.word(offNext)) < atomic.LoadInt64(c.word(offEnd))
+}
 
 // Given reports whether i is among the indices given to claim.
 func (c *Claims) Given(i int) bool { return c.from <= i && i < c.to }
@@ -117,14 +130,14 @@ func (c *Claims) Stop() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.closed {
-		atomic.StoreInt64(c.word(64), 0)
+		atomic.StoreInt64(c.word(offEnd), 0)
 	}
 }
 
 // Reset clears worker id's slot, before a worker starts in it.
 func (c *Claims) Reset(id int) {
-	atomic.StoreInt64(c.word(c.slot(id)), 0)
-	atomic.StoreInt64(c.word(c.slot(id)+8), 0)
+	atomic.StoreInt64(c.word(c.slot(id)+offCount), 0)
+	atomic.StoreInt64(c.word(c.slot(id)+offPending), 0)
 }
 
 // Lost returns the claims of worker id (which has exited) after its
@@ -132,10 +145,10 @@ func (c *Claims) Reset(id int) {
 // it.
 func (c *Claims) Lost(id, answered int) []Claim {
 	base := c.slot(id)
-	n := int(atomic.LoadInt64(c.word(base)))
+	n := int(atomic.LoadInt64(c.word(base + offCount)))
 	var lost []Claim
 	for k := max(answered, n-claimRing); k < n; k++ {
-		e := base + slotHeader + k%claimRing*claimSize
+		e := entry(int64(base), int64(k))
 		i := int(atomic.LoadInt64(c.word(e)))
 		if !c.Given(i) {
 			continue // not a claim: the worker wrote over its slot
@@ -152,21 +165,21 @@ func (c *Claims) Lost(id, answered int) []Claim {
 func (c *Claims) claim(id int, free time.Duration) (int, bool) {
 	base := c.slot(id)
 	for {
-		i := atomic.LoadInt64(c.word(0))
-		if i >= atomic.LoadInt64(c.word(64)) {
+		i := atomic.LoadInt64(c.word(offNext))
+		if i >= atomic.LoadInt64(c.word(offEnd)) {
 			return 0, false
 		}
-		atomic.StoreInt64(c.word(base+16), int64(free))
-		atomic.StoreInt64(c.word(base+8), i+1)
-		if !atomic.CompareAndSwapInt64(c.word(0), i, i+1) {
+		atomic.StoreInt64(c.word(base+offFree), int64(free))
+		atomic.StoreInt64(c.word(base+offPending), i+1)
+		if !atomic.CompareAndSwapInt64(c.word(offNext), i, i+1) {
 			continue // another worker took it
 		}
-		n := atomic.LoadInt64(c.word(base))
-		e := base + slotHeader + int(n%claimRing)*claimSize
+		n := atomic.LoadInt64(c.word(base + offCount))
+		e := entry(int64(base), n)
 		atomic.StoreInt64(c.word(e), i)
 		atomic.StoreInt64(c.word(e+8), int64(free))
-		atomic.StoreInt64(c.word(base), n+1)
-		atomic.StoreInt64(c.word(base+8), 0)
+		atomic.StoreInt64(c.word(base+offCount), n+1)
+		atomic.StoreInt64(c.word(base+offPending), 0)
 		return int(i), true
 	}
 }
@@ -176,14 +189,13 @@ func (c *Claims) claim(id int, free time.Duration) (int, bool) {
 // or none yet. Claimed tells which, once every worker has exited.
 func (c *Claims) Unlogged(id int) (Claim, bool) {
 	base := c.slot(id)
-	p := atomic.LoadInt64(c.word(base + 8))
+	p := atomic.LoadInt64(c.word(base + offPending))
 	if p == 0 || !c.Given(int(p-1)) {
 		return Claim{}, false
 	}
-	cl := Claim{int(p - 1), time.Duration(atomic.LoadInt64(c.word(base + 16)))}
-	if n := atomic.LoadInt64(c.word(base)); n > 0 {
-		e := base + slotHeader + int((n-1)%claimRing)*claimSize
-		if atomic.LoadInt64(c.word(e)) == p-1 {
+	cl := Claim{int(p - 1), time.Duration(atomic.LoadInt64(c.word(base + offFree)))}
+	if n := atomic.LoadInt64(c.word(base + offCount)); n > 0 {
+		if atomic.LoadInt64(c.word(entry(int64(base), n-1))) == p-1 {
 			return Claim{}, false // logged, but died before it cleared the mark
 		}
 	}
@@ -191,7 +203,7 @@ func (c *Claims) Unlogged(id int) (Claim, bool) {
 }
 
 // Claimed returns how many indices were claimed.
-func (c *Claims) Claimed() int { return int(atomic.LoadInt64(c.word(0))) - c.from }
+func (c *Claims) Claimed() int { return int(atomic.LoadInt64(c.word(offNext))) - c.from }
 
 // Close unmaps the memory and closes its file.
 func (c *Claims) Close() error {

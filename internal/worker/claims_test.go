@@ -98,18 +98,18 @@ func TestClaimsUnlogged(t *testing.T) {
 	// Worker 1 marks index 2 as pending and dies before its CAS: the
 	// index is not claimed.
 	base := c.slot(1)
-	*c.word(base + 16), *c.word(base + 8) = 7, 2+1
+	*c.word(base + offFree), *c.word(base + offPending) = 7, 2+1
 	if cl, ok := c.Unlogged(1); !ok || cl != (Claim{2, 7}) || c.Claimed() != 2 {
 		t.Errorf("Unlogged = %v, %v with %d claimed; want {2 7}, true with 2", cl, ok, c.Claimed())
 	}
 	// Or after it: claimed, not logged.
-	*c.word(0) = 3
+	*c.word(offNext) = 3
 	if cl, ok := c.Unlogged(1); !ok || cl.Index != 2 || c.Claimed() != 3 {
 		t.Errorf("Unlogged = %v, %v with %d claimed; want index 2, true with 3", cl, ok, c.Claimed())
 	}
 	// Worker 0 logs index 3 and dies before it clears its mark.
 	i, _ := c.claim(0, 3)
-	*c.word(c.slot(0) + 8) = int64(i) + 1
+	*c.word(c.slot(0) + offPending) = int64(i) + 1
 	if cl, ok := c.Unlogged(0); ok {
 		t.Errorf("a logged claim read as unlogged: %v", cl)
 	}
