@@ -141,18 +141,17 @@ func run(ctx context.Context, task *workloads.Task, strat strategies.Strategy, s
 	begin := time.Now()
 	t0 := begin
 	src.Start(t0)
+	runner := task.Runner(t0, rec, src.Due)
 	job := &strategies.Job{
 		Tasks:  rec.Cap(),
 		Source: src,
 		Exec: func(ctx context.Context, i int) {
 			// This frame is on the stack while the task runs: what it
 			// holds is stack the task's goroutine has less of.
-			s := results.Sample{Due: src.Due(i)}
-			task.RunInto(ctx, rc.shard.Global(i), t0, &s)
-			rec.Set(i, &s)
+			runner.Run(ctx, i, rc.shard.Global(i))
 		},
 		Record: func(i int, s results.Sample) { s.Due = src.Due(i); rec.Set(i, &s) },
-		Ready:  func() time.Time { t0 = time.Now(); src.Start(t0); return t0 },
+		Ready:  func() time.Time { t0 = time.Now(); src.Start(t0); runner = task.Runner(t0, rec, src.Due); return t0 },
 	}
 	var children *strategies.ChildStats
 	var err error
