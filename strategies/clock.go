@@ -51,7 +51,10 @@ const coarseMargin = 2 * time.Millisecond
 // their time. At 20,000/s against nginx (pool 64, 5 s, three alternated
 // runs) the OS sleeps took the generator from 35-40 µs of CPU per request
 // to 60-62, for a send lateness p50 of 54-65 µs against 52-80 and a
-// corrected p50 of 310-484 µs against 236-316.
+// corrected p50 of 310-484 µs against 236-316. Where nothing else wakes
+// the process, those timers are up to a millisecond late: an idle Go
+// process waits for timers in its network poller, on Linux in whole
+// milliseconds (README, "Open-loop load").
 const denseGap = 200 * time.Microsecond
 
 // Now returns time.Now().
