@@ -88,23 +88,38 @@ type running struct {
 	ctx   context.Context
 	i, gi int
 	start time.Duration // since epoch
+	// ended: the sample is being recorded, so a panic from here on is
+	// not the task's and goes on up.
 	ended bool
 }
 
-// end gives the sample of the task's one attempt, which returned n and
-// err. Not inlined: the Sample it builds is on its frame,
-// below Run's.
+// end records the sample of the task's one attempt, which returned n and
+// err. Not inlined: the Sample it builds is on its frame, below Run's.
 //
 //go:noinline
 func (p *running) end(n int64, err error) {
-	service := mono() - p.start
-	p.ended = true
-	t := p.r.task
 	// As in RunInto: a failing call still costs its full latency.
-	if err == nil && t.failed(p.gi, 0) {
+	if err == nil && p.r.task.failed(p.gi, 0) {
 		err = ErrInjected
 	}
-	s := results.Sample{Start: p.start - p.r.from, Service: service, Bytes: n, Attempts: 1, Outcome: classify(p.ctx, err), Err: err}
+	p.record(n, err)
+}
+
+// recovered turns a panic of the attempt into the task's sample, as
+// RunInto's recovery does: a *PanicError, one attempt.
+func (p *running) recovered() {
+	if p.ended {
+		return
+	}
+	if v := recover(); v != nil {
+		p.record(0, &PanicError{Value: v})
+	}
+}
+
+// record records the sample of the task's one attempt, ended now.
+func (p *running) record(n int64, err error) {
+	p.ended = true
+	s := results.Sample{Start: p.start - p.r.from, Service: mono() - p.start, Bytes: n, Attempts: 1, Outcome: classify(p.ctx, err), Err: err}
 	p.r.set(p.i, &s)
 }
 
@@ -114,20 +129,4 @@ func (r *Runner) set(i int, s *results.Sample) {
 		s.Due = r.due(i)
 	}
 	r.rec.Set(i, s)
-}
-
-// recovered turns a panic of the attempt into the task's sample, as
-// RunInto's recovery does: a *PanicError, one attempt.
-func (p *running) recovered() {
-	if p.ended {
-		return
-	}
-	v := recover()
-	if v == nil {
-		return
-	}
-	p.ended = true
-	err := &PanicError{Value: v}
-	s := results.Sample{Start: p.start - p.r.from, Service: mono() - p.start, Attempts: 1, Outcome: classify(p.ctx, err), Err: err}
-	p.r.set(p.i, &s)
 }
