@@ -202,7 +202,7 @@ func (c *cellRun) summary1(m *measured, round, order int) results.Summary {
 	}
 	if plan.OpenLoop() {
 		s.OpenLoop = openLoop(plan, m)
-		s.IdealSeconds, s.Efficiency = nil, nil
+		s.IdealSeconds, s.Efficiency, s.ExpectedServiceSeconds = nil, nil, nil
 		for i := range s.Repetitions {
 			p99 := s.OpenLoop.Corrected.P99
 			s.Repetitions[i].CorrectedP99Seconds = &p99
@@ -224,7 +224,7 @@ func (c *cellRun) summary1(m *measured, round, order int) results.Summary {
 	}
 	if plan.Shard.Count > 0 {
 		s.Shard = shardRun(plan, cell, m.Run)
-		s.IdealSeconds, s.Efficiency = nil, nil // a part of a plan has no ideal of its own
+		s.IdealSeconds, s.Efficiency, s.ExpectedServiceSeconds = nil, nil, nil // a part of a plan has no ideal of its own
 		// a ramp asks each shard for its share
 		for i := range s.Timeline {
 			s.Timeline[i].Asked /= float64(max(plan.Shard.Count, 1))

@@ -389,8 +389,31 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d tim
 			eff := ideal / wall
 			s.Efficiency = &eff
 		}
+		if mean, ok := expectedMean(task, s.Tasks); ok {
+			s.ExpectedServiceSeconds = &mean
+		}
 	}
 	return s
+}
+
+// expectedMean is the mean time task's first n tasks are set to take, in
+// seconds, false when their durations are unknown (as idealMakespan).
+func expectedMean(task *workloads.Task, n int) (float64, bool) {
+	if n <= 0 {
+		return 0, false
+	}
+	if d, ok := task.Uniform(); ok {
+		return d.Seconds(), true
+	}
+	var sum time.Duration
+	for i := range n {
+		d, ok := task.Expected(i)
+		if !ok {
+			return 0, false
+		}
+		sum += d
+	}
+	return sum.Seconds() / float64(n), true
 }
 
 // idealMakespan is the list-scheduling makespan of task's first n tasks

@@ -157,6 +157,13 @@ type Summary struct {
 	IdealSeconds *float64 `json:"ideal_seconds"`
 	Efficiency   *float64 `json:"efficiency"`
 	Speedup      *float64 `json:"speedup"`
+	// ExpectedServiceSeconds is the mean time the cell's tasks were set
+	// to take (a sleep's drawn latency, retries and backoffs included),
+	// present where the workload knows it and the cell has an ideal. The
+	// service time's mean above it is how late the tasks' waits ended,
+	// which the wall, eff and speedup count against the strategy
+	// (Warnings says so). Added to v2: absent from older documents.
+	ExpectedServiceSeconds *float64 `json:"expected_service_seconds,omitempty"`
 
 	Memory    Memory     `json:"memory"`
 	Processes *Processes `json:"processes,omitempty"` // process strategy only

@@ -127,7 +127,7 @@ func mergeCell(parts []Summary, count int) Summary {
 	out.Tasks, out.Slots, out.Attempts, out.BytesReceived = 0, 0, 0, 0
 	out.Outcomes, out.Errors = Outcomes{}, nil
 	out.WallCI, out.Repetitions = nil, nil
-	out.IdealSeconds, out.Efficiency, out.Speedup = nil, nil, nil
+	out.IdealSeconds, out.Efficiency, out.Speedup, out.ExpectedServiceSeconds = nil, nil, nil, nil
 	out.Thresholds = nil
 	out.Processes = nil
 	out.PercentileMethod = HDRPercentileMethod

@@ -51,9 +51,11 @@ func shardDoc(plan string, i, n int, off time.Duration, ok int, rate float64) *D
 	}
 	d := NewDocument(Environment{GOOS: "linux"})
 	d.Plan, d.Shard = plan, &ShardOf{Index: i, Count: n}
+	set := 1e-3 // a shard's own set mean, which a merge must not pass for the plan's
 	d.Runs = []Summary{{
 		Strategy: "pool", Workload: "http", Params: map[string]string{"url": "http://127.0.0.1:" + string(rune('0'+i))},
-		Tasks: ok, Concurrency: 10, Slots: 10, WallSeconds: 1, Outcomes: Outcomes{OK: ok}, Attempts: ok,
+		ExpectedServiceSeconds: &set,
+		Tasks:                  ok, Concurrency: 10, Slots: 10, WallSeconds: 1, Outcomes: Outcomes{OK: ok}, Attempts: ok,
 		LatencyHistogram: h.export(), IntervalSeconds: 0.5, Latency: Percentiles{Max: float64(ok) * 1e-6, Mean: float64(ok+1) / 2 * 1e-6},
 		Timeline: []Step{{StartSeconds: 0, Arrivals: ok / 2, Completed: ok / 2}, {StartSeconds: 0.5, Arrivals: ok / 2, Completed: ok / 2}},
 		OpenLoop: &OpenLoop{RateAsked: rate, RateAchieved: rate, CorrectedHistogram: h.export(), Late: 1},
@@ -99,8 +101,8 @@ func TestMergeShards(t *testing.T) {
 		if s.Shard == nil || *s.Shard.SkewSeconds != 0.010 || !slices.Equal(s.Shard.Merged, []int{0, 1}) || s.Shard.Missing != nil {
 			t.Errorf("shard %+v", s.Shard)
 		}
-		if s.Speedup != nil || s.IdealSeconds != nil || s.Efficiency != nil {
-			t.Error("speedup, ideal or efficiency given for a sharded plan")
+		if s.Speedup != nil || s.IdealSeconds != nil || s.Efficiency != nil || s.ExpectedServiceSeconds != nil {
+			t.Error("speedup, ideal, efficiency or expected service given for a sharded plan")
 		}
 		// 10 ms is nearer 0 than 0.5 s: the steps add up in place.
 		if len(s.Timeline) != 2 || s.Timeline[0].Arrivals != 500 || s.Timeline[1].Completed != 500 {

@@ -15,8 +15,9 @@ const NoisyShare = 0.10
 // hyperfine does: repetitions too noisy to trust, and speedups of
 // CPU-bound tasks (cpuBound reports a workload's, by name; nil: none)
 // past the cores the run had, which no schedule can give: the sequential
-// run was slowed; and open-loop cells whose generator's host was at its
-// limit. It returns none for a document without any.
+// run was slowed; open-loop cells whose generator's host was at its
+// limit; and cells whose tasks ran longer than set (LateShare). It
+// returns none for a document without any.
 func Warnings(doc *Document, cpuBound func(workload string) bool) []string {
 	var out []string
 	var noisy []*Summary
@@ -51,7 +52,54 @@ func Warnings(doc *Document, cpuBound func(workload string) bool) []string {
 	if w := saturatedGenerators(doc.Runs); w != "" {
 		out = append(out, w)
 	}
+	if w := lateTasks(doc.Runs); w != "" {
+		out = append(out, w)
+	}
 	return out
+}
+
+// LateShare is how much longer than they were set to take, on average, a
+// cell's tasks may run before Warnings says so: past it a tenth of eff
+// is soon not the strategy's. Sleeps of 10 ms ran 2-11% long on a 2-core
+// Linux VM (2026-12-03) under every strategy, sequential included.
+const LateShare = 0.05
+
+// lateTasks warns of the cells whose tasks ran LateShare or more longer
+// than set, naming the most, or returns "". A task's wait ending late is
+// not the strategy's doing: an idle Go process wakes its sleepers up to
+// 1 ms late (on Linux its timers wait in the network poller, in whole
+// milliseconds), and busy CPUs delay them too; a schedule can only add
+// to that, so eff and speedup are read against each other, not 100%.
+func lateTasks(runs []Summary) string {
+	over := func(s *Summary) float64 { return s.Latency.Mean / *s.ExpectedServiceSeconds }
+	var n, of int
+	var most, least *Summary
+	for i := range runs {
+		s := &runs[i]
+		if s.Partial || s.ExpectedServiceSeconds == nil || *s.ExpectedServiceSeconds <= 0 || s.Latency.Mean <= 0 {
+			continue
+		}
+		of++
+		if over(s) < 1+LateShare {
+			continue
+		}
+		n++
+		if most == nil || over(s) > over(most) {
+			most = s
+		}
+		if least == nil || over(s) < over(least) {
+			least = s
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	span := fmt.Sprintf("%.0f%%", 100*(over(most)-1))
+	if least != most {
+		span = fmt.Sprintf("%.0f-%s", 100*(over(least)-1), span)
+	}
+	return fmt.Sprintf("%d of %d cells' tasks ran %s longer than set (most: %s, %s for %s), which eff counts against the strategy: an idle Go process wakes its sleepers up to 1 ms late (on Linux) and busy CPUs delay them; compare cells with each other (sequential's eff included) or set longer tasks",
+		n, of, span, cellName(most), Seconds(most.Latency.Mean), Seconds(*most.ExpectedServiceSeconds))
 }
 
 // Past these, an open-loop cell's generator host was at its limit: its

@@ -29,7 +29,10 @@ func TestProgressGoesToStderrOnly(t *testing.T) {
 	if n := strings.Count(r.stderr, "concbench: cell "); n != 3 || !strings.Contains(r.stderr, "cell 3/3 done") {
 		t.Errorf("want a line per finished cell on stderr (not a terminal), got %q", r.stderr)
 	}
-	if q := concbench(t, append(args, "--quiet")...); q.stderr != "" || q.code != 0 {
+	// --quiet drops the progress, not the warnings (2 ms sleeps may run
+	// long enough for one): whatever stays on stderr is a warning.
+	q := concbench(t, append(args, "--quiet")...)
+	if q.code != 0 || strings.Contains(q.stderr, "concbench: cell") || q.stderr != "" && !strings.HasPrefix(q.stderr, "concbench: warning: ") {
 		t.Errorf("--quiet: exit %d, stderr %q", q.code, q.stderr)
 	}
 }
