@@ -396,38 +396,6 @@ func summarise(task *workloads.Task, strat strategies.Strategy, cell Cell, d tim
 	return s
 }
 
-// expectedMean is the mean time task's first n tasks are set to take, in
-// seconds, false when their durations are unknown (as idealMakespan).
-func expectedMean(task *workloads.Task, n int) (float64, bool) {
-	if n <= 0 {
-		return 0, false
-	}
-	if d, ok := task.Uniform(); ok {
-		return d.Seconds(), true
-	}
-	var sum time.Duration
-	for i := range n {
-		d, ok := task.Expected(i)
-		if !ok {
-			return 0, false
-		}
-		sum += d
-	}
-	return sum.Seconds() / float64(n), true
-}
-
-// idealMakespan is the list-scheduling makespan of task's first n tasks
-// in slots, false when their durations are unknown: in one step when
-// every task takes the same time (ceil(n/slots) rounds of it), else task
-// by task (22 ms for a million sleeps).
-func idealMakespan(task *workloads.Task, n, slots int) (time.Duration, bool) {
-	if d, ok := task.Uniform(); ok && n > 0 {
-		slots = min(max(slots, 1), n)
-		return time.Duration((n+slots-1)/slots) * d, true
-	}
-	return results.ListScheduleOf(n, slots, task.Expected)
-}
-
 func throughput(r *measured) float64 {
 	if r.Wall <= 0 {
 		return 0
